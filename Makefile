@@ -1,0 +1,57 @@
+# HipCoach: the two commands are `make run` and `make test`.
+#   make run    install what is missing, build Release into build/, serve on http://127.0.0.1:8080
+#   make test   install, build, run the unit tests, again under ASan+UBSan, then the browser tests
+#   make build  install and build only
+#   make bench  benchmarks (Google Benchmark and wrk on 127.0.0.1), report in build/bench/report.md
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+JOBS ?= $(shell nproc)
+LISTEN ?= 127.0.0.1:8080
+CMAKE_FLAGS ?=
+CI_FLAGS := $(if $(CI),-DHIPCOACH_WERROR=ON,)
+
+.PHONY: run test build deps npm-deps configure test-unit test-asan test-browser bench format clean
+
+deps:
+	@./scripts/install-deps.sh
+
+npm-deps: deps
+	@./scripts/install-deps.sh --npm
+
+build/build.ninja: CMakeLists.txt
+	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release $(CI_FLAGS) $(CMAKE_FLAGS)
+
+build-asan/build.ninja: CMakeLists.txt
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHIPCOACH_SANITIZE=ON \
+	  -DHIPCOACH_BUILD_BENCH=OFF $(CI_FLAGS) $(CMAKE_FLAGS)
+
+build: deps build/build.ninja
+	cmake --build build -j $(JOBS)
+
+run: build
+	./build/hipcoach serve --listen $(LISTEN) --data data --web web
+
+test: test-unit test-asan test-browser
+	@echo "make test: all tests passed"
+
+test-unit: build
+	cd build && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+test-asan: deps build-asan/build.ninja
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 600
+
+test-browser: build npm-deps
+	node --test --test-concurrency=1 tests/browser/
+
+bench: build
+	./bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+
+clean:
+	rm -rf build build-asan

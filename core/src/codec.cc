@@ -1,0 +1,221 @@
+#include "hipcoach/core/codec.h"
+
+#include <set>
+#include <string>
+
+namespace hipcoach::core {
+
+namespace {
+
+using nlohmann::json;
+
+json statement_json(const Statement& statement) {
+  return {{"text", statement.text}, {"cite", statement.cite}};
+}
+
+json statements_json(const std::vector<Statement>& statements) {
+  json out = json::array();
+  for (const Statement& statement : statements) out.push_back(statement_json(statement));
+  return out;
+}
+
+json step_json(const Step& step) {
+  return {{"advice", statement_json(step.advice)}, {"caveats", statements_json(step.caveats)}};
+}
+
+json group_json(const MuscleGroup& group) {
+  json muscles = json::array();
+  for (const Muscle& muscle : group.muscles) {
+    muscles.push_back({{"id", muscle.id}, {"name", muscle.name}});
+  }
+  json areas = json::array();
+  for (const TreatmentArea& area : group.areas) {
+    areas.push_back({{"id", area.id},
+                     {"name", area.name},
+                     {"description", statement_json(area.description)},
+                     {"fibre_direction", area.fibre_direction},
+                     {"body_map_area", area.body_map_area}});
+  }
+  return {{"id", group.id},
+          {"name", group.name},
+          {"order", group.order},
+          {"summary", statement_json(group.summary)},
+          {"muscles", std::move(muscles)},
+          {"location", statement_json(group.location)},
+          {"function", statement_json(group.function)},
+          {"why_trigger_points", statement_json(group.why_trigger_points)},
+          {"position", step_json(group.position)},
+          {"locate", step_json(group.locate)},
+          {"treat", step_json(group.treat)},
+          {"tool", group.tool},
+          {"hold_seconds",
+           {{"min", group.hold_seconds.min},
+            {"max", group.hold_seconds.max},
+            {"cite", group.hold_seconds.cite}}},
+          {"body_map_view", group.body_map_view},
+          {"landmarks", group.landmarks},
+          {"areas", std::move(areas)},
+          {"cautions", statements_json(group.cautions)}};
+}
+
+json view_json(const BodyMapView& view) {
+  return {{"id", view.id}, {"name", view.name}, {"width", view.width}, {"height", view.height}};
+}
+
+json landmark_json(const Landmark& landmark) {
+  json positions = json::array();
+  for (const MapPoint& point : landmark.positions) {
+    positions.push_back({{"view", point.view}, {"x", point.x}, {"y", point.y}});
+  }
+  return {{"id", landmark.id},
+          {"name", landmark.name},
+          {"cite", landmark.cite},
+          {"positions", std::move(positions)}};
+}
+
+json area_json(const BodyMapArea& area) {
+  return {{"id", area.id},
+          {"name", area.name},
+          {"kind", area.kind == AreaKind::kTreat ? "treat" : "avoid"},
+          {"view", area.view},
+          {"cx", area.cx},
+          {"cy", area.cy},
+          {"rx", area.rx},
+          {"ry", area.ry},
+          {"rotate_degrees", area.rotate_degrees}};
+}
+
+json source_json(const Source& source) {
+  return {{"id", source.id},
+          {"kind", source.kind == SourceKind::kClinic ? "clinic" : "published"},
+          {"title", source.title},
+          {"authors", source.authors},
+          {"publication", source.publication},
+          {"year", source.year},
+          {"url", source.url},
+          {"note", source.note}};
+}
+
+json guidance_json(const std::vector<GuidanceSection>& guidance) {
+  json out = json::array();
+  for (const GuidanceSection& section : guidance) {
+    out.push_back({{"id", section.id},
+                   {"title", section.title},
+                   {"statements", statements_json(section.statements)}});
+  }
+  return out;
+}
+
+void collect(std::set<std::string>& ids, const Statement& statement) {
+  ids.insert(statement.cite.begin(), statement.cite.end());
+}
+
+void collect(std::set<std::string>& ids, const std::vector<Statement>& statements) {
+  for (const Statement& statement : statements) collect(ids, statement);
+}
+
+void collect(std::set<std::string>& ids, const Step& step) {
+  collect(ids, step.advice);
+  collect(ids, step.caveats);
+}
+
+// The ids of every source the group cites, directly or through its landmarks.
+std::set<std::string> cited_by(const Protocol& protocol, const MuscleGroup& group) {
+  std::set<std::string> ids;
+  for (const Statement* statement :
+       {&group.summary, &group.location, &group.function, &group.why_trigger_points}) {
+    collect(ids, *statement);
+  }
+  collect(ids, group.position);
+  collect(ids, group.locate);
+  collect(ids, group.treat);
+  ids.insert(group.hold_seconds.cite.begin(), group.hold_seconds.cite.end());
+  for (const TreatmentArea& area : group.areas) collect(ids, area.description);
+  collect(ids, group.cautions);
+  for (const Landmark& landmark : protocol.body_map.landmarks) {
+    for (const std::string& id : group.landmarks) {
+      if (landmark.id == id) ids.insert(landmark.cite.begin(), landmark.cite.end());
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+json to_json(const Protocol& protocol) {
+  json groups = json::array();
+  for (const MuscleGroup& group : protocol.groups) groups.push_back(group_json(group));
+  json views = json::array();
+  for (const BodyMapView& view : protocol.body_map.views) views.push_back(view_json(view));
+  json landmarks = json::array();
+  for (const Landmark& landmark : protocol.body_map.landmarks) {
+    landmarks.push_back(landmark_json(landmark));
+  }
+  json areas = json::array();
+  for (const BodyMapArea& area : protocol.body_map.areas) areas.push_back(area_json(area));
+  json sources = json::array();
+  for (const Source& source : protocol.sources) sources.push_back(source_json(source));
+  return {{"groups", std::move(groups)},
+          {"guidance", guidance_json(protocol.guidance)},
+          {"body_map",
+           {{"views", std::move(views)},
+            {"landmarks", std::move(landmarks)},
+            {"areas", std::move(areas)}}},
+          {"sources", std::move(sources)}};
+}
+
+json group_to_json(const Protocol& protocol, const MuscleGroup& group) {
+  json views = json::array();
+  for (const BodyMapView& view : protocol.body_map.views) {
+    if (view.id == group.body_map_view) views.push_back(view_json(view));
+  }
+  json landmarks = json::array();
+  for (const Landmark& landmark : protocol.body_map.landmarks) {
+    for (const std::string& id : group.landmarks) {
+      if (landmark.id == id) landmarks.push_back(landmark_json(landmark));
+    }
+  }
+  // Every area on the group's view: its own places to treat and the places to avoid.
+  json areas = json::array();
+  for (const BodyMapArea& area : protocol.body_map.areas) {
+    if (area.view == group.body_map_view) areas.push_back(area_json(area));
+  }
+  const std::set<std::string> cited = cited_by(protocol, group);
+  json sources = json::array();
+  for (const Source& source : protocol.sources) {
+    if (cited.count(source.id) != 0) sources.push_back(source_json(source));
+  }
+  return {{"group", group_json(group)},
+          {"body_map",
+           {{"views", std::move(views)},
+            {"landmarks", std::move(landmarks)},
+            {"areas", std::move(areas)}}},
+          {"sources", std::move(sources)}};
+}
+
+json group_list_to_json(const Protocol& protocol) {
+  json out = json::array();
+  for (const MuscleGroup& group : protocol.groups) {
+    out.push_back({{"id", group.id},
+                   {"name", group.name},
+                   {"order", group.order},
+                   {"summary", statement_json(group.summary)}});
+  }
+  return out;
+}
+
+json to_json(const Diagnostic& diagnostic) {
+  return {{"file", diagnostic.file},
+          {"line", diagnostic.line},
+          {"column", diagnostic.column},
+          {"path", diagnostic.path},
+          {"message", diagnostic.message}};
+}
+
+json to_json(const std::vector<Diagnostic>& diagnostics) {
+  json out = json::array();
+  for (const Diagnostic& diagnostic : diagnostics) out.push_back(to_json(diagnostic));
+  return out;
+}
+
+}  // namespace hipcoach::core

@@ -1,0 +1,30 @@
+// The HTTP server: the JSON API over the protocol and the static files of web/.
+//
+// run_server() blocks until SIGINT or SIGTERM (or request_stop()), then stops
+// accepting, lets in-flight requests finish and returns. Boost.Beast stays
+// inside server/src; nothing in this header pulls it in.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+namespace hipcoach::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // Address to listen on.
+  std::uint16_t port = 8080;       // 0 picks a free port; the chosen one is printed.
+  std::filesystem::path data_dir;  // Holds sources.toml and protocol/. Required.
+  std::filesystem::path web_dir;   // Static files served at /. Required.
+  int threads = 0;                 // I/O threads; 0 means one per core.
+};
+
+// Loads the data and the web files, listens, and prints exactly one line
+// "HipCoach listening on http://HOST:PORT/" to `out` once it accepts
+// connections. Returns 0 after a clean shutdown; 1 when the data is invalid
+// (each diagnostic printed to `err`), the web directory cannot be read, or the
+// address cannot be bound (the reason printed to `err`).
+int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace hipcoach::server

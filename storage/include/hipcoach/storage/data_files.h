@@ -1,0 +1,19 @@
+// Reading the protocol data from a directory: the I/O half of
+// core::load_protocol. Thread-safe.
+#pragma once
+
+#include <filesystem>
+
+#include "hipcoach/core/validate.h"
+
+namespace hipcoach::storage {
+
+// Reads DIR/sources.toml and every DIR/protocol/*.toml (in name order), each
+// cut at core::kMaxDataFileBytes + 1 bytes so that the core can report an
+// oversized file without this reading all of it, and hands them to
+// core::load_protocol. File names in diagnostics are `dir / relative path`
+// as given. An unreadable or missing file or directory becomes a diagnostic
+// too, so the caller has one list to print.
+core::LoadedProtocol load_protocol_dir(const std::filesystem::path& dir);
+
+}  // namespace hipcoach::storage

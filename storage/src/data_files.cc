@@ -1,0 +1,74 @@
+#include "hipcoach/storage/data_files.h"
+
+#include <algorithm>
+#include <fstream>
+#include <system_error>
+#include <vector>
+
+namespace hipcoach::storage {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Reads at most kMaxDataFileBytes + 1 bytes: enough for the core to see that a
+// file is too large without holding a huge one in memory.
+bool read_capped(const fs::path& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out.resize(core::kMaxDataFileBytes + 1);
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  if (in.bad()) return false;
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return true;
+}
+
+core::Diagnostic file_problem(const fs::path& path, std::string message) {
+  return core::Diagnostic{path.generic_string(), 0, 0, "", std::move(message)};
+}
+
+}  // namespace
+
+core::LoadedProtocol load_protocol_dir(const fs::path& dir) {
+  std::vector<core::Diagnostic> problems;
+
+  core::DataFile sources{(dir / "sources.toml").generic_string(), {}};
+  if (!read_capped(dir / "sources.toml", sources.text)) {
+    problems.push_back(file_problem(dir / "sources.toml", "cannot read the file"));
+  }
+
+  const fs::path protocol_dir = dir / "protocol";
+  std::vector<fs::path> paths;
+  std::error_code error;
+  fs::directory_iterator it(protocol_dir, error);
+  if (error) {
+    problems.push_back(file_problem(protocol_dir, "cannot read the directory: " + error.message()));
+  } else {
+    for (const fs::directory_entry& entry : it) {
+      if (entry.path().extension() == ".toml" && entry.is_regular_file(error)) {
+        paths.push_back(entry.path());
+      }
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+
+  std::vector<core::DataFile> files;
+  for (const fs::path& path : paths) {
+    core::DataFile file{path.generic_string(), {}};
+    if (!read_capped(path, file.text)) {
+      problems.push_back(file_problem(path, "cannot read the file"));
+      continue;
+    }
+    files.push_back(std::move(file));
+  }
+
+  core::LoadedProtocol loaded = core::load_protocol(sources, files);
+  if (!problems.empty()) {
+    // A missing file makes the core's own checks noisy; the I/O problems come first.
+    problems.insert(problems.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
+    loaded.diagnostics = std::move(problems);
+  }
+  return loaded;
+}
+
+}  // namespace hipcoach::storage

@@ -1,0 +1,150 @@
+#include "hipcoach/cli/cli.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace hipcoach::cli {
+namespace {
+
+// Runs `hipcoach ARGS...` with string streams.
+class CliTest : public ::testing::Test {
+ protected:
+  int run(std::vector<std::string> args) {
+    args.insert(args.begin(), "hipcoach");
+    out_.str("");
+    err_.str("");
+    return cli::run(args, out_, err_);
+  }
+
+  std::string out() const { return out_.str(); }
+  std::string err() const { return err_.str(); }
+
+  const std::string data_ = std::string(HIPCOACH_SOURCE_DIR) + "/data";
+  const std::string good_ = std::string(HIPCOACH_TESTDATA_DIR) + "/good";
+
+ private:
+  std::ostringstream out_;
+  std::ostringstream err_;
+};
+
+TEST_F(CliTest, ListsTheThreeMuscleGroupsInOrder) {
+  EXPECT_EQ(run({"protocol", "list", "--data", data_}), kExitOk) << err();
+  const std::string text = out();
+  const auto gluteus = text.find("gluteus-medius-minimus");
+  const auto tfl = text.find("tensor-fasciae-latae");
+  const auto rotators = text.find("external-rotators");
+  ASSERT_NE(gluteus, std::string::npos) << text;
+  ASSERT_NE(tfl, std::string::npos) << text;
+  ASSERT_NE(rotators, std::string::npos) << text;
+  EXPECT_LT(gluteus, tfl);
+  EXPECT_LT(tfl, rotators);
+}
+
+TEST_F(CliTest, ListsAsJson) {
+  ASSERT_EQ(run({"protocol", "list", "--json", "--data", data_}), kExitOk) << err();
+  const auto json = nlohmann::json::parse(out());
+  ASSERT_EQ(json.size(), 3u);
+  EXPECT_EQ(json[1]["id"], "tensor-fasciae-latae");
+}
+
+TEST_F(CliTest, ShowsAGroupWithNumberedSources) {
+  ASSERT_EQ(run({"protocol", "show", "external-rotators", "--data", data_}), kExitOk) << err();
+  const std::string text = out();
+  EXPECT_NE(text.find("Piriformis"), std::string::npos) << text;
+  EXPECT_NE(text.find("sciatic"), std::string::npos) << text;
+  EXPECT_NE(text.find("[1]"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nSources\n"), std::string::npos) << text;
+  std::string words;  // The text with line breaks and indents folded to single spaces.
+  for (const char c : text) {
+    if (c == '\n' || c == ' ') {
+      if (!words.empty() && words.back() != ' ') words += ' ';
+    } else {
+      words += c;
+    }
+  }
+  EXPECT_NE(words.find("Hold still for 90 to 180 seconds."), std::string::npos) << text;
+}
+
+TEST_F(CliTest, ShowsAGroupAsJsonWithTheSourcesItCites) {
+  ASSERT_EQ(run({"protocol", "show", "tensor-fasciae-latae", "--json", "--data", data_}),
+            kExitOk)
+      << err();
+  const auto json = nlohmann::json::parse(out());
+  EXPECT_EQ(json["group"]["id"], "tensor-fasciae-latae");
+  EXPECT_FALSE(json["sources"].empty());
+}
+
+TEST_F(CliTest, RefusesAnUnknownGroupWithTheKnownOnes) {
+  EXPECT_EQ(run({"protocol", "show", "hamstrings", "--data", data_}), kExitUsage);
+  EXPECT_EQ(err(),
+            "hipcoach protocol show: ID: no muscle group \"hamstrings\"; the groups are: "
+            "gluteus-medius-minimus tensor-fasciae-latae external-rotators\n");
+}
+
+TEST_F(CliTest, ValidatesTheShippedData) {
+  EXPECT_EQ(run({"protocol", "validate", data_}), kExitOk) << err();
+  EXPECT_NE(out().find(": valid (3 muscle groups"), std::string::npos) << out();
+}
+
+TEST_F(CliTest, ValidateExitsOneAndPrintsEachProblemWithItsPlace) {
+  const auto dir = std::filesystem::temp_directory_path() / "hipcoach-cli-test-invalid";
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(good_, dir, std::filesystem::copy_options::recursive);
+  const auto group = dir / "protocol" / "group.toml";
+  const std::string text = [&] {
+    std::ifstream in(group);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  std::ofstream(group) << "colour = \"red\"\n" << text;
+  EXPECT_EQ(run({"protocol", "validate", dir.string()}), kExitInvalidData);
+  EXPECT_NE(err().find("group.toml:"), std::string::npos) << err();
+  EXPECT_NE(err().find("group.toml:1:1: colour: unknown key"), std::string::npos) << err();
+  EXPECT_NE(err().find("1 problem found"), std::string::npos) << err();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(CliTest, ValidateAsJsonListsTheProblems) {
+  EXPECT_EQ(run({"protocol", "validate", "/nonexistent/dir", "--json"}), kExitInvalidData);
+  const auto json = nlohmann::json::parse(out());
+  EXPECT_EQ(json["valid"], false);
+  EXPECT_EQ(json["problems"][0]["file"], "/nonexistent/dir/sources.toml");
+}
+
+TEST_F(CliTest, ListOnInvalidDataExitsOne) {
+  EXPECT_EQ(run({"protocol", "list", "--data", "/nonexistent/dir"}), kExitInvalidData);
+  EXPECT_NE(err().find("is invalid"), std::string::npos) << err();
+}
+
+TEST_F(CliTest, UnknownOptionIsAUsageError) {
+  EXPECT_EQ(run({"protocol", "list", "--colour"}), kExitUsage);
+  EXPECT_NE(err().find("--colour"), std::string::npos) << err();
+}
+
+TEST_F(CliTest, MissingSubcommandIsAUsageError) {
+  EXPECT_EQ(run({}), kExitUsage);
+  EXPECT_NE(err().find("subcommand"), std::string::npos) << err();
+}
+
+TEST_F(CliTest, BadListenAddressIsAUsageErrorNamingTheOption) {
+  EXPECT_EQ(run({"serve", "--listen", "localhost:99999", "--data", data_}), kExitUsage);
+  EXPECT_EQ(err(),
+            "hipcoach serve: --listen: expected HOST:PORT with a port 0..65535, got "
+            "\"localhost:99999\"\n");
+}
+
+TEST_F(CliTest, HelpAndVersionExitZero) {
+  EXPECT_EQ(run({"--help"}), kExitOk);
+  EXPECT_NE(out().find("protocol"), std::string::npos) << out();
+  EXPECT_EQ(run({"--version"}), kExitOk);
+  EXPECT_NE(out().find("hipcoach 0.1.0"), std::string::npos) << out();
+}
+
+}  // namespace
+}  // namespace hipcoach::cli
