@@ -45,7 +45,7 @@ test-asan: deps build-asan/build.ninja
 	  ctest --output-on-failure -j $(JOBS) --timeout 600
 
 test-browser: build npm-deps
-	node --test --test-concurrency=1 tests/browser/
+	node --test --test-concurrency=1 tests/browser/*.spec.mjs
 
 bench: build
 	./bench/run.sh

@@ -1,0 +1,65 @@
+// Starts the HipCoach server for the browser tests and stops it afterwards.
+//
+// The binary comes from $HIPCOACH_BIN (default build/hipcoach in the repository root) and runs
+// as `hipcoach serve --listen 127.0.0.1:0 --data data --web web` from the repository root.
+
+import {spawn} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+export const kRepositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const kListeningLine = /HipCoach listening on (http:\/\/127\.0\.0\.1:\d+\/)/;
+const kStartTimeoutMilliseconds = 15000;
+
+// Starts the server. Resolves to {url, stop} once it prints its listening line; `stop()` sends
+// SIGTERM and resolves when the process has exited. Rejects when the binary is missing, exits
+// early or does not print the line in time; the error carries what it wrote to stderr.
+export async function start_server({binary = process.env.HIPCOACH_BIN ?? 'build/hipcoach'} = {}) {
+  const executable = path.resolve(kRepositoryRoot, binary);
+  if (!existsSync(executable)) {
+    throw new Error(`start_server: ${executable}: no such file; build HipCoach or set HIPCOACH_BIN`);
+  }
+  const child = spawn(executable, ['serve', '--listen', '127.0.0.1:0', '--data', 'data', '--web', 'web'],
+                      {cwd: kRepositoryRoot, stdio: ['ignore', 'pipe', 'pipe']});
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({code, signal})));
+
+  const url = await new Promise((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`start_server: no listening line within ${kStartTimeoutMilliseconds} ms; ` +
+                       `stdout: ${stdout.slice(-500)} stderr: ${stderr.slice(-2000)}`));
+    }, kStartTimeoutMilliseconds);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const match = kListeningLine.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`start_server: ${executable}: ${error.message}`));
+    });
+    exited.then(({code, signal}) => {
+      clearTimeout(timer);
+      reject(new Error(`start_server: server exited (code ${code}, signal ${signal}) before listening; ` +
+                       `stderr: ${stderr.slice(-2000)}`));
+    });
+  });
+
+  return {
+    url,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

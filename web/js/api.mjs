@@ -1,0 +1,56 @@
+// Reads the protocol from the HipCoach JSON API.
+
+// An error from the API or the network, with a message written for the reader of the page.
+export class ApiError extends Error {
+  constructor(message, {status = 0, detail = '', where = ''} = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.detail = detail;
+    this.where = where;
+  }
+}
+
+async function problem_of(response) {
+  const type = response.headers.get('Content-Type') ?? '';
+  if (!type.includes('json')) return {};
+  try {
+    return await response.json();
+  } catch {
+    return {};
+  }
+}
+
+// Returns the whole protocol: {groups, guidance, body_map, sources}.
+// Throws ApiError when the server cannot be reached, answers with an error
+// (application/problem+json: type, title, status, detail, where) or sends something else.
+export async function fetch_protocol({signal} = {}) {
+  let response;
+  try {
+    response = await fetch('api/v1/protocol', {headers: {Accept: 'application/json'}, signal});
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    throw new ApiError('The HipCoach server could not be reached. Check your connection and try again.');
+  }
+  if (!response.ok) {
+    const problem = await problem_of(response);
+    const title = problem.title || response.statusText || 'error';
+    throw new ApiError(`The server answered ${response.status} (${title}).`, {
+      status: response.status,
+      detail: typeof problem.detail === 'string' ? problem.detail : '',
+      where: typeof problem.where === 'string' ? problem.where : '',
+    });
+  }
+  let protocol;
+  try {
+    protocol = await response.json();
+  } catch {
+    throw new ApiError('The server sent a protocol that is not valid JSON.', {status: response.status});
+  }
+  if (!Array.isArray(protocol?.groups) || !Array.isArray(protocol?.sources) ||
+      typeof protocol?.body_map !== 'object' || protocol.body_map === null) {
+    throw new ApiError('The server sent a protocol without groups, sources or body map.', {status: response.status});
+  }
+  protocol.guidance ??= [];
+  return protocol;
+}
