@@ -161,7 +161,12 @@ int run(std::span<const std::string> args, std::ostream& out, std::ostream& err)
     } else if (loaded.ok()) {
       out << data_dir << ": valid (" << loaded.protocol.groups.size() << " muscle groups, "
           << loaded.protocol.guidance.size() << " guidance sections, "
-          << loaded.protocol.sources.size() << " sources)\n";
+          << loaded.protocol.sources.size() << " sources, "
+          << loaded.protocol.triage.questions.size() << " triage questions, "
+          << loaded.protocol.triage.dispositions.size() + loaded.protocol.triage.group_rules.size() +
+                 loaded.protocol.triage.caution_rules.size() +
+                 loaded.protocol.triage.advice_rules.size()
+          << " triage rules)\n";
     } else {
       print_diagnostics(loaded.diagnostics, err);
     }

@@ -37,20 +37,26 @@ core::LoadedProtocol load_protocol_dir(const fs::path& dir) {
     problems.push_back(file_problem(dir / "sources.toml", "cannot read the file"));
   }
 
-  const fs::path protocol_dir = dir / "protocol";
+  // protocol/ is required; triage/ is optional (without it triage is not offered).
   std::vector<fs::path> paths;
-  std::error_code error;
-  fs::directory_iterator it(protocol_dir, error);
-  if (error) {
-    problems.push_back(file_problem(protocol_dir, "cannot read the directory: " + error.message()));
-  } else {
+  for (const auto& [name, required] : {std::pair{"protocol", true}, std::pair{"triage", false}}) {
+    const fs::path subdir = dir / name;
+    std::error_code error;
+    if (!required && !fs::exists(subdir, error)) continue;
+    std::vector<fs::path> found;
+    fs::directory_iterator it(subdir, error);
+    if (error) {
+      problems.push_back(file_problem(subdir, "cannot read the directory: " + error.message()));
+      continue;
+    }
     for (const fs::directory_entry& entry : it) {
       if (entry.path().extension() == ".toml" && entry.is_regular_file(error)) {
-        paths.push_back(entry.path());
+        found.push_back(entry.path());
       }
     }
+    std::sort(found.begin(), found.end());
+    paths.insert(paths.end(), found.begin(), found.end());
   }
-  std::sort(paths.begin(), paths.end());
 
   std::vector<core::DataFile> files;
   for (const fs::path& path : paths) {

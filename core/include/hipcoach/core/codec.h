@@ -25,3 +25,32 @@ nlohmann::json to_json(const Diagnostic& diagnostic);
 nlohmann::json to_json(const std::vector<Diagnostic>& diagnostics);
 
 }  // namespace hipcoach::core
+
+// Triage over JSON: the answers contract (docs/triage-data.md, README "Triage").
+#include "hipcoach/core/result.h"
+#include "hipcoach/core/triage.h"
+
+namespace hipcoach::core {
+
+// Reads answers from parsed JSON. Errors (kInvalidInput) name the field as a
+// JSON Pointer in where(): an unknown key or value, a wrong type, a number out
+// of range, a value listed twice; all missing answers are listed in one error
+// (where "/"). Never defaults a missing answer.
+Result<Answers> answers_from_json(const nlohmann::json& json);
+
+// Parses `text` as JSON, then answers_from_json. A syntax error gives where
+// "/" and the line and column in the message.
+Result<Answers> parse_answers(std::string_view text);
+
+// Checks one answer (e.g. typed at the terminal) as answers_from_json would.
+Result<void> check_answer(const AnswerField& field, const nlohmann::json& value);
+
+// The result for people and programs: disposition, reasons with their
+// sources, groups, cautions, advice and the sources they cite.
+nlohmann::json to_json(const Protocol& protocol, const TriageResult& result);
+
+// The questionnaire: [{"id", "prompt", "help", "type", "min", "max", "unit",
+// "none_label", "options": [{"value", "label", "help"}]}...].
+nlohmann::json questions_to_json(const TriageData& triage);
+
+}  // namespace hipcoach::core

@@ -10,20 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include "hipcoach/core/statement.h"
+#include "hipcoach/core/triage_model.h"
+
 namespace hipcoach::core {
-
-// A sentence of clinical content and the ids (in sources.toml) it rests on.
-struct Statement {
-  std::string text;
-  std::vector<std::string> cite;
-};
-
-// An inclusive range of whole numbers with its sources, e.g. a hold time.
-struct Range {
-  int min = 0;
-  int max = 0;
-  std::vector<std::string> cite;
-};
 
 // One step of the method (position, locate, treat): the clinic's advice and,
 // beside it, the cautions that published sources add to it ("caveats").
@@ -138,6 +128,7 @@ struct Protocol {
   std::vector<MuscleGroup> groups;  // Sorted by order.
   std::vector<GuidanceSection> guidance;
   BodyMap body_map;
+  TriageData triage;
 
   // Returns the group with `id`, or nullptr. The pointer lives as long as *this.
   const MuscleGroup* find_group(std::string_view id) const;

@@ -8,7 +8,8 @@
 
 namespace hipcoach::storage {
 
-// Reads DIR/sources.toml and every DIR/protocol/*.toml (in name order), each
+// Reads DIR/sources.toml, every DIR/protocol/*.toml and, when that directory
+// exists, every DIR/triage/*.toml (each directory in name order), each
 // cut at core::kMaxDataFileBytes + 1 bytes so that the core can report an
 // oversized file without this reading all of it, and hands them to
 // core::load_protocol. File names in diagnostics are `dir / relative path`
