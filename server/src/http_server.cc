@@ -1,0 +1,490 @@
+// The only translation unit that includes Boost.Beast (see CMakeLists.txt).
+// It reads top-down like Beast's advanced_server: helpers, the connection
+// (Session), the Listener, then serve().
+#include "http_server.h"
+
+// clang-format off
+// <utility> before Asio: with Boost 1.74 and g++ 12, asio/awaitable.hpp needs
+// std::exchange (platform notes, trap 1); harmless with 1.81.
+#include <utility>
+// clang-format on
+
+#include <fmt/format.h>
+
+#include <array>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <exception>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "access_log.h"
+#include "problem.h"
+
+namespace hipcoach::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// After an error response the connection is closed; reading what the client
+// still sends for this long first lets it see the response instead of a reset.
+constexpr std::chrono::milliseconds kLingerTime{1000};
+constexpr std::size_t kLingerMaxBytes = 4 * 1024 * 1024;
+// When accept fails (e.g. out of file descriptors), wait before retrying
+// instead of spinning.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+constexpr std::chrono::milliseconds kShutdownPollInterval{20};
+
+// The Date header (RFC 9110, 6.6.1), formatted at most once a second per thread.
+std::string_view http_date() {
+  thread_local std::time_t cached_second = -1;
+  thread_local char buffer[64] = {};
+  thread_local std::size_t length = 0;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    length = std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    cached_second = now;
+  }
+  return {buffer, length};
+}
+
+class Session;
+
+// What every connection shares: the router, the limits, the stop flag and
+// the set of live connections (so that a stop can reach the idle ones).
+struct ServerState {
+  const Router& router;
+  ServeTuning tuning;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> next_request_id{1};
+
+  std::mutex sessions_mutex;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions;
+  std::uint64_t next_session_id = 1;
+
+  ServerState(const Router& router_in, const ServeTuning& tuning_in)
+      : router(router_in), tuning(tuning_in) {}
+
+  std::size_t session_count() {
+    const std::lock_guard lock(sessions_mutex);
+    return sessions.size();
+  }
+};
+
+// One connection. Requests are read and answered one at a time; pipelined
+// requests wait in the read buffer. All handlers run on the socket's strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<ServerState> state)
+      : stream_(std::move(socket)), state_(std::move(state)) {}
+
+  ~Session() {
+    const std::lock_guard lock(state_->sessions_mutex);
+    state_->sessions.erase(id_);
+  }
+
+  void start() {
+    {
+      const std::lock_guard lock(state_->sessions_mutex);
+      id_ = state_->next_session_id++;
+      state_->sessions.emplace(id_, weak_from_this());
+    }
+    // A stop that began before this connection registered did not see it.
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_->stopping) {
+        self->close();
+      } else {
+        self->do_read();
+      }
+    });
+  }
+
+  // Called on any thread: closes the connection if it waits for a request,
+  // or lets the response being written finish, then closes.
+  void stop() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->phase_ == Phase::kReading) self->close();
+    });
+  }
+
+ private:
+  enum class Phase { kReading, kWriting, kClosing };
+
+  void do_read() {
+    phase_ = Phase::kReading;
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimitBytes);
+    parser_->body_limit(kBodyLimitBytes);
+    stream_.expires_after(state_->tuning.read_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t /*bytes*/) {
+    started_ = Clock::now();
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+      // The client closed, went away mid-request or stayed silent too long,
+      // or the server is stopping: nobody is waiting for an answer.
+      return close();
+    }
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+      return send_error(431, "headers", "the request line and headers exceed 8 KiB");
+    }
+    if (ec == http::error::body_limit) {
+      return send_error(413, "body", "the request body exceeds 1 MiB");
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
+      return send_error(400, "request", "the request is not valid HTTP/1.1: " + ec.message());
+    }
+    if (ec) return close();  // A reset or another socket error.
+
+    const auto& request = parser_->get();
+    Response response;
+    try {
+      response = state_->router.handle(Request{
+          .method = request.method_string(),
+          .target = request.target(),
+          .if_none_match = request[http::field::if_none_match],
+          .accept_encoding = request[http::field::accept_encoding],
+      });
+    } catch (...) {
+      // handle() does not throw; building its Request view could only fail
+      // on a broken invariant, which still must not end the server.
+      response = problem_response(core::Error::internal("", ""));
+    }
+    const bool keep_alive = request.keep_alive() && !state_->stopping;
+    // Answer as HTTP/1.1, or HTTP/1.0 to a 1.0 client; never echo another version.
+    const unsigned version = request.version() >= 11 ? 11 : 10;
+    write(std::move(response), version, keep_alive, Logged::kRequest);
+  }
+
+  void send_error(int status, std::string_view where, std::string_view detail) {
+    write(problem_response(status, where, detail), 11, false, Logged::kParseError);
+  }
+
+  enum class Logged { kRequest, kParseError };
+
+  void write(Response response, unsigned version, bool keep_alive, Logged logged) {
+    phase_ = Phase::kWriting;
+    response_ = std::move(response);
+    logged_ = logged;
+    request_id_ = state_->next_request_id++;
+    serialize_head(version, keep_alive);
+    std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head_),
+        response_.body_mode == BodyMode::kFull ? asio::buffer(*response_.body)
+                                               : asio::const_buffer(),
+    };
+    stream_.expires_after(state_->tuning.write_timeout);
+    asio::async_write(
+        stream_, buffers,
+        beast::bind_front_handler(&Session::on_write, shared_from_this(), !keep_alive));
+  }
+
+  // Writes the status line and headers into head_. Every response comes
+  // from a prepared body and a handful of fixed headers, so this replaces
+  // Beast's serializer and its per-field allocations (head_ keeps its
+  // capacity from one response to the next).
+  void serialize_head(unsigned version, bool keep_alive) {
+    head_.clear();
+    const auto out = std::back_inserter(head_);
+    fmt::format_to(out, "HTTP/{}.{} {} {}\r\nDate: {}\r\n", version / 10, version % 10,
+                   response_.status, reason_phrase(response_.status), http_date());
+    for (const Header& header : response_.headers) {
+      fmt::format_to(out, "{}: {}\r\n", header.name, header.value);
+    }
+    fmt::format_to(out, "X-Request-Id: {}\r\n", request_id_);
+    if (response_.body_mode != BodyMode::kNone) {
+      fmt::format_to(out, "Content-Length: {}\r\n", response_.body->size());
+    }
+    // HTTP/1.1 keeps connections open unless told; HTTP/1.0 closes unless told.
+    if (!keep_alive) {
+      head_ += "Connection: close\r\n";
+    } else if (version < 11) {
+      head_ += "Connection: keep-alive\r\n";
+    }
+    head_ += "\r\n";
+  }
+
+  void on_write(bool close_after, beast::error_code ec, std::size_t /*bytes*/) {
+    log_request();
+    if (ec) return close();
+    if (logged_ == Logged::kParseError) return linger();
+    if (close_after || state_->stopping) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      return close();
+    }
+    do_read();
+  }
+
+  void log_request() {
+    try {
+      const bool parsed = logged_ == Logged::kRequest && parser_ && parser_->is_header_done();
+      log_access(AccessRecord{
+          .request_id = request_id_,
+          .method = parsed ? std::string_view(parser_->get().method_string()) : "-",
+          .target = parsed ? std::string_view(parser_->get().target()) : "-",
+          .status = response_.status,
+          .bytes = response_.sent_body_bytes(),
+          .duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count(),
+      });
+    } catch (...) {
+      // A log line that cannot be written must not cut the connection.
+    }
+  }
+
+  // Half-closes, then reads and drops what the client still sends, so that
+  // it can read the error response before the socket closes.
+  void linger() {
+    phase_ = Phase::kClosing;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    drain_buffer_.resize(16 * 1024);
+    do_drain();
+  }
+
+  void do_drain() {
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                              self->drained_ += bytes;
+                              if (ec || self->drained_ > kLingerMaxBytes) return self->close();
+                              self->do_drain();
+                            });
+  }
+
+  void close() {
+    phase_ = Phase::kClosing;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<ServerState> state_;
+  std::uint64_t id_ = 0;
+  Phase phase_ = Phase::kReading;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Response response_;
+  std::string head_;
+  Logged logged_ = Logged::kRequest;
+  std::uint64_t request_id_ = 0;
+  Clock::time_point started_;
+  std::vector<char> drain_buffer_;
+  std::size_t drained_ = 0;
+};
+
+// Accepts connections and gives each its own strand.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(asio::io_context& io, tcp::acceptor&& acceptor, std::shared_ptr<ServerState> state)
+      : io_(io),
+        acceptor_(std::move(acceptor)),
+        retry_timer_(acceptor_.get_executor()),
+        state_(std::move(state)) {}
+
+  void start() { do_accept(); }
+
+  void stop() {
+    asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ignored;
+      self->acceptor_.close(ignored);
+      self->retry_timer_.cancel();
+    });
+  }
+
+ private:
+  void do_accept() {
+    acceptor_.async_accept(asio::make_strand(io_),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  }
+
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      log_error("accept", ec.message());
+      retry_timer_.expires_after(kAcceptRetryDelay);
+      retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+        if (!wait_ec && self->acceptor_.is_open()) self->do_accept();
+      });
+      return;
+    }
+    try {
+      std::make_shared<Session>(std::move(socket), state_)->start();
+    } catch (const std::exception& e) {
+      log_error("accept", e.what());
+    }
+    do_accept();
+  }
+
+  asio::io_context& io_;
+  tcp::acceptor acceptor_;  // Its executor is a strand of its own.
+  asio::steady_timer retry_timer_;
+  std::shared_ptr<ServerState> state_;
+};
+
+// Returns the endpoint for `host` (an address, or a name resolved once).
+std::optional<tcp::endpoint> resolve(asio::io_context& io, const std::string& host,
+                                     std::uint16_t port, std::string& reason) {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (!ec) return tcp::endpoint(address, port);
+  tcp::resolver resolver(io);
+  const auto results = resolver.resolve(host, std::to_string(port), ec);
+  if (ec || results.empty()) {
+    reason = ec ? ec.message() : "the name has no address";
+    return std::nullopt;
+  }
+  return results.begin()->endpoint();
+}
+
+std::optional<tcp::acceptor> open_acceptor(asio::io_context& io, const tcp::endpoint& endpoint,
+                                           std::string& reason) {
+  tcp::acceptor acceptor(asio::make_strand(io));
+  beast::error_code ec;
+  if (acceptor.open(endpoint.protocol(), ec); ec) {
+    reason = "open: " + ec.message();
+  } else if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
+    reason = "set_option: " + ec.message();
+  } else if (acceptor.bind(endpoint, ec); ec) {
+    reason = ec.message();
+  } else if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    reason = "listen: " + ec.message();
+  } else {
+    return acceptor;
+  }
+  return std::nullopt;
+}
+
+void run_io(asio::io_context& io) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& e) {
+      log_error("io", e.what());
+    } catch (...) {
+      log_error("io", "unknown exception");
+    }
+  }
+}
+
+}  // namespace
+
+int serve(const Router& router, const ServerOptions& options, const ServeTuning& tuning,
+          std::ostream& out, std::ostream& err, ServerControl* control) {
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  asio::io_context io(threads);
+  const std::string url_host =
+      options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+
+  std::string reason;
+  std::optional<tcp::acceptor> acceptor;
+  if (const auto endpoint = resolve(io, options.host, options.port, reason)) {
+    acceptor = open_acceptor(io, *endpoint, reason);
+  }
+  if (!acceptor) {
+    err << "cannot listen on " << url_host << ":" << options.port << ": " << reason << "\n";
+    if (control) control->set_failed();
+    return 1;
+  }
+  const std::uint16_t port = acceptor->local_endpoint().port();
+
+  auto state = std::make_shared<ServerState>(router, tuning);
+  auto listener = std::make_shared<Listener>(io, std::move(*acceptor), state);
+
+  // Signals, the stop and the grace timer share one strand.
+  auto control_strand = asio::make_strand(io);
+  asio::signal_set signals(control_strand, SIGINT, SIGTERM);
+  asio::steady_timer grace_timer(control_strand);
+  Clock::time_point deadline;
+  bool stop_started = false;
+
+  std::function<void()> poll_shutdown = [&] {
+    if (state->session_count() == 0) return;  // Nothing holds io.run() any more.
+    if (Clock::now() >= deadline) {
+      log_event("shutdown", "grace period over; cutting the remaining connections");
+      io.stop();
+      return;
+    }
+    grace_timer.expires_after(kShutdownPollInterval);
+    grace_timer.async_wait([&](beast::error_code ec) {
+      if (!ec) poll_shutdown();
+    });
+  };
+  const auto begin_stop = [&] {
+    if (stop_started) return;
+    stop_started = true;
+    log_event("shutdown", "stopping: no new connections; finishing requests in flight");
+    state->stopping = true;
+    beast::error_code ignored;
+    signals.cancel(ignored);
+    listener->stop();
+    std::vector<std::shared_ptr<Session>> sessions;
+    {
+      const std::lock_guard lock(state->sessions_mutex);
+      for (const auto& [id, weak] : state->sessions) {
+        if (auto session = weak.lock()) sessions.push_back(std::move(session));
+      }
+    }
+    for (const auto& session : sessions) session->stop();
+    deadline = Clock::now() + state->tuning.shutdown_grace;
+    poll_shutdown();
+  };
+
+  signals.async_wait([&](beast::error_code ec, int /*signal*/) {
+    if (!ec) begin_stop();
+  });
+  listener->start();
+  if (control) {
+    control->set_stop_handler([&] { asio::post(control_strand, begin_stop); });
+  }
+
+  out << "HipCoach listening on http://" << url_host << ":" << port << "/" << std::endl;
+  log_event("listening", "http://" + url_host + ":" + std::to_string(port) + "/");
+  flush_log();
+  if (control) control->set_listening(port);
+
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<std::size_t>(threads - 1));
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { run_io(io); });
+  run_io(io);
+  for (auto& thread : pool) thread.join();
+
+  if (control) control->clear_stop_handler();
+  listener.reset();
+  log_event("shutdown", "stopped");
+  flush_log();
+  return 0;
+}
+
+}  // namespace hipcoach::server

@@ -1,0 +1,52 @@
+// The request and response as the router sees them: plain values with no
+// sockets and no Beast, so that routing is tested without a network.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hipcoach::server {
+
+// What the router needs from a request. The views point into the
+// connection's parsed request and live as long as the call to Router::handle.
+struct Request {
+  std::string_view method{};           // As sent, e.g. "GET"; methods are case-sensitive.
+  std::string_view target{};           // The request line's target, e.g. "/api/v1/protocol?x".
+  std::string_view if_none_match{};    // Empty when absent.
+  std::string_view accept_encoding{};  // Empty when absent.
+};
+
+// A response header. Both views point at string literals or at strings the
+// Router owns, so a Response must not outlive the Router that made it.
+struct Header {
+  std::string_view name;
+  std::string_view value;
+};
+
+enum class BodyMode {
+  kFull,         // Send the body and its Content-Length.
+  kHeadersOnly,  // HEAD: send the Content-Length of the body, but no body.
+  kNone,         // 304: no body and no Content-Length.
+};
+
+struct Response {
+  int status = 200;
+  std::vector<Header> headers;              // Without Date, Content-Length and Connection.
+  std::shared_ptr<const std::string> body;  // Never null; shared with the router's cache.
+  BodyMode body_mode = BodyMode::kFull;
+
+  // Returns the value of the first header called `name` (case-sensitive, as
+  // the router writes them), or an empty view.
+  std::string_view header(std::string_view name) const {
+    for (const auto& h : headers) {
+      if (h.name == name) return h.value;
+    }
+    return {};
+  }
+  // The number of body bytes sent on the wire.
+  std::size_t sent_body_bytes() const { return body_mode == BodyMode::kFull ? body->size() : 0; }
+};
+
+}  // namespace hipcoach::server

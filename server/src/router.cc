@@ -1,0 +1,115 @@
+#include "router.h"
+
+#include <exception>
+#include <nlohmann/json.hpp>
+
+#include "access_log.h"
+#include "hipcoach/core/codec.h"
+#include "problem.h"
+#include "target.h"
+
+namespace hipcoach::server {
+namespace {
+
+// HTML and the API must be revalidated on every use (a cheap 304 thanks to
+// the ETag). Web files have no content hash in their names, so they are
+// revalidated too: a stale script beside a fresh page would break the app.
+constexpr std::string_view kRevalidate = "no-cache";
+constexpr std::string_view kAllow = "GET, HEAD";
+
+std::string dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Representation json_representation(const nlohmann::json& json, std::string_view cache_control) {
+  return make_representation(dump(json), "application/json", std::string(cache_control));
+}
+
+Response answer(const Representation& representation, const Request& request) {
+  const bool gzip = representation.gzip_body && accepts_gzip(request.accept_encoding);
+  const std::string_view etag = gzip ? representation.gzip_etag : representation.etag;
+
+  Response response;
+  response.headers.reserve(7);
+  response.headers.push_back({"Content-Type", representation.content_type});
+  response.headers.push_back({"Cache-Control", representation.cache_control});
+  response.headers.push_back({"ETag", etag});
+  response.headers.push_back({"X-Content-Type-Options", "nosniff"});
+  if (representation.gzip_body) response.headers.push_back({"Vary", "Accept-Encoding"});
+  if (gzip) response.headers.push_back({"Content-Encoding", "gzip"});
+  response.body = gzip ? representation.gzip_body : representation.body;
+
+  if (!request.if_none_match.empty() && matches_if_none_match(request.if_none_match, etag)) {
+    response.status = 304;
+    response.body_mode = BodyMode::kNone;
+  } else if (request.method == "HEAD") {
+    response.body_mode = BodyMode::kHeadersOnly;
+  }
+  return response;
+}
+
+}  // namespace
+
+Router::Router(const core::Protocol& protocol, const StaticFileMap& files) {
+  resources_.emplace(kProtocolPath, json_representation(core::to_json(protocol), kRevalidate));
+  for (const core::MuscleGroup& group : protocol.groups) {
+    resources_.emplace(std::string(kProtocolPath) + "/" + group.id,
+                       json_representation(core::group_to_json(protocol, group), kRevalidate));
+  }
+  resources_.emplace(kHealthPath, json_representation({{"status", "ok"}}, "no-store"));
+
+  for (const auto& [relative_path, contents] : files) {
+    std::string path = "/" + relative_path;
+    Representation representation = make_representation(
+        contents, std::string(content_type_for(relative_path)), std::string(kRevalidate));
+    constexpr std::string_view kIndex = "index.html";
+    if (path.ends_with(kIndex) && path[path.size() - kIndex.size() - 1] == '/') {
+      resources_.emplace(path.substr(0, path.size() - kIndex.size()), representation);
+    }
+    // The API's own paths win over a web file of the same name.
+    resources_.emplace(std::move(path), std::move(representation));
+  }
+}
+
+Response Router::handle(const Request& request) const noexcept {
+  try {
+    return route(request);
+  } catch (const std::exception& e) {
+    log_error("router", e.what());
+  } catch (...) {
+    log_error("router", "unknown exception");
+  }
+  try {
+    return problem_response(core::Error::internal("", ""));
+  } catch (...) {
+    // Not even the problem document could be built (out of memory): a body
+    // that needs no allocation beyond the shared pointer.
+    Response response;
+    response.status = 500;
+    static const auto kEmpty = std::make_shared<const std::string>();
+    response.body = kEmpty;
+    return response;
+  }
+}
+
+Response Router::route(const Request& request) const {
+  const core::Result<Target> target = parse_target(request.target);
+  if (!target) return problem_response(target.error());
+
+  const auto found = resources_.find(target->path);
+  if (found == resources_.end()) {
+    if (target->path.starts_with(std::string(kProtocolPath) + "/")) {
+      return problem_response(404, "id", "no muscle group has this id");
+    }
+    return problem_response(404, "path", "no resource or file exists at this path");
+  }
+  if (request.method != "GET" && request.method != "HEAD") {
+    Response response =
+        problem_response(405, "method", "this resource can only be read, with GET or HEAD");
+    response.headers.push_back({"Allow", kAllow});
+    return response;
+  }
+  return answer(found->second, request);
+}
+
+}  // namespace hipcoach::server

@@ -1,0 +1,49 @@
+// The router: from a Request to a Response, with no sockets.
+//
+// Every answer to a GET is prepared once, in the constructor: the protocol
+// JSON is serialized once, each web file is read once, and each gets its
+// ETag and gzip copy there. handle() then only looks up, compares tags and
+// picks a coding. A Router is immutable after construction and safe to use
+// from many threads at once.
+//
+// Routes (GET and HEAD; any other method on them answers 405 with Allow):
+//   /api/v1/protocol        the whole protocol (core::to_json)
+//   /api/v1/protocol/{id}   one muscle group (core::group_to_json); 404 for an unknown id
+//   /healthz                {"status":"ok"}
+//   /...                    the files of web/; "/" and "DIR/" serve index.html
+// Everything else answers 404, and a target that is not a safe absolute path
+// 400; every error is an application/problem+json document.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "hipcoach/core/protocol.h"
+#include "message.h"
+#include "representation.h"
+#include "static_files.h"
+
+namespace hipcoach::server {
+
+inline constexpr std::string_view kProtocolPath = "/api/v1/protocol";
+inline constexpr std::string_view kHealthPath = "/healthz";
+
+class Router {
+ public:
+  // Prepares every response. `protocol` and `files` are copied from; neither
+  // is referenced afterwards. REQUIRES: `protocol` passed validation.
+  Router(const core::Protocol& protocol, const StaticFileMap& files);
+
+  // Returns the response to `request`. Never throws: an unexpected failure
+  // is logged and answered with a generic 500 problem.
+  Response handle(const Request& request) const noexcept;
+
+ private:
+  Response route(const Request& request) const;
+
+  // Decoded absolute path -> prepared answer.
+  std::map<std::string, Representation, std::less<>> resources_;
+};
+
+}  // namespace hipcoach::server

@@ -1,0 +1,59 @@
+#include "hipcoach/server/server.h"
+
+#include <exception>
+#include <optional>
+
+#include "access_log.h"
+#include "hipcoach/storage/data_files.h"
+#include "http_server.h"
+#include "router.h"
+#include "static_files.h"
+
+namespace hipcoach::server {
+namespace {
+
+// Loads everything the router needs; prints what is wrong to `err` and
+// returns nullopt when something is.
+std::optional<Router> prepare_router(const ServerOptions& options, std::ostream& err) {
+  const core::LoadedProtocol loaded = storage::load_protocol_dir(options.data_dir);
+  if (!loaded.ok()) {
+    for (const core::Diagnostic& diagnostic : loaded.diagnostics) {
+      err << diagnostic.to_string() << "\n";
+    }
+    return std::nullopt;
+  }
+  const core::Result<StaticFileMap> files = load_static_files(options.web_dir);
+  if (!files) {
+    err << "web directory: " << files.error().to_string() << "\n";
+    return std::nullopt;
+  }
+  return std::optional<Router>(std::in_place, loaded.protocol, *files);
+}
+
+}  // namespace
+
+int run_server(const ServerOptions& options, const ServeTuning& tuning, std::ostream& out,
+               std::ostream& err, ServerControl* control) {
+  try {
+    const std::optional<Router> router = prepare_router(options, err);
+    if (!router) {
+      if (control) control->set_failed();
+      return 1;
+    }
+    return serve(*router, options, tuning, out, err, control);
+  } catch (const std::exception& e) {
+    log_error("run_server", e.what());
+    err << "the server failed: " << e.what() << "\n";
+  } catch (...) {
+    log_error("run_server", "unknown exception");
+    err << "the server failed\n";
+  }
+  if (control) control->set_failed();
+  return 1;
+}
+
+int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err) {
+  return run_server(options, ServeTuning{}, out, err, nullptr);
+}
+
+}  // namespace hipcoach::server

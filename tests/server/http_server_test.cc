@@ -1,0 +1,315 @@
+// The server on 127.0.0.1 with port 0, run in-process on a thread and stopped
+// through its ServerControl. After every hostile client, the test checks that
+// the server still answers GET /healthz.
+#include "http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "test_client.h"
+
+namespace hipcoach::server {
+namespace {
+
+using testing::http_get;
+using testing::TestClient;
+
+const std::filesystem::path kFixture = HIPCOACH_SERVER_TESTDATA_DIR;
+
+ServerOptions fixture_options() {
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.data_dir = kFixture;
+  options.web_dir = kFixture / "web";
+  options.threads = 2;
+  return options;
+}
+
+class HttpServer : public ::testing::Test {
+ protected:
+  void SetUp() override { start(fixture_options()); }
+
+  void start(const ServerOptions& options) {
+    ServeTuning tuning;
+    // Short enough that the idle-client tests end quickly; nothing asserts
+    // on the duration.
+    tuning.read_timeout = std::chrono::milliseconds(300);
+    tuning.shutdown_grace = std::chrono::milliseconds(3000);
+    thread_ = std::thread([this, options, tuning] {
+      exit_code_ = run_server(options, tuning, out_, err_, &control_);
+    });
+    const auto port = control_.wait_for_port();
+    ASSERT_TRUE(port.has_value()) << err_.str();
+    port_ = *port;
+  }
+
+  void TearDown() override {
+    stop();
+    EXPECT_EQ(exit_code_, 0) << err_.str();
+  }
+
+  void stop() {
+    if (!thread_.joinable()) return;
+    control_.request_stop();
+    thread_.join();
+  }
+
+  void expect_healthy() {
+    const auto response = http_get(port_, "/healthz");
+    ASSERT_TRUE(response.has_value()) << "no answer to GET /healthz";
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->body, R"({"status":"ok"})");
+  }
+
+  ServerControl control_;
+  std::ostringstream out_;
+  std::ostringstream err_;
+  std::thread thread_;
+  int exit_code_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(HttpServer, AnswersTheHealthCheck) { expect_healthy(); }
+
+TEST_F(HttpServer, PrintsTheListeningLineWithTheRealPort) {
+  stop();
+  EXPECT_EQ(out_.str(), "HipCoach listening on http://127.0.0.1:" + std::to_string(port_) + "/\n");
+}
+
+TEST_F(HttpServer, ServesTheProtocolWithGzipAndEtag) {
+  const auto response = http_get(port_, "/api/v1/protocol", "Accept-Encoding: gzip\r\n");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->header("content-encoding"), "gzip");
+  EXPECT_EQ(response->header("vary"), "Accept-Encoding");
+  EXPECT_FALSE(response->header("date").empty());
+  const auto again =
+      http_get(port_, "/api/v1/protocol",
+               "Accept-Encoding: gzip\r\nIf-None-Match: " + response->header("etag") + "\r\n");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->status, 304);
+}
+
+TEST_F(HttpServer, AnswersHeadWithContentLengthAndNoBody) {
+  TestClient client(port_);
+  ASSERT_TRUE(client.send(
+      "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const auto head = client.read_response(false);
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("content-length"), "15");
+  // The next response follows at once: the HEAD response had no body bytes.
+  const auto get = client.read_response();
+  ASSERT_TRUE(get.has_value());
+  EXPECT_EQ(get->body, R"({"status":"ok"})");
+}
+
+TEST_F(HttpServer, AnswersProblemJsonForUnknownPaths) {
+  const auto response = http_get(port_, "/nothing/here");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 404);
+  EXPECT_EQ(response->header("content-type"), "application/problem+json");
+}
+
+TEST_F(HttpServer, AnswersRequestHeaderFieldsTooLargeForOversizedHeaders) {
+  TestClient client(port_);
+  ASSERT_TRUE(client.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') +
+                          "\r\n\r\n"));
+  const auto response = client.read_response();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 431);
+  EXPECT_EQ(response->header("content-type"), "application/problem+json");
+  EXPECT_EQ(response->header("connection"), "close");
+  EXPECT_TRUE(client.wait_for_close());
+  expect_healthy();
+}
+
+TEST_F(HttpServer, AnswersBadRequestForAMalformedRequestLine) {
+  TestClient client(port_);
+  ASSERT_TRUE(client.send("GET /healthz HTTP/9 9\r\nHost: x\r\n\r\n"));
+  const auto response = client.read_response();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 400);
+  EXPECT_EQ(response->header("content-type"), "application/problem+json");
+  EXPECT_TRUE(client.wait_for_close());
+  expect_healthy();
+}
+
+TEST_F(HttpServer, AnswersContentTooLargeForAHugeBody) {
+  TestClient client(port_);
+  ASSERT_TRUE(client.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n" +
+                          std::string(64 * 1024, 'x')));
+  const auto response = client.read_response();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 413);
+  EXPECT_TRUE(client.wait_for_close());
+  expect_healthy();
+}
+
+TEST_F(HttpServer, AnswersContentTooLargeForAHugeChunkedBody) {
+  TestClient client(port_);
+  ASSERT_TRUE(
+      client.send("POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  const std::string chunk = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
+  for (int i = 0; i < 17; ++i) {
+    if (!client.send(chunk)) break;  // The server may already have answered and closed.
+  }
+  const auto response = client.read_response();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 413);
+  expect_healthy();
+}
+
+TEST_F(HttpServer, AnswersMethodNotAllowedForASmallBody) {
+  TestClient client(port_);
+  ASSERT_TRUE(client.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"));
+  const auto response = client.read_response();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 405);
+  EXPECT_EQ(response->header("allow"), "GET, HEAD");
+  expect_healthy();
+}
+
+TEST_F(HttpServer, AnswersBadRequestForGarbageBytes) {
+  TestClient client(port_);
+  ASSERT_TRUE(client.send(std::string("\x00\x01\x02\xff\xfe garbage \r\n\r\n", 17)));
+  const auto response = client.read_response();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 400);
+  EXPECT_TRUE(client.wait_for_close());
+  expect_healthy();
+}
+
+TEST_F(HttpServer, ClosesAnIdleConnectionAfterTheReadTimeout) {
+  TestClient client(port_);
+  EXPECT_TRUE(client.wait_for_close());
+  expect_healthy();
+}
+
+TEST_F(HttpServer, ClosesASlowClientThatNeverFinishesItsHeaders) {
+  TestClient client(port_);
+  ASSERT_TRUE(client.send("GET /healthz HTTP/1.1\r\nHo"));
+  EXPECT_TRUE(client.wait_for_close());
+  expect_healthy();
+}
+
+TEST_F(HttpServer, KeepsServingAfterAClientDisconnectsMidRequest) {
+  {
+    TestClient client(port_);
+    ASSERT_TRUE(client.send("GET /api/v1/protocol HTTP/1.1\r\nHost: x\r\nAccept-"));
+  }
+  {
+    TestClient client(port_);
+    ASSERT_TRUE(client.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"));
+  }
+  expect_healthy();
+}
+
+TEST_F(HttpServer, KeepsAnHttp11ConnectionAliveBetweenRequests) {
+  TestClient client(port_);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const auto response = client.read_response();
+    ASSERT_TRUE(response.has_value()) << "request " << i;
+    EXPECT_EQ(response->status, 200);
+  }
+}
+
+TEST_F(HttpServer, AnswersPipelinedRequestsInOrder) {
+  TestClient client(port_);
+  ASSERT_TRUE(
+      client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                  "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n"
+                  "GET /js/app.mjs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  const int expected[] = {200, 404, 200};
+  for (const int status : expected) {
+    const auto response = client.read_response();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, status);
+  }
+  EXPECT_TRUE(client.wait_for_close());
+}
+
+TEST_F(HttpServer, ClosesAnHttp10ConnectionAfterTheResponse) {
+  TestClient client(port_);
+  ASSERT_TRUE(client.send("GET /healthz HTTP/1.0\r\n\r\n"));
+  const auto response = client.read_response();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_TRUE(client.wait_for_close());
+}
+
+TEST_F(HttpServer, KeepsAnHttp10ConnectionAliveWhenAsked) {
+  TestClient client(port_);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(client.send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    const auto response = client.read_response();
+    ASSERT_TRUE(response.has_value()) << "request " << i;
+    EXPECT_EQ(response->header("connection"), "keep-alive");
+  }
+}
+
+TEST_F(HttpServer, ClosesIdleKeepAliveConnectionsWhenStopping) {
+  TestClient client(port_);
+  ASSERT_TRUE(client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(client.read_response().has_value());
+  stop();
+  EXPECT_TRUE(client.wait_for_close());
+  EXPECT_EQ(exit_code_, 0);
+}
+
+TEST_F(HttpServer, StopsCleanlyOnSigterm) {
+  std::raise(SIGTERM);
+  thread_.join();
+  EXPECT_EQ(exit_code_, 0);
+}
+
+TEST_F(HttpServer, RefusesAPortInUse) {
+  ServerOptions options = fixture_options();
+  options.port = port_;
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(run_server(options, ServeTuning{}, out, err, nullptr), 1);
+  EXPECT_EQ(err.str().rfind("cannot listen on 127.0.0.1:" + std::to_string(port_) + ": ", 0), 0u)
+      << err.str();
+  EXPECT_EQ(out.str(), "");
+}
+
+TEST(RunServer, PrintsEachDiagnosticAndFailsOnInvalidData) {
+  ServerOptions options = fixture_options();
+  options.data_dir = kFixture / "no-such-data";
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(run_server(options, out, err), 1);
+  EXPECT_NE(err.str().find("no-such-data"), std::string::npos) << err.str();
+  EXPECT_EQ(out.str(), "");
+}
+
+TEST(RunServer, FailsWhenTheWebDirectoryIsMissing) {
+  ServerOptions options = fixture_options();
+  options.web_dir = kFixture / "no-such-web";
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(run_server(options, out, err), 1);
+  EXPECT_EQ(err.str(), "web directory: " + (kFixture / "no-such-web").string() +
+                           ": the web directory does not exist or is not a directory\n");
+}
+
+TEST(RunServer, FailsOnAnAddressItCannotResolve) {
+  ServerOptions options = fixture_options();
+  options.host = "no-such-host.invalid";
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(run_server(options, out, err), 1);
+  EXPECT_EQ(err.str().rfind("cannot listen on no-such-host.invalid:0: ", 0), 0u) << err.str();
+}
+
+}  // namespace
+}  // namespace hipcoach::server

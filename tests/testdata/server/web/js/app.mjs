@@ -1,0 +1,2 @@
+// Fixture script for server_test.
+export const greeting = "hello";
