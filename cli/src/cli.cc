@@ -12,6 +12,7 @@
 #include "hipcoach/server/server.h"
 #include "hipcoach/storage/data_files.h"
 #include "protocol_text.h"
+#include "triage_command.h"
 
 #ifndef HIPCOACH_VERSION
 #define HIPCOACH_VERSION "0.0.0"
@@ -68,7 +69,8 @@ bool parse_listen(const std::string& text, std::string& host, std::uint16_t& por
 
 }  // namespace
 
-int run(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
+int run(std::span<const std::string> args, std::istream& in, std::ostream& out,
+        std::ostream& err) {
   CLI::App app{"HipCoach: trigger-point self-care for outer hip pain, from your clinic's protocol.",
                "hipcoach"};
   app.set_version_flag("--version", std::string("hipcoach ") + HIPCOACH_VERSION);
@@ -105,6 +107,14 @@ int run(std::span<const std::string> args, std::ostream& out, std::ostream& err)
   serve->add_option("--web", web_dir, "Directory of the web page's files");
   serve->add_option("--threads", threads, "I/O threads; 0 means one per core")
       ->check(CLI::Range(0, 256));
+
+  TriageOptions triage_options;
+  CLI::App* triage = app.add_subcommand(
+      "triage", "Ask where it hurts and the red-flag questions; say what level of care fits");
+  triage->add_option("--answers", triage_options.answers_path,
+                     "Read the answers as JSON from FILE, or - for standard input");
+  triage->add_flag("--json", triage_options.json, "Print the result as JSON");
+  triage->add_option("--data", data_dir, "Data directory (holds sources.toml and protocol/)");
 
   std::vector<std::string> arguments(args.begin() + (args.empty() ? 0 : 1), args.end());
   std::reverse(arguments.begin(), arguments.end());  // CLI11 takes them reversed.
@@ -171,6 +181,16 @@ int run(std::span<const std::string> args, std::ostream& out, std::ostream& err)
       print_diagnostics(loaded.diagnostics, err);
     }
     return loaded.ok() ? kExitOk : kExitInvalidData;
+  }
+
+  if (triage->parsed()) {
+    core::LoadedProtocol loaded;
+    if (!load(data_dir, loaded, err)) return kExitInvalidData;
+    if (loaded.protocol.triage.questions.empty()) {
+      err << "hipcoach triage: the data in " << data_dir << " has no triage questions\n";
+      return kExitInvalidData;
+    }
+    return run_triage(loaded.protocol, triage_options, in, out, err);
   }
 
   if (serve->parsed()) {

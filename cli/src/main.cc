@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
       });
   try {
     const std::vector<std::string> args(argv, argv + argc);
-    return hipcoach::cli::run(args, std::cout, std::cerr);
+    return hipcoach::cli::run(args, std::cin, std::cout, std::cerr);
   } catch (const std::exception& error) {
     std::cerr << "hipcoach: internal error: " << error.what() << '\n';
   } catch (...) {

@@ -142,7 +142,8 @@ void read_question(TableReader& reader, TriageData& triage) {
                         ".." + std::to_string(*max));
     }
   } else {
-    if (question.type == AnswerField::Type::kMultiChoice) {
+    // Picking nothing is an answer everywhere but for where it hurts; none_label is unknown there.
+    if (question.type == AnswerField::Type::kMultiChoice && question.id != "locations") {
       question.none_label = reader.string("none_label").value_or("");
     }
     const auto options = reader.tables("options", 1);

@@ -16,11 +16,12 @@ namespace {
 // Runs `hipcoach ARGS...` with string streams.
 class CliTest : public ::testing::Test {
  protected:
-  int run(std::vector<std::string> args) {
+  int run(std::vector<std::string> args, const std::string& input = "") {
     args.insert(args.begin(), "hipcoach");
+    std::istringstream in(input);
     out_.str("");
     err_.str("");
-    return cli::run(args, out_, err_);
+    return cli::run(args, in, out_, err_);
   }
 
   std::string out() const { return out_.str(); }
@@ -144,6 +145,63 @@ TEST_F(CliTest, HelpAndVersionExitZero) {
   EXPECT_NE(out().find("protocol"), std::string::npos) << out();
   EXPECT_EQ(run({"--version"}), kExitOk);
   EXPECT_NE(out().find("hipcoach 0.1.0"), std::string::npos) << out();
+}
+
+constexpr const char* kSelfCareAnswers = R"({"age": 54, "side": "left",
+  "locations": ["outer_hip"], "pain_now": 4, "worst_pain_week": 6, "duration_weeks": 3,
+  "aggravators": ["lying_on_side"], "red_flags": [], "cautions": []})";
+
+TEST_F(CliTest, TriageReadsAnswersFromStdinAndPrintsJson) {
+  ASSERT_EQ(run({"triage", "--answers", "-", "--json", "--data", data_}, kSelfCareAnswers),
+            kExitOk)
+      << err();
+  const auto json = nlohmann::json::parse(out());
+  EXPECT_EQ(json["disposition"], "self_care");
+  EXPECT_EQ(json["groups"][0]["id"], "gluteus-medius-minimus");
+}
+
+TEST_F(CliTest, TriageExitsZeroForAnUrgentResultAndSaysSoFirst) {
+  std::string answers = kSelfCareAnswers;
+  answers.replace(answers.find("\"red_flags\": []"), 15,
+                  R"("red_flags": ["fall_or_injury", "cannot_bear_weight"])");
+  ASSERT_EQ(run({"triage", "--answers", "-", "--data", data_}, answers), kExitOk) << err();
+  EXPECT_EQ(out().rfind("\n*** URGENT: get medical care today. ***\n", 0), 0u) << out();
+  EXPECT_EQ(out().find("Where to start"), std::string::npos) << out();
+}
+
+TEST_F(CliTest, TriageRejectsInvalidAnswersNamingTheField) {
+  std::string answers = kSelfCareAnswers;
+  answers.replace(answers.find("\"pain_now\": 4"), 13, "\"pain_now\": 14");
+  EXPECT_EQ(run({"triage", "--answers", "-", "--data", data_}, answers), kExitInvalidData);
+  EXPECT_EQ(err(), "hipcoach triage: -: /pain_now: must be an integer 0..10, got 14\n");
+}
+
+TEST_F(CliTest, TriageNamesAnUnreadableAnswersFile) {
+  EXPECT_EQ(run({"triage", "--answers", "/nonexistent/answers.json", "--data", data_}),
+            kExitInvalidData);
+  EXPECT_EQ(err(), "hipcoach triage: --answers: cannot read \"/nonexistent/answers.json\"\n");
+}
+
+TEST_F(CliTest, TriageAsksAgainAfterABadAnswerThenGivesTheResult) {
+  // Age 200 is refused, then 54; "0" is no place; pain 12 is refused.
+  const std::string typed = "200\n54\n1\n0\n1\n4\n12\n6\n3\n1\n0\n0\n";
+  ASSERT_EQ(run({"triage", "--data", data_}, typed), kExitOk) << err();
+  EXPECT_NE(out().find("Please answer again: must be an integer 0..120, got 200."),
+            std::string::npos)
+      << out();
+  EXPECT_NE(out().find("Please answer again: \"0\" is not one of the numbers shown."),
+            std::string::npos)
+      << out();
+  EXPECT_NE(out().find("Please answer again: must be an integer 0..10, got 12."),
+            std::string::npos)
+      << out();
+  EXPECT_NE(out().find("SELF-CARE is a reasonable start."), std::string::npos) << out();
+}
+
+TEST_F(CliTest, TriageStopsWithAnErrorWhenInputEndsEarly) {
+  EXPECT_EQ(run({"triage", "--data", data_}, "54\n1\n"), kExitInvalidData);
+  EXPECT_NE(err().find("the input ended before question 3 (\"locations\")"), std::string::npos)
+      << err();
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // Thread-compatible: run one at a time.
 #pragma once
 
+#include <istream>
 #include <ostream>
 #include <span>
 #include <string>
@@ -15,8 +16,9 @@ enum ExitCode : int {
   kExitUsage = 2,        // Bad arguments; the message names the option.
 };
 
-// Runs the command in `args` (args[0] is the program name), writing results to
-// `out` and errors to `err`. Returns an ExitCode.
-int run(std::span<const std::string> args, std::ostream& out, std::ostream& err);
+// Runs the command in `args` (args[0] is the program name), reading answers
+// from `in`, writing results to `out` and errors to `err`. Returns an ExitCode.
+int run(std::span<const std::string> args, std::istream& in, std::ostream& out,
+        std::ostream& err);
 
 }  // namespace hipcoach::cli
