@@ -171,6 +171,10 @@ class Session : public std::enable_shared_from_this<Session> {
           .target = request.target(),
           .if_none_match = request[http::field::if_none_match],
           .accept_encoding = request[http::field::accept_encoding],
+          .content_type = request[http::field::content_type],
+          .origin = request[http::field::origin],
+          .host = request[http::field::host],
+          .body = request.body(),
       });
     } catch (...) {
       // handle() does not throw; building its Request view could only fail

@@ -16,6 +16,10 @@ struct Request {
   std::string_view target{};           // The request line's target, e.g. "/api/v1/protocol?x".
   std::string_view if_none_match{};    // Empty when absent.
   std::string_view accept_encoding{};  // Empty when absent.
+  std::string_view content_type{};     // Empty when absent.
+  std::string_view origin{};           // Empty when absent.
+  std::string_view host{};             // Empty when absent.
+  std::string_view body{};             // Empty for GET and HEAD.
 };
 
 // A response header. Both views point at string literals or at strings the

@@ -1,5 +1,6 @@
 #include "router.h"
 
+#include <cctype>
 #include <exception>
 #include <nlohmann/json.hpp>
 
@@ -50,7 +51,12 @@ Response answer(const Representation& representation, const Request& request) {
 
 }  // namespace
 
-Router::Router(const core::Protocol& protocol, const StaticFileMap& files) {
+Router::Router(const core::Protocol& protocol, const StaticFileMap& files) : protocol_(protocol) {
+  if (!protocol.triage.questions.empty()) {
+    resources_.emplace(kTriageQuestionsPath,
+                       json_representation({{"questions", core::questions_to_json(protocol.triage)}},
+                                           kRevalidate));
+  }
   resources_.emplace(kProtocolPath, json_representation(core::to_json(protocol), kRevalidate));
   for (const core::MuscleGroup& group : protocol.groups) {
     resources_.emplace(std::string(kProtocolPath) + "/" + group.id,
@@ -96,6 +102,7 @@ Response Router::route(const Request& request) const {
   const core::Result<Target> target = parse_target(request.target);
   if (!target) return problem_response(target.error());
 
+  if (target->path == kTriagePath) return triage(request);
   const auto found = resources_.find(target->path);
   if (found == resources_.end()) {
     if (target->path.starts_with(std::string(kProtocolPath) + "/")) {
@@ -110,6 +117,54 @@ Response Router::route(const Request& request) const {
     return response;
   }
   return answer(found->second, request);
+}
+
+namespace {
+
+// True when `origin` ("https://host:port") names the same host and port as
+// the Host header. Browsers send Origin on every POST from a page.
+bool same_origin(std::string_view origin, std::string_view host) {
+  const auto scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  return origin.substr(scheme_end + 3) == host;
+}
+
+bool is_json(std::string_view content_type) {
+  const std::string_view media_type = content_type.substr(0, content_type.find(';'));
+  std::string lower;
+  for (const char c : media_type) {
+    if (c != ' ') lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return lower == "application/json";
+}
+
+}  // namespace
+
+Response Router::triage(const Request& request) const {
+  if (request.method != "POST") {
+    Response response = problem_response(405, "method", "send the answers with POST");
+    response.headers.push_back({"Allow", "POST"});
+    return response;
+  }
+  if (!request.origin.empty() && !same_origin(request.origin, request.host)) {
+    return problem_response(403, "Origin", "requests from another site are refused");
+  }
+  if (!is_json(request.content_type)) {
+    return problem_response(415, "Content-Type", "send the answers as application/json");
+  }
+  if (protocol_.triage.questions.empty()) {
+    return problem_response(503, "triage", "this server's data has no triage rules");
+  }
+  const core::Result<core::Answers> answers = core::parse_answers(request.body);
+  if (!answers) return problem_response(answers.error());
+  const core::TriageResult result = core::evaluate_triage(protocol_, *answers);
+
+  Response response;
+  response.headers.push_back({"Content-Type", "application/json"});
+  response.headers.push_back({"Cache-Control", "no-store"});
+  response.headers.push_back({"X-Content-Type-Options", "nosniff"});
+  response.body = std::make_shared<const std::string>(dump(core::to_json(protocol_, result)));
+  return response;
 }
 
 }  // namespace hipcoach::server

@@ -6,9 +6,13 @@
 // picks a coding. A Router is immutable after construction and safe to use
 // from many threads at once.
 //
-// Routes (GET and HEAD; any other method on them answers 405 with Allow):
+// Routes (GET and HEAD unless said; any other method answers 405 with Allow):
 //   /api/v1/protocol        the whole protocol (core::to_json)
 //   /api/v1/protocol/{id}   one muscle group (core::group_to_json); 404 for an unknown id
+//   /api/v1/triage/questions  the triage questionnaire
+//   POST /api/v1/triage     answers in, triage result out (400 names the bad field;
+//                           415 unless JSON; 403 for another site's Origin;
+//                           503 when the data has no triage rules)
 //   /healthz                {"status":"ok"}
 //   /...                    the files of web/; "/" and "DIR/" serve index.html
 // Everything else answers 404, and a target that is not a safe absolute path
@@ -16,6 +20,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,11 +33,14 @@ namespace hipcoach::server {
 
 inline constexpr std::string_view kProtocolPath = "/api/v1/protocol";
 inline constexpr std::string_view kHealthPath = "/healthz";
+inline constexpr std::string_view kTriagePath = "/api/v1/triage";
+inline constexpr std::string_view kTriageQuestionsPath = "/api/v1/triage/questions";
 
 class Router {
  public:
   // Prepares every response. `protocol` and `files` are copied from; neither
-  // is referenced afterwards. REQUIRES: `protocol` passed validation.
+  // is referenced afterwards (the router keeps its own copy of the protocol
+  // for triage). REQUIRES: `protocol` passed validation.
   Router(const core::Protocol& protocol, const StaticFileMap& files);
 
   // Returns the response to `request`. Never throws: an unexpected failure
@@ -41,7 +49,9 @@ class Router {
 
  private:
   Response route(const Request& request) const;
+  Response triage(const Request& request) const;
 
+  core::Protocol protocol_;
   // Decoded absolute path -> prepared answer.
   std::map<std::string, Representation, std::less<>> resources_;
 };
