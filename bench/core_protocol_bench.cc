@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hipcoach/core/codec.h"
+#include "hipcoach/core/triage.h"
 #include "hipcoach/core/validate.h"
 
 namespace {
@@ -32,10 +33,14 @@ const DataSet& data_set() {
     const std::filesystem::path dir = HIPCOACH_DATA_DIR;
     DataSet data{read_file(dir / "sources.toml"), {}};
     std::vector<std::filesystem::path> paths;
-    for (const auto& entry : std::filesystem::directory_iterator(dir / "protocol")) {
-      if (entry.path().extension() == ".toml") paths.push_back(entry.path());
+    for (const char* subdir : {"protocol", "triage"}) {
+      std::vector<std::filesystem::path> found;
+      for (const auto& entry : std::filesystem::directory_iterator(dir / subdir)) {
+        if (entry.path().extension() == ".toml") found.push_back(entry.path());
+      }
+      std::sort(found.begin(), found.end());
+      paths.insert(paths.end(), found.begin(), found.end());
     }
-    std::sort(paths.begin(), paths.end());
     for (const auto& path : paths) data.protocol_files.push_back(read_file(path));
     return data;
   }();
@@ -66,5 +71,35 @@ void BM_ProtocolToJson(benchmark::State& state) {
   state.counters["json_bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_ProtocolToJson)->Unit(benchmark::kMicrosecond);
+
+constexpr std::string_view kAnswers = R"({"age": 54, "side": "left",
+  "locations": ["outer_hip", "outer_thigh"], "pain_now": 4, "worst_pain_week": 7,
+  "duration_weeks": 10, "aggravators": ["lying_on_side", "stairs"], "red_flags": [],
+  "cautions": ["osteoporosis"]})";
+
+// One evaluation of parsed answers: the figure the triage issue targets (< 10 us).
+void BM_EvaluateTriage(benchmark::State& state) {
+  const DataSet& data = data_set();
+  const core::LoadedProtocol loaded = core::load_protocol(data.sources, data.protocol_files);
+  const core::Answers answers = *core::parse_answers(kAnswers);
+  for (auto _ : state) {
+    core::TriageResult result = core::evaluate_triage(loaded.protocol, answers);
+    benchmark::DoNotOptimize(result);
+  }
+}
+BENCHMARK(BM_EvaluateTriage);
+
+// What POST /api/v1/triage does besides HTTP: parse, evaluate, write JSON.
+void BM_TriageRequest(benchmark::State& state) {
+  const DataSet& data = data_set();
+  const core::LoadedProtocol loaded = core::load_protocol(data.sources, data.protocol_files);
+  const core::TriageJsonWriter writer(loaded.protocol);
+  for (auto _ : state) {
+    const core::Answers answers = *core::parse_answers(kAnswers);
+    const std::string json = writer.write(core::evaluate_triage(loaded.protocol, answers));
+    benchmark::DoNotOptimize(json.data());
+  }
+}
+BENCHMARK(BM_TriageRequest)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -89,10 +89,11 @@ def us(name):
     b = runs[name]
     scale = {"ns": 0.001, "us": 1.0, "ms": 1000.0, "s": 1e6}[b["time_unit"]]
     return b["real_time"] * scale
-print(f"{us('BM_LoadProtocol'):.1f} {us('BM_ProtocolToJson'):.1f}")
+print(f"{us('BM_LoadProtocol'):.1f} {us('BM_ProtocolToJson'):.1f} "
+      f"{us('BM_EvaluateTriage'):.3f} {us('BM_TriageRequest'):.1f}")
 PY
 )
-read -r LOAD_US TO_JSON_US <<< "$RESULT"
+read -r LOAD_US TO_JSON_US TRIAGE_US TRIAGE_REQUEST_US <<< "$RESULT"
 
 echo "== hipcoach serve --threads 1" >&2
 START_NS=$(now_ns)
@@ -113,6 +114,8 @@ RESULT=$(run_wrk "http://127.0.0.1:$PORT/api/v1/protocol")
 read -r PROTOCOL_RPS PROTOCOL_P99 <<< "$RESULT"
 RESULT=$(run_wrk "http://127.0.0.1:$PORT/api/v1/protocol" -H "Accept-Encoding: gzip")
 read -r GZIP_RPS GZIP_P99 <<< "$RESULT"
+RESULT=$(run_wrk "http://127.0.0.1:$PORT/api/v1/triage" -s bench/triage_post.lua)
+read -r TRIAGE_RPS TRIAGE_P99 <<< "$RESULT"
 LOADED_RSS_KB=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
 stop_server
 
@@ -159,6 +162,14 @@ rows = [
     row("load + validate data/ (BM_LoadProtocol)", f"{$LOAD_US / 1000:.2f} ms", "< 5 ms", "-",
         $LOAD_US < 5000),
     row("protocol to JSON (BM_ProtocolToJson)", f"{$TO_JSON_US / 1000:.3f} ms", "-", "-"),
+    row("triage evaluation (BM_EvaluateTriage)", f"{$TRIAGE_US:.3f} us", "< 10 us", "-",
+        $TRIAGE_US < 10),
+    row("triage parse + evaluate + JSON (BM_TriageRequest)", f"{$TRIAGE_REQUEST_US:.1f} us",
+        "-", "-"),
+    row("POST /api/v1/triage rps", f"{$TRIAGE_RPS:,.0f}", ">= 50% of hello",
+        f"{$TRIAGE_RPS / hello_rps:.2f}", $TRIAGE_RPS >= 0.5 * hello_rps),
+    row("POST /api/v1/triage p99", f"{$TRIAGE_P99:.2f} ms", "-",
+        f"{$TRIAGE_P99 / hello_p99:.2f}"),
     row("start to first answered request", "$FIRST_ANSWER_MS ms", "< 200 ms", "-",
         $FIRST_ANSWER_MS < 200),
     row("idle resident memory (VmRSS)", f"{$IDLE_RSS_KB / 1024:.1f} MB", "< 30 MB", "-",

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -117,6 +118,20 @@ Result<void> read_field(const AnswerField& field, const json& value, std::int64_
 
 json cited(const Statement& statement) {
   return {{"text", statement.text}, {"cite", statement.cite}};
+}
+
+json result_source_json(const Source& source) {
+  return {{"id", source.id},
+          {"kind", source.kind == SourceKind::kClinic ? "clinic" : "published"},
+          {"title", source.title},
+          {"authors", source.authors},
+          {"publication", source.publication},
+          {"year", source.year},
+          {"url", source.url}};
+}
+
+std::string dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -249,14 +264,7 @@ json to_json(const Protocol& protocol, const TriageResult& result) {
 
   json sources = json::array();
   for (const Source& source : protocol.sources) {
-    if (cite_ids.count(source.id) == 0) continue;
-    sources.push_back({{"id", source.id},
-                       {"kind", source.kind == SourceKind::kClinic ? "clinic" : "published"},
-                       {"title", source.title},
-                       {"authors", source.authors},
-                       {"publication", source.publication},
-                       {"year", source.year},
-                       {"url", source.url}});
+    if (cite_ids.count(source.id) != 0) sources.push_back(result_source_json(source));
   }
 
   return {{"disposition", disposition_name(result.disposition)},
@@ -266,6 +274,113 @@ json to_json(const Protocol& protocol, const TriageResult& result) {
           {"cautions", std::move(cautions)},
           {"advice", std::move(advice)},
           {"sources", std::move(sources)}};
+}
+
+TriageJsonWriter::TriageJsonWriter(const Protocol& protocol) : protocol_(protocol) {
+  const TriageData& triage = protocol.triage;
+  for (const Source& source : protocol.sources) sources_.push_back(dump(result_source_json(source)));
+  for (const DispositionRule& rule : triage.dispositions) {
+    json reason = cited(rule.reason);
+    reason["rule"] = rule.id;
+    reason["disposition"] = disposition_name(rule.disposition);
+    rules_.emplace(&rule, fragment(reason, rule.reason.cite));
+  }
+  json fallback = cited(triage.default_reason);
+  fallback["rule"] = "default";
+  fallback["disposition"] = disposition_name(Disposition::kSelfCare);
+  default_reason_ = fragment(fallback, triage.default_reason.cite);
+  for (const GroupRule& rule : triage.group_rules) {
+    json reason = cited(rule.reason);
+    reason["rule"] = rule.id;
+    rules_.emplace(&rule, fragment(reason, rule.reason.cite));
+  }
+  for (const CautionRule& rule : triage.caution_rules) {
+    json caution = cited(rule.text);
+    caution["rule"] = rule.id;
+    caution["instead"] = rule.instead;
+    rules_.emplace(&rule, fragment(caution, rule.text.cite));
+  }
+  for (const AdviceRule& rule : triage.advice_rules) {
+    json statements = json::array();
+    std::vector<std::string> cite;
+    for (const Statement& statement : rule.statements) {
+      statements.push_back(cited(statement));
+      cite.insert(cite.end(), statement.cite.begin(), statement.cite.end());
+    }
+    rules_.emplace(&rule, fragment({{"rule", rule.id},
+                                    {"title", rule.title},
+                                    {"statements", std::move(statements)}},
+                                   cite));
+  }
+}
+
+TriageJsonWriter::Fragment TriageJsonWriter::fragment(const json& object,
+                                                      const std::vector<std::string>& cite) const {
+  Fragment out{dump(object), {}};
+  for (std::size_t i = 0; i < protocol_.sources.size(); ++i) {
+    if (std::find(cite.begin(), cite.end(), protocol_.sources[i].id) != cite.end()) {
+      out.sources.push_back(i);
+    }
+  }
+  return out;
+}
+
+void TriageJsonWriter::append(std::string& out, const Fragment& fragment,
+                              std::vector<char>& cited_sources) const {
+  if (out.back() != '[') out += ',';
+  out += fragment.json;
+  for (const std::size_t index : fragment.sources) cited_sources[index] = 1;
+}
+
+// Keys are written in nlohmann::json's order (sorted), so that the text is
+// byte for byte what to_json(...).dump() gives.
+std::string TriageJsonWriter::write(const TriageResult& result) const {
+  std::vector<char> cited_sources(protocol_.sources.size(), 0);
+  std::string out;
+  out.reserve(16 * 1024);
+
+  std::string advice = "[";
+  for (const AdviceRule* rule : result.advice) append(advice, rules_.at(rule), cited_sources);
+  advice += ']';
+  std::string cautions = "[";
+  for (const CautionRule* rule : result.cautions) {
+    append(cautions, rules_.at(rule), cited_sources);
+  }
+  cautions += ']';
+  std::string groups = "[";
+  for (const GroupSuggestion& suggestion : result.groups) {
+    if (groups.back() != '[') groups += ',';
+    groups += "{\"id\":" + dump(suggestion.group->id) + ",\"name\":" +
+              dump(suggestion.group->name) + ",\"reasons\":[";
+    for (const GroupRule* rule : suggestion.reasons) append(groups, rules_.at(rule), cited_sources);
+    groups += "],\"score\":" + std::to_string(suggestion.score) + "}";
+  }
+  groups += ']';
+  std::string reasons = "[";
+  for (const DispositionRule* rule : result.reasons) {
+    append(reasons, rules_.at(rule), cited_sources);
+  }
+  if (result.reasons.empty() || result.disposition == Disposition::kSelfCare) {
+    append(reasons, default_reason_, cited_sources);
+  }
+  reasons += ']';
+  std::string sources = "[";
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    if (cited_sources[i] == 0) continue;
+    if (sources.back() != '[') sources += ',';
+    sources += sources_[i];
+  }
+  sources += ']';
+
+  out += "{\"advice\":" + advice;
+  out += ",\"article_applies\":";
+  out += result.article_applies ? "true" : "false";
+  out += ",\"cautions\":" + cautions;
+  out += ",\"disposition\":\"" + std::string(disposition_name(result.disposition)) + "\"";
+  out += ",\"groups\":" + groups;
+  out += ",\"reasons\":" + reasons;
+  out += ",\"sources\":" + sources + "}";
+  return out;
 }
 
 json questions_to_json(const TriageData& triage) {

@@ -163,7 +163,7 @@ Response Router::triage(const Request& request) const {
   response.headers.push_back({"Content-Type", "application/json"});
   response.headers.push_back({"Cache-Control", "no-store"});
   response.headers.push_back({"X-Content-Type-Options", "nosniff"});
-  response.body = std::make_shared<const std::string>(dump(core::to_json(protocol_, result)));
+  response.body = std::make_shared<const std::string>(triage_writer_.write(result));
   return response;
 }
 

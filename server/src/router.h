@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "hipcoach/core/codec.h"
 #include "hipcoach/core/protocol.h"
 #include "message.h"
 #include "representation.h"
@@ -42,6 +43,9 @@ class Router {
   // is referenced afterwards (the router keeps its own copy of the protocol
   // for triage). REQUIRES: `protocol` passed validation.
   Router(const core::Protocol& protocol, const StaticFileMap& files);
+  // The triage writer refers to this object's own protocol copy.
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
 
   // Returns the response to `request`. Never throws: an unexpected failure
   // is logged and answered with a generic 500 problem.
@@ -52,6 +56,7 @@ class Router {
   Response triage(const Request& request) const;
 
   core::Protocol protocol_;
+  core::TriageJsonWriter triage_writer_{protocol_};  // Refers to protocol_: declared after it.
   // Decoded absolute path -> prepared answer.
   std::map<std::string, Representation, std::less<>> resources_;
 };

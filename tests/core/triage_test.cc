@@ -131,3 +131,27 @@ TEST(TriageProperties, EveryResultGivesAtLeastOneCitedReason) {
 
 }  // namespace
 }  // namespace hipcoach::core
+
+namespace hipcoach::core {
+namespace {
+
+TEST(TriageJsonWriter, WritesTheSameBytesAsTheJsonView) {
+  const TriageJsonWriter writer(shipped());
+  int compared = 0;
+  for (Answers person : base_profiles()) {
+    for (std::uint32_t flags = 0; flags < (1u << kRedFlags.size()); flags += 211) {
+      for (std::uint32_t cautions = 0; cautions < (1u << kCautions.size()); cautions += 7) {
+        person.red_flags = flags;
+        person.cautions = cautions;
+        const TriageResult result = evaluate_triage(shipped(), person);
+        ASSERT_EQ(writer.write(result), to_json(shipped(), result).dump())
+            << "red flags " << flags << ", cautions " << cautions;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 1000);
+}
+
+}  // namespace
+}  // namespace hipcoach::core

@@ -27,6 +27,9 @@ nlohmann::json to_json(const std::vector<Diagnostic>& diagnostics);
 }  // namespace hipcoach::core
 
 // Triage over JSON: the answers contract (docs/triage-data.md, README "Triage").
+#include <string>
+#include <unordered_map>
+
 #include "hipcoach/core/result.h"
 #include "hipcoach/core/triage.h"
 
@@ -48,6 +51,31 @@ Result<void> check_answer(const AnswerField& field, const nlohmann::json& value)
 // The result for people and programs: disposition, reasons with their
 // sources, groups, cautions, advice and the sources they cite.
 nlohmann::json to_json(const Protocol& protocol, const TriageResult& result);
+
+// Writes triage results as JSON text, the same bytes as
+// to_json(protocol, result).dump(), from fragments serialized once: the
+// server's hot path. Immutable after construction; thread-safe.
+class TriageJsonWriter {
+ public:
+  // REQUIRES: `protocol` outlives the writer, and results passed to write()
+  // come from evaluate_triage() on this same protocol.
+  explicit TriageJsonWriter(const Protocol& protocol);
+
+  std::string write(const TriageResult& result) const;
+
+ private:
+  struct Fragment {
+    std::string json;                  // One serialized object.
+    std::vector<std::size_t> sources;  // Indexes into protocol.sources that it cites.
+  };
+  Fragment fragment(const nlohmann::json& object, const std::vector<std::string>& cite) const;
+  void append(std::string& out, const Fragment& fragment, std::vector<char>& cited) const;
+
+  const Protocol& protocol_;
+  std::unordered_map<const void*, Fragment> rules_;  // Keyed by the rule's address.
+  Fragment default_reason_;
+  std::vector<std::string> sources_;  // Serialized, in protocol order.
+};
 
 // The questionnaire: [{"id", "prompt", "help", "type", "min", "max", "unit",
 // "none_label", "options": [{"value", "label", "help"}]}...].
