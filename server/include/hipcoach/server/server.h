@@ -1,6 +1,6 @@
 // The HTTP server: the JSON API over the protocol and the static files of web/.
 //
-// run_server() blocks until SIGINT or SIGTERM (or request_stop()), then stops
+// run_server() blocks until SIGINT or SIGTERM, then stops
 // accepting, lets in-flight requests finish and returns. Boost.Beast stays
 // inside server/src; nothing in this header pulls it in.
 #pragma once
