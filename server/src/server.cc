@@ -17,6 +17,8 @@ namespace {
 std::optional<Router> prepare_router(const ServerOptions& options, std::ostream& err) {
   const core::LoadedProtocol loaded = storage::load_protocol_dir(options.data_dir);
   if (!loaded.ok()) {
+    err << "hipcoach serve: not starting: the data in " << options.data_dir.string()
+        << " is invalid (fix it, then check with `hipcoach protocol validate`):\n";
     for (const core::Diagnostic& diagnostic : loaded.diagnostics) {
       err << diagnostic.to_string() << "\n";
     }
