@@ -85,17 +85,6 @@ json area_json(const BodyMapArea& area) {
           {"rotate_degrees", area.rotate_degrees}};
 }
 
-json source_json(const Source& source) {
-  return {{"id", source.id},
-          {"kind", source.kind == SourceKind::kClinic ? "clinic" : "published"},
-          {"title", source.title},
-          {"authors", source.authors},
-          {"publication", source.publication},
-          {"year", source.year},
-          {"url", source.url},
-          {"note", source.note}};
-}
-
 json guidance_json(const std::vector<GuidanceSection>& guidance) {
   json out = json::array();
   for (const GuidanceSection& section : guidance) {
@@ -154,7 +143,7 @@ json to_json(const Protocol& protocol) {
   json areas = json::array();
   for (const BodyMapArea& area : protocol.body_map.areas) areas.push_back(area_json(area));
   json sources = json::array();
-  for (const Source& source : protocol.sources) sources.push_back(source_json(source));
+  for (const Source& source : protocol.sources) sources.push_back(to_json(source));
   return {{"groups", std::move(groups)},
           {"guidance", guidance_json(protocol.guidance)},
           {"body_map",
@@ -162,6 +151,17 @@ json to_json(const Protocol& protocol) {
             {"landmarks", std::move(landmarks)},
             {"areas", std::move(areas)}}},
           {"sources", std::move(sources)}};
+}
+
+json to_json(const Source& source) {
+  return {{"id", source.id},
+          {"kind", source.kind == SourceKind::kClinic ? "clinic" : "published"},
+          {"title", source.title},
+          {"authors", source.authors},
+          {"publication", source.publication},
+          {"year", source.year},
+          {"url", source.url},
+          {"note", source.note}};
 }
 
 json group_to_json(const Protocol& protocol, const MuscleGroup& group) {
@@ -183,7 +183,7 @@ json group_to_json(const Protocol& protocol, const MuscleGroup& group) {
   const std::set<std::string> cited = cited_by(protocol, group);
   json sources = json::array();
   for (const Source& source : protocol.sources) {
-    if (cited.count(source.id) != 0) sources.push_back(source_json(source));
+    if (cited.count(source.id) != 0) sources.push_back(to_json(source));
   }
   return {{"group", group_json(group)},
           {"body_map",

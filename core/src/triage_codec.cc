@@ -120,16 +120,6 @@ json cited(const Statement& statement) {
   return {{"text", statement.text}, {"cite", statement.cite}};
 }
 
-json result_source_json(const Source& source) {
-  return {{"id", source.id},
-          {"kind", source.kind == SourceKind::kClinic ? "clinic" : "published"},
-          {"title", source.title},
-          {"authors", source.authors},
-          {"publication", source.publication},
-          {"year", source.year},
-          {"url", source.url}};
-}
-
 std::string dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -264,7 +254,7 @@ json to_json(const Protocol& protocol, const TriageResult& result) {
 
   json sources = json::array();
   for (const Source& source : protocol.sources) {
-    if (cite_ids.count(source.id) != 0) sources.push_back(result_source_json(source));
+    if (cite_ids.count(source.id) != 0) sources.push_back(to_json(source));
   }
 
   return {{"disposition", disposition_name(result.disposition)},
@@ -278,7 +268,7 @@ json to_json(const Protocol& protocol, const TriageResult& result) {
 
 TriageJsonWriter::TriageJsonWriter(const Protocol& protocol) : protocol_(protocol) {
   const TriageData& triage = protocol.triage;
-  for (const Source& source : protocol.sources) sources_.push_back(dump(result_source_json(source)));
+  for (const Source& source : protocol.sources) sources_.push_back(dump(to_json(source)));
   for (const DispositionRule& rule : triage.dispositions) {
     json reason = cited(rule.reason);
     reason["rule"] = rule.id;

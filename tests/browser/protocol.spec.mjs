@@ -10,11 +10,8 @@ import {mkdirSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 
-import {chromium} from 'playwright-core';
+import {kRepositoryRoot, launch_browser, start_server} from './server.mjs';
 
-import {kRepositoryRoot, start_server} from './server.mjs';
-
-const kChromium = process.env.HIPCOACH_CHROMIUM ?? '/usr/bin/chromium';
 const kAxeScript = path.join(kRepositoryRoot, 'node_modules/axe-core/axe.min.js');
 const kScreenshots = path.join(kRepositoryRoot, 'build/screenshots');
 const kSizes = [{name: 'phone', width: 360, height: 800}, {name: 'desktop', width: 1280, height: 800}];
@@ -26,13 +23,7 @@ let browser;
 before(async () => {
   mkdirSync(kScreenshots, {recursive: true});
   server = await start_server();
-  // Playwright gives every launch a fresh temporary profile (user-data dir) and removes it on close.
-  browser = await chromium.launch({
-    executablePath: kChromium,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launch_browser();
 });
 
 after(async () => {

@@ -8,6 +8,8 @@ import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
+import {chromium} from 'playwright-core';
+
 export const kRepositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const kListeningLine = /HipCoach listening on (http:\/\/127\.0\.0\.1:\d+\/)/;
 const kStartTimeoutMilliseconds = 15000;
@@ -62,4 +64,16 @@ export async function start_server({binary = process.env.HIPCOACH_BIN ?? 'build/
       await exited;
     },
   };
+}
+
+// Launches Debian's chromium headless (HIPCOACH_CHROMIUM overrides the path), with the flags that
+// keep it off the network it cannot reach. Playwright gives every launch a fresh temporary
+// profile (user-data dir) and removes it on close.
+export async function launch_browser() {
+  return chromium.launch({
+    executablePath: process.env.HIPCOACH_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+           '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
 }

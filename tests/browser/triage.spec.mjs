@@ -10,11 +10,8 @@ import {mkdirSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 
-import {chromium} from 'playwright-core';
+import {kRepositoryRoot, launch_browser, start_server} from './server.mjs';
 
-import {kRepositoryRoot, start_server} from './server.mjs';
-
-const kChromium = process.env.HIPCOACH_CHROMIUM ?? '/usr/bin/chromium';
 const kAxeScript = path.join(kRepositoryRoot, 'node_modules/axe-core/axe.min.js');
 const kScreenshots = path.join(kRepositoryRoot, 'build/screenshots');
 const kPhone = {name: 'phone', width: 360, height: 800};
@@ -45,12 +42,7 @@ before(async () => {
   const response = await fetch(`${server.url}api/v1/triage/questions`);
   assert.equal(response.status, 200, 'GET api/v1/triage/questions');
   ({questions} = await response.json());
-  browser = await chromium.launch({
-    executablePath: kChromium,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launch_browser();
 });
 
 after(async () => {

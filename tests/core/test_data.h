@@ -51,4 +51,8 @@ struct DataSet {
 
 inline std::string good_dir() { return std::string(HIPCOACH_TESTDATA_DIR) + "/good"; }
 
+// The shipped data (protocol and triage rules), loaded once. Whether it is
+// valid is tested on its own (ProtocolValidator.AcceptsTheShippedProtocol).
+const core::Protocol& shipped_protocol();
+
 }  // namespace hipcoach::testing

@@ -6,17 +6,13 @@
 #include <vector>
 
 #include "hipcoach/core/codec.h"
-#include "hipcoach/storage/data_files.h"
+#include "test_data.h"
 
 namespace hipcoach::core {
 namespace {
 
 // The shipped protocol and triage rules, loaded once.
-const Protocol& shipped() {
-  static const LoadedProtocol loaded =
-      storage::load_protocol_dir(std::string(HIPCOACH_SOURCE_DIR) + "/data");
-  return loaded.protocol;
-}
+const Protocol& shipped() { return testing::shipped_protocol(); }
 
 Answers answers(const std::string& json) {
   auto parsed = parse_answers(json);

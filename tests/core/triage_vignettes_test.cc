@@ -7,16 +7,12 @@
 
 #include "hipcoach/core/codec.h"
 #include "hipcoach/core/triage.h"
-#include "hipcoach/storage/data_files.h"
+#include "test_data.h"
 
 namespace hipcoach::core {
 namespace {
 
-const Protocol& shipped() {
-  static const LoadedProtocol loaded =
-      storage::load_protocol_dir(std::string(HIPCOACH_SOURCE_DIR) + "/data");
-  return loaded.protocol;
-}
+const Protocol& shipped() { return testing::shipped_protocol(); }
 
 struct Vignette {
   std::string who;  // Why this case matters, in words.

@@ -12,6 +12,16 @@
 #include "hipcoach/storage/data_files.h"
 #include "test_data.h"
 
+namespace hipcoach::testing {
+
+const core::Protocol& shipped_protocol() {
+  static const core::LoadedProtocol loaded =
+      storage::load_protocol_dir(std::string(HIPCOACH_SOURCE_DIR) + "/data");
+  return loaded.protocol;
+}
+
+}  // namespace hipcoach::testing
+
 namespace hipcoach::core {
 namespace {
 

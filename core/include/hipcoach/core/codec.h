@@ -14,6 +14,10 @@ namespace hipcoach::core {
 // "sources": [...]}. Field names are those of the TOML data (docs/protocol-data.md).
 nlohmann::json to_json(const Protocol& protocol);
 
+// A source: {"id", "kind": "clinic"|"published", "title", "authors",
+// "publication", "year" (0 when unknown), "url", "note"}.
+nlohmann::json to_json(const Source& source);
+
 // One group with the body map parts it uses and the sources it cites:
 // {"group": {...}, "body_map": {...}, "sources": [...]}.
 nlohmann::json group_to_json(const Protocol& protocol, const MuscleGroup& group);
