@@ -36,8 +36,7 @@ std::string default_dir(const char* name) {
 
 void print_diagnostics(const std::vector<core::Diagnostic>& diagnostics, std::ostream& err) {
   for (const core::Diagnostic& diagnostic : diagnostics) err << diagnostic.to_string() << '\n';
-  err << diagnostics.size() << (diagnostics.size() == 1 ? " problem" : " problems")
-      << " found\n";
+  err << diagnostics.size() << (diagnostics.size() == 1 ? " problem" : " problems") << " found\n";
 }
 
 // Loads the protocol for a command that only reads it; prints the problems.
@@ -69,8 +68,7 @@ bool parse_listen(const std::string& text, std::string& host, std::uint16_t& por
 
 }  // namespace
 
-int run(std::span<const std::string> args, std::istream& in, std::ostream& out,
-        std::ostream& err) {
+int run(std::span<const std::string> args, std::istream& in, std::ostream& out, std::ostream& err) {
   CLI::App app{"HipCoach: trigger-point self-care for outer hip pain, from your clinic's protocol.",
                "hipcoach"};
   app.set_version_flag("--version", std::string("hipcoach ") + HIPCOACH_VERSION);
@@ -164,8 +162,7 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out,
   if (validate->parsed()) {
     const core::LoadedProtocol loaded = storage::load_protocol_dir(data_dir);
     if (json) {
-      out << nlohmann::json{{"valid", loaded.ok()},
-                            {"problems", core::to_json(loaded.diagnostics)}}
+      out << nlohmann::json{{"valid", loaded.ok()}, {"problems", core::to_json(loaded.diagnostics)}}
                  .dump(2)
           << '\n';
     } else if (loaded.ok()) {
@@ -173,7 +170,8 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out,
           << loaded.protocol.guidance.size() << " guidance sections, "
           << loaded.protocol.sources.size() << " sources, "
           << loaded.protocol.triage.questions.size() << " triage questions, "
-          << loaded.protocol.triage.dispositions.size() + loaded.protocol.triage.group_rules.size() +
+          << loaded.protocol.triage.dispositions.size() +
+                 loaded.protocol.triage.group_rules.size() +
                  loaded.protocol.triage.caution_rules.size() +
                  loaded.protocol.triage.advice_rules.size()
           << " triage rules)\n";

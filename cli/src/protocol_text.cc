@@ -1,11 +1,11 @@
 #include "protocol_text.h"
 
-#include "text.h"
-
 #include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "text.h"
 
 namespace hipcoach::cli {
 

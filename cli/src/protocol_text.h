@@ -13,7 +13,6 @@ void write_group_list(const core::Protocol& protocol, std::ostream& out);
 
 // The whole group (where, what, why, position, locate, treat, cautions), each
 // statement followed by [n] markers, then the numbered sources.
-void write_group(const core::Protocol& protocol, const core::MuscleGroup& group,
-                 std::ostream& out);
+void write_group(const core::Protocol& protocol, const core::MuscleGroup& group, std::ostream& out);
 
 }  // namespace hipcoach::cli

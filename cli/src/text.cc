@@ -34,7 +34,6 @@ void write_wrapped(std::string_view text, std::string_view first, std::ostream& 
   if (!first_word) out << line << '\n';
 }
 
-
 std::string Footnotes::markers(const std::vector<std::string>& cite) {
   std::string out;
   for (const std::string& id : cite) {

@@ -99,8 +99,7 @@ void ask(const core::TriageQuestion& question, std::size_t number, std::size_t t
   for (std::size_t i = 0; i < question.options.size(); ++i) {
     const core::QuestionOption& option = question.options[i];
     const std::string label = (i + 1 < 10 ? "   " : "  ") + std::to_string(i + 1) + ". ";
-    write_wrapped(option.label + (option.help.empty() ? "" : " (" + option.help + ")"), label,
-                  out);
+    write_wrapped(option.label + (option.help.empty() ? "" : " (" + option.help + ")"), label, out);
   }
   switch (question.type) {
     case core::AnswerField::Type::kInteger:
@@ -119,8 +118,8 @@ void ask(const core::TriageQuestion& question, std::size_t number, std::size_t t
 }
 
 // Asks every question, re-asking on a bad answer; false when input ends.
-bool ask_all(const core::Protocol& protocol, std::istream& in, std::ostream& out,
-             std::ostream& err, json& answers) {
+bool ask_all(const core::Protocol& protocol, std::istream& in, std::ostream& out, std::ostream& err,
+             json& answers) {
   const auto& questions = protocol.triage.questions;
   answers = json::object();
   for (std::size_t i = 0; i < questions.size(); ++i) {
@@ -184,26 +183,24 @@ void write_result(const core::Protocol& protocol, const core::TriageResult& resu
 
   out << "\nWhy\n";
   for (const json& reason : view["reasons"]) {
-    write_wrapped(reason["text"].get<std::string>() + notes.markers(cite_of(reason)), "  - ",
-                  out);
+    write_wrapped(reason["text"].get<std::string>() + notes.markers(cite_of(reason)), "  - ", out);
   }
   if (!view["groups"].empty()) {
     out << "\nWhere to start (hipcoach protocol show ID)\n";
     for (const json& group : view["groups"]) {
-      write_wrapped(group["name"].get<std::string>() + " (" + group["id"].get<std::string>() +
-                        ")",
+      write_wrapped(group["name"].get<std::string>() + " (" + group["id"].get<std::string>() + ")",
                     "  ", out);
       for (const json& reason : group["reasons"]) {
-        write_wrapped(reason["text"].get<std::string>() + notes.markers(cite_of(reason)),
-                      "    - ", out);
+        write_wrapped(reason["text"].get<std::string>() + notes.markers(cite_of(reason)), "    - ",
+                      out);
       }
     }
   }
   if (!view["cautions"].empty()) {
     out << "\nCautions\n";
     for (const json& caution : view["cautions"]) {
-      write_wrapped(caution["text"].get<std::string>() + notes.markers(cite_of(caution)),
-                    "  ! ", out);
+      write_wrapped(caution["text"].get<std::string>() + notes.markers(cite_of(caution)), "  ! ",
+                    out);
       write_wrapped("Instead: " + caution["instead"].get<std::string>(), "    ", out);
     }
   }

@@ -76,10 +76,9 @@ TriageResult evaluate_triage(const Protocol& protocol, const Answers& answers) {
                                        [](const GroupSuggestion& s) { return s.score > 0; });
   if (any_pointer) {
     // Highest score first; ties keep the protocol's order (groups are sorted by order).
-    std::stable_sort(result.groups.begin(), result.groups.end(),
-                     [](const GroupSuggestion& a, const GroupSuggestion& b) {
-                       return a.score > b.score;
-                     });
+    std::stable_sort(
+        result.groups.begin(), result.groups.end(),
+        [](const GroupSuggestion& a, const GroupSuggestion& b) { return a.score > b.score; });
     std::erase_if(result.groups, [](const GroupSuggestion& s) { return s.score == 0; });
   }
 

@@ -62,21 +62,20 @@ Result<void> read_field(const AnswerField& field, const json& value, std::int64_
       const bool negative = value.is_number_unsigned() ? false : value.get<std::int64_t>() < 0;
       if (negative || value.get<std::uint64_t>() > static_cast<std::uint64_t>(field.max) ||
           value.get<std::int64_t>() < field.min) {
-        return Error::invalid_input(where, "must be an integer " + range + ", got " +
-                                               value.dump());
+        return Error::invalid_input(where, "must be an integer " + range + ", got " + value.dump());
       }
       out = value.get<std::int64_t>();
       return {};
     }
     case AnswerField::Type::kChoice: {
       if (!value.is_string()) {
-        return Error::invalid_input(where, "expected one of " + values_list(field) + ", got " +
-                                               describe(value));
+        return Error::invalid_input(
+            where, "expected one of " + values_list(field) + ", got " + describe(value));
       }
       const int index = index_of(field, value.get<std::string>());
       if (index < 0) {
-        return Error::invalid_input(where, "unknown value " + value.dump() +
-                                               "; expected one of " + values_list(field));
+        return Error::invalid_input(
+            where, "unknown value " + value.dump() + "; expected one of " + values_list(field));
       }
       out = index;
       return {};
@@ -147,7 +146,8 @@ Result<Answers> answers_from_json(const json& json) {
   }
   std::string missing;
   for (const AnswerField& field : kAnswerFields) {
-    if (!json.contains(field.name)) missing += (missing.empty() ? "" : ", ") + std::string(field.name);
+    if (!json.contains(field.name))
+      missing += (missing.empty() ? "" : ", ") + std::string(field.name);
   }
   if (!missing.empty()) return Error::invalid_input("/", "missing answers: " + missing);
 
@@ -183,7 +183,8 @@ Result<Answers> parse_answers(std::string_view text) {
     parsed = json::parse(text);
   } catch (const json::parse_error& error) {
     // Count lines up to the byte where parsing stopped.
-    const std::size_t stop = std::min<std::size_t>(error.byte == 0 ? 0 : error.byte - 1, text.size());
+    const std::size_t stop =
+        std::min<std::size_t>(error.byte == 0 ? 0 : error.byte - 1, text.size());
     int line = 1;
     int column = 1;
     for (std::size_t i = 0; i < stop; ++i) {
@@ -194,8 +195,8 @@ Result<Answers> parse_answers(std::string_view text) {
         ++column;
       }
     }
-    return Error::invalid_input("/", "invalid JSON at line " + std::to_string(line) +
-                                         ", column " + std::to_string(column));
+    return Error::invalid_input(
+        "/", "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column));
   }
   return answers_from_json(parsed);
 }
@@ -297,10 +298,10 @@ TriageJsonWriter::TriageJsonWriter(const Protocol& protocol) : protocol_(protoco
       statements.push_back(cited(statement));
       cite.insert(cite.end(), statement.cite.begin(), statement.cite.end());
     }
-    rules_.emplace(&rule, fragment({{"rule", rule.id},
-                                    {"title", rule.title},
-                                    {"statements", std::move(statements)}},
-                                   cite));
+    rules_.emplace(
+        &rule,
+        fragment({{"rule", rule.id}, {"title", rule.title}, {"statements", std::move(statements)}},
+                 cite));
   }
 }
 
@@ -340,8 +341,8 @@ std::string TriageJsonWriter::write(const TriageResult& result) const {
   std::string groups = "[";
   for (const GroupSuggestion& suggestion : result.groups) {
     if (groups.back() != '[') groups += ',';
-    groups += "{\"id\":" + dump(suggestion.group->id) + ",\"name\":" +
-              dump(suggestion.group->name) + ",\"reasons\":[";
+    groups += "{\"id\":" + dump(suggestion.group->id) +
+              ",\"name\":" + dump(suggestion.group->name) + ",\"reasons\":[";
     for (const GroupRule* rule : suggestion.reasons) append(groups, rules_.at(rule), cited_sources);
     groups += "],\"score\":" + std::to_string(suggestion.score) + "}";
   }

@@ -54,8 +54,8 @@ Response answer(const Representation& representation, const Request& request) {
 Router::Router(const core::Protocol& protocol, const StaticFileMap& files) : protocol_(protocol) {
   if (!protocol.triage.questions.empty()) {
     resources_.emplace(kTriageQuestionsPath,
-                       json_representation({{"questions", core::questions_to_json(protocol.triage)}},
-                                           kRevalidate));
+                       json_representation(
+                           {{"questions", core::questions_to_json(protocol.triage)}}, kRevalidate));
   }
   resources_.emplace(kProtocolPath, json_representation(core::to_json(protocol), kRevalidate));
   for (const core::MuscleGroup& group : protocol.groups) {

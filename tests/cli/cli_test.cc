@@ -74,8 +74,7 @@ TEST_F(CliTest, ShowsAGroupWithNumberedSources) {
 }
 
 TEST_F(CliTest, ShowsAGroupAsJsonWithTheSourcesItCites) {
-  ASSERT_EQ(run({"protocol", "show", "tensor-fasciae-latae", "--json", "--data", data_}),
-            kExitOk)
+  ASSERT_EQ(run({"protocol", "show", "tensor-fasciae-latae", "--json", "--data", data_}), kExitOk)
       << err();
   const auto json = nlohmann::json::parse(out());
   EXPECT_EQ(json["group"]["id"], "tensor-fasciae-latae");
@@ -152,8 +151,7 @@ constexpr const char* kSelfCareAnswers = R"({"age": 54, "side": "left",
   "aggravators": ["lying_on_side"], "red_flags": [], "cautions": []})";
 
 TEST_F(CliTest, TriageReadsAnswersFromStdinAndPrintsJson) {
-  ASSERT_EQ(run({"triage", "--answers", "-", "--json", "--data", data_}, kSelfCareAnswers),
-            kExitOk)
+  ASSERT_EQ(run({"triage", "--answers", "-", "--json", "--data", data_}, kSelfCareAnswers), kExitOk)
       << err();
   const auto json = nlohmann::json::parse(out());
   EXPECT_EQ(json["disposition"], "self_care");
@@ -192,8 +190,7 @@ TEST_F(CliTest, TriageAsksAgainAfterABadAnswerThenGivesTheResult) {
   EXPECT_NE(out().find("Please answer again: \"0\" is not one of the numbers shown."),
             std::string::npos)
       << out();
-  EXPECT_NE(out().find("Please answer again: must be an integer 0..10, got 12."),
-            std::string::npos)
+  EXPECT_NE(out().find("Please answer again: must be an integer 0..10, got 12."), std::string::npos)
       << out();
   EXPECT_NE(out().find("SELF-CARE is a reasonable start."), std::string::npos) << out();
 }

@@ -115,9 +115,10 @@ TEST_F(HttpServer, PassesAPostBodyToTheRouter) {
   // The fixture has no triage rules: the body reaches the router, which says so.
   TestClient client(port_);
   const std::string body = R"({"age": 54})";
-  ASSERT_TRUE(client.send("POST /api/v1/triage HTTP/1.1\r\nHost: x\r\n"
-                          "Content-Type: application/json\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body));
+  ASSERT_TRUE(
+      client.send("POST /api/v1/triage HTTP/1.1\r\nHost: x\r\n"
+                  "Content-Type: application/json\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body));
   const auto response = client.read_response();
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 503);

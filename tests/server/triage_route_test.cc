@@ -91,8 +91,7 @@ TEST(TriageRoute, RefusesAnotherSitesOrigin) {
 }
 
 TEST(TriageRoute, AllowsOnlyPost) {
-  const Response response =
-      router().handle(Request{.method = "GET", .target = "/api/v1/triage"});
+  const Response response = router().handle(Request{.method = "GET", .target = "/api/v1/triage"});
   EXPECT_EQ(response.status, 405);
   EXPECT_EQ(response.header("Allow"), "POST");
 }

@@ -18,7 +18,6 @@ enum ExitCode : int {
 
 // Runs the command in `args` (args[0] is the program name), reading answers
 // from `in`, writing results to `out` and errors to `err`. Returns an ExitCode.
-int run(std::span<const std::string> args, std::istream& in, std::ostream& out,
-        std::ostream& err);
+int run(std::span<const std::string> args, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace hipcoach::cli

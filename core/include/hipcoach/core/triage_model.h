@@ -24,8 +24,8 @@ inline constexpr std::array<std::string_view, 9> kLocations = {
     "outer_hip",     "buttock",    "groin", "front_of_thigh", "outer_thigh",
     "back_of_thigh", "lower_back", "knee",  "below_knee"};
 inline constexpr std::array<std::string_view, 8> kAggravators = {
-    "lying_on_side", "stairs",  "single_leg_standing", "crossing_legs",
-    "sitting_long",  "walking", "running",             "rising_from_chair"};
+    "lying_on_side", "stairs",  "single_leg_standing", "crossing_legs", "sitting_long",
+    "walking",       "running", "rising_from_chair"};
 inline constexpr std::array<std::string_view, 15> kRedFlags = {
     "fall_or_injury",
     "cannot_bear_weight",
@@ -42,10 +42,12 @@ inline constexpr std::array<std::string_view, 15> kRedFlags = {
     "calf_swelling_or_pain",
     "recent_surgery_or_injection",
     "long_term_steroids"};
-inline constexpr std::array<std::string_view, 6> kCautions = {
-    "blood_thinners",          "bleeding_disorder",
-    "pregnant",                "broken_or_infected_skin",
-    "implant_or_recent_surgery_at_site", "osteoporosis"};
+inline constexpr std::array<std::string_view, 6> kCautions = {"blood_thinners",
+                                                              "bleeding_disorder",
+                                                              "pregnant",
+                                                              "broken_or_infected_skin",
+                                                              "implant_or_recent_surgery_at_site",
+                                                              "osteoporosis"};
 
 // The answer fields in the order they are asked, with their ranges.
 struct AnswerField {
@@ -76,9 +78,9 @@ const AnswerField* find_answer_field(std::string_view name);
 // (bit i is value i), so that rules evaluate in a few instructions.
 struct Answers {
   int age = 0;
-  int side = 0;                // Index into kSides.
+  int side = 0;  // Index into kSides.
   std::uint32_t locations = 0;
-  int main_location = 0;       // Index into kLocations: the first location given.
+  int main_location = 0;  // Index into kLocations: the first location given.
   int pain_now = 0;
   int worst_pain_week = 0;
   int duration_weeks = 0;
