@@ -37,9 +37,11 @@ core::LoadedProtocol load_protocol_dir(const fs::path& dir) {
     problems.push_back(file_problem(dir / "sources.toml", "cannot read the file"));
   }
 
-  // protocol/ is required; triage/ is optional (without it triage is not offered).
+  // protocol/ is required; triage/ and questionnaires/ are optional (without
+  // them triage and questionnaires are not offered).
   std::vector<fs::path> paths;
-  for (const auto& [name, required] : {std::pair{"protocol", true}, std::pair{"triage", false}}) {
+  for (const auto& [name, required] : {std::pair{"protocol", true}, std::pair{"triage", false},
+                                       std::pair{"questionnaires", false}}) {
     const fs::path subdir = dir / name;
     std::error_code error;
     if (!required && !fs::exists(subdir, error)) continue;

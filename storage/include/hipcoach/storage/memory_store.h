@@ -1,0 +1,52 @@
+// MemoryStore: the Store contract kept in memory, for tests and for
+// "memory:". Everything is lost when it is destroyed. Thread-safe: one mutex
+// guards all state.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "hipcoach/storage/store.h"
+
+namespace hipcoach::storage {
+
+class MemoryStore final : public Store {
+ public:
+  MemoryStore() = default;
+
+  core::Result<int> schema_version() override;
+  core::Result<User> create_user(const User& user) override;
+  core::Result<User> find_user_by_email(std::string_view email) override;
+  core::Result<User> find_user(std::int64_t user_id) override;
+  core::Result<void> update_password_hash(std::int64_t user_id,
+                                          std::string_view password_hash) override;
+  core::Result<void> delete_user(std::int64_t user_id) override;
+  core::Result<void> create_session(const Session& session) override;
+  core::Result<Session> find_session(std::string_view token_hash,
+                                     std::chrono::sys_seconds now) override;
+  core::Result<void> delete_session(std::string_view token_hash) override;
+  core::Result<std::int64_t> delete_expired_sessions(std::chrono::sys_seconds now) override;
+  core::Result<std::int64_t> add_diary_entry(const DiaryEntry& entry) override;
+  core::Result<std::vector<DiaryEntry>> list_diary(std::int64_t user_id, int limit,
+                                                   std::optional<DiaryCursor> before) override;
+  core::Result<DiaryEntry> get_diary_entry(std::int64_t user_id, std::int64_t entry_id) override;
+  core::Result<void> delete_diary_entry(std::int64_t user_id, std::int64_t entry_id) override;
+  core::Result<std::int64_t> save_triage(const SavedTriage& triage) override;
+  core::Result<std::vector<SavedTriage>> list_triage(std::int64_t user_id) override;
+
+ private:
+  std::mutex mutex_;
+  // Ids start at 1 and are never reused, as in the SQLite store.
+  std::int64_t next_user_id_ = 1;
+  std::int64_t next_diary_id_ = 1;
+  std::int64_t next_triage_id_ = 1;
+  std::map<std::int64_t, User> users_;
+  std::map<std::string, std::int64_t> user_ids_by_folded_email_;
+  std::map<std::string, Session, std::less<>> sessions_;
+  std::map<std::int64_t, DiaryEntry> diary_;
+  std::map<std::int64_t, SavedTriage> triage_;
+};
+
+}  // namespace hipcoach::storage

@@ -1,0 +1,210 @@
+// Store: everything HipCoach keeps about people (accounts, sessions, the pain
+// diary and saved triage results), behind one interface. open_store() in
+// open_store.h picks the implementation from a URL; MemoryStore
+// (memory_store.h) keeps everything in memory for tests.
+//
+// Thread-safety: every implementation is thread-safe; any method may be
+// called from any thread at the same time as any other.
+//
+// Time: the store never reads the clock. Every time it records or compares
+// comes from the caller, as a std::chrono::sys_seconds.
+//
+// Errors, the same in every implementation (the contract suite in
+// tests/storage/ checks them):
+//   kInvalidInput  a record breaks the limits below (where: the field name).
+//   kNotFound      no such row, or it belongs to another user: a store never
+//                  reveals whether another user's row exists.
+//   kConflict      a unique value (an email, a session token hash) is taken.
+//   kUnavailable   the database cannot be used right now: busy (locked by
+//                  another connection beyond the busy timeout), the disk is
+//                  full, the file is damaged or not a database, or its schema
+//                  is newer than this program.
+//   kInternal      anything else the database reports.
+// The where of a stored-data error names the table and, where there is one,
+// the row id ("diary_entries/17"). No message ever copies health data
+// (pain, notes, triage answers) or secrets (password or token hashes).
+//
+// Writes are atomic: a method that fails leaves the store as it was, and one
+// that succeeds has made its change durable (for SQLite, synchronous=FULL).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hipcoach/core/result.h"
+
+namespace hipcoach::storage {
+
+// Limits every implementation enforces, in bytes unless named otherwise.
+inline constexpr std::size_t kMaxEmailBytes = 254;
+inline constexpr std::size_t kMaxPasswordHashBytes = 512;
+inline constexpr std::size_t kMaxTokenHashBytes = 128;
+inline constexpr std::size_t kMaxNoteBytes = 2000;
+inline constexpr std::size_t kMaxAtBytes = 64;
+inline constexpr std::size_t kMaxTriageJsonBytes = 64 * 1024;
+inline constexpr int kMinPain = 0;
+inline constexpr int kMaxPain = 10;
+// The most rows one list_diary call returns.
+inline constexpr int kMaxListLimit = 1000;
+
+enum class Role { kPatient, kClinician, kAdmin };
+enum class PainContext { kRest, kActivity };
+enum class Side { kLeft, kRight, kBoth };
+
+// The snake_case names used in JSON and in the database: "patient",
+// "clinician", "admin"; "rest", "activity"; "left", "right", "both".
+std::string_view role_name(Role role);
+std::string_view pain_context_name(PainContext context);
+std::string_view side_name(Side side);
+// The inverse of the above; std::nullopt for any other text.
+std::optional<Role> parse_role(std::string_view name);
+std::optional<PainContext> parse_pain_context(std::string_view name);
+std::optional<Side> parse_side(std::string_view name);
+
+struct User {
+  std::int64_t id = 0;  // Assigned by create_user; ignored on input.
+  // As given. Two emails that differ only in ASCII letter case are the same
+  // account.
+  std::string email;
+  Role role = Role::kPatient;
+  // Opaque to the store: the caller hashes the password (argon2id) and
+  // checks it. 1..kMaxPasswordHashBytes bytes.
+  std::string password_hash;
+  std::chrono::sys_seconds created_at{};
+};
+
+struct Session {
+  // The hash of the session token (e.g. 32 raw bytes or 64 hex digits);
+  // the token itself is never stored. 1..kMaxTokenHashBytes bytes, any bytes.
+  std::string token_hash;
+  std::int64_t user_id = 0;
+  std::chrono::sys_seconds created_at{};
+  // The session is valid while now < expires_at. REQUIRES: >= created_at.
+  std::chrono::sys_seconds expires_at{};
+};
+
+struct DiaryEntry {
+  std::int64_t id = 0;  // Assigned by add_diary_entry; ignored on input.
+  std::int64_t user_id = 0;
+  int pain = 0;                      // kMinPain..kMaxPain.
+  std::string region = "outer_hip";  // One of core::kLocations.
+  PainContext context = PainContext::kRest;
+  Side side = Side::kBoth;
+  std::string note;  // Optional: empty for none. Valid UTF-8.
+  // When, as the person gave it: RFC 3339 with its offset, e.g.
+  // "2026-11-25T08:30:00-06:00", kept verbatim. 1..kMaxAtBytes bytes.
+  std::string at;
+  // The same instant in UTC; the diary is ordered by it. The caller derives
+  // it from `at`; the store does not parse `at`.
+  std::chrono::sys_seconds at_utc{};
+};
+
+// Where a page of the diary ends: list_diary returns entries strictly older
+// than this one in the diary's order (at_utc, then id, both descending).
+struct DiaryCursor {
+  std::chrono::sys_seconds at_utc{};
+  std::int64_t id = 0;
+};
+// The cursor that continues after `entry`.
+DiaryCursor cursor_after(const DiaryEntry& entry);
+
+struct SavedTriage {
+  std::int64_t id = 0;  // Assigned by save_triage; ignored on input.
+  std::int64_t user_id = 0;
+  std::chrono::sys_seconds created_at{};
+  // The answers and the result as the codec wrote them; opaque to the store.
+  // Each 1..kMaxTriageJsonBytes bytes.
+  std::string answers_json;
+  std::string result_json;
+};
+
+class Store {
+ public:
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
+
+  // The schema version of the open database (MemoryStore: the newest this
+  // program knows). kUnavailable when the database cannot be read.
+  virtual core::Result<int> schema_version() = 0;
+
+  // Accounts.
+
+  // Creates a user from `user` (its id is ignored) and returns it with its
+  // new id. kConflict when the email is taken (ignoring ASCII case);
+  // kInvalidInput when the email is empty or longer than kMaxEmailBytes or
+  // the hash is empty or longer than kMaxPasswordHashBytes.
+  virtual core::Result<User> create_user(const User& user) = 0;
+  // The user with `email` (ignoring ASCII case); kNotFound when none.
+  virtual core::Result<User> find_user_by_email(std::string_view email) = 0;
+  // The user with `user_id`; kNotFound when none.
+  virtual core::Result<User> find_user(std::int64_t user_id) = 0;
+  // Replaces the password hash. kNotFound when there is no such user;
+  // kInvalidInput for a hash out of bounds. Sessions are left alone: ending
+  // them is the caller's choice (delete_session).
+  virtual core::Result<void> update_password_hash(std::int64_t user_id,
+                                                  std::string_view password_hash) = 0;
+  // Deletes the user and everything of theirs (sessions, diary, saved
+  // triage), all or nothing. kNotFound when there is no such user.
+  virtual core::Result<void> delete_user(std::int64_t user_id) = 0;
+
+  // Sessions.
+
+  // Stores `session`. kConflict when its token hash exists; kNotFound when
+  // its user does not; kInvalidInput for a token hash out of bounds or an
+  // expiry before the creation time.
+  virtual core::Result<void> create_session(const Session& session) = 0;
+  // The session with `token_hash` that is still valid at `now`. kNotFound
+  // when there is none or it has expired (now >= expires_at); the two are
+  // not told apart.
+  virtual core::Result<Session> find_session(std::string_view token_hash,
+                                             std::chrono::sys_seconds now) = 0;
+  // Deletes the session with `token_hash`; kNotFound when there is none.
+  virtual core::Result<void> delete_session(std::string_view token_hash) = 0;
+  // Deletes every session expired at `now` and returns how many.
+  virtual core::Result<std::int64_t> delete_expired_sessions(std::chrono::sys_seconds now) = 0;
+
+  // The pain diary.
+
+  // Adds `entry` (its id is ignored) and returns the new id. Ids are never
+  // reused. kInvalidInput when a field breaks the limits above (where: the
+  // field name); kNotFound when the user does not exist.
+  virtual core::Result<std::int64_t> add_diary_entry(const DiaryEntry& entry) = 0;
+  // Up to `limit` of the user's entries, newest first (at_utc, then id,
+  // descending), starting after `before` when given. An unknown user has an
+  // empty diary. kInvalidInput unless 1 <= limit <= kMaxListLimit.
+  virtual core::Result<std::vector<DiaryEntry>> list_diary(std::int64_t user_id, int limit,
+                                                           std::optional<DiaryCursor> before) = 0;
+  // The entry `entry_id` of `user_id`. kNotFound when there is none or it is
+  // another user's.
+  virtual core::Result<DiaryEntry> get_diary_entry(std::int64_t user_id, std::int64_t entry_id) = 0;
+  // Deletes the entry `entry_id` of `user_id`. kNotFound when there is none
+  // or it is another user's (which is then left alone).
+  virtual core::Result<void> delete_diary_entry(std::int64_t user_id, std::int64_t entry_id) = 0;
+
+  // Saved triage results.
+
+  // Saves `triage` (its id is ignored) and returns the new id. kInvalidInput
+  // for a JSON text out of bounds; kNotFound when the user does not exist.
+  virtual core::Result<std::int64_t> save_triage(const SavedTriage& triage) = 0;
+  // Every saved triage of the user, newest first (created_at, then id,
+  // descending). An unknown user has none.
+  virtual core::Result<std::vector<SavedTriage>> list_triage(std::int64_t user_id) = 0;
+};
+
+// The checks every implementation makes before writing, shared so that the
+// stores agree. Each returns kInvalidInput naming the first field at fault.
+core::Result<void> check_user(const User& user);
+core::Result<void> check_password_hash(std::string_view password_hash);
+core::Result<void> check_session(const Session& session);
+core::Result<void> check_diary_entry(const DiaryEntry& entry);
+core::Result<void> check_saved_triage(const SavedTriage& triage);
+core::Result<void> check_list_limit(int limit);
+
+}  // namespace hipcoach::storage

@@ -1,0 +1,197 @@
+#include "hipcoach/storage/memory_store.h"
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+
+#include "migrations/migrations.h"
+
+namespace hipcoach::storage {
+namespace {
+
+using core::Error;
+
+// Emails compare ignoring ASCII case, as SQLite's NOCASE collation does.
+std::string fold_email(std::string_view email) {
+  std::string folded(email);
+  for (char& c : folded) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return folded;
+}
+
+std::string row(std::string_view table, std::int64_t id) {
+  return std::string(table) + "/" + std::to_string(id);
+}
+
+}  // namespace
+
+core::Result<int> MemoryStore::schema_version() { return migrations::kLatestSchemaVersion; }
+
+core::Result<User> MemoryStore::create_user(const User& user) {
+  if (auto ok = check_user(user); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  std::string folded = fold_email(user.email);
+  if (user_ids_by_folded_email_.contains(folded)) {
+    return Error::conflict("users", "an account with this email exists");
+  }
+  User created = user;
+  created.id = next_user_id_++;
+  user_ids_by_folded_email_.emplace(std::move(folded), created.id);
+  users_.emplace(created.id, created);
+  return created;
+}
+
+core::Result<User> MemoryStore::find_user_by_email(std::string_view email) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = user_ids_by_folded_email_.find(fold_email(email));
+  if (it == user_ids_by_folded_email_.end()) {
+    return Error::not_found("users", "no account with this email");
+  }
+  return users_.at(it->second);
+}
+
+core::Result<User> MemoryStore::find_user(std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = users_.find(user_id);
+  if (it == users_.end()) return Error::not_found(row("users", user_id), "no such user");
+  return it->second;
+}
+
+core::Result<void> MemoryStore::update_password_hash(std::int64_t user_id,
+                                                     std::string_view password_hash) {
+  if (auto ok = check_password_hash(password_hash); !ok) return ok;
+  const std::scoped_lock lock(mutex_);
+  const auto it = users_.find(user_id);
+  if (it == users_.end()) return Error::not_found(row("users", user_id), "no such user");
+  it->second.password_hash = std::string(password_hash);
+  return {};
+}
+
+core::Result<void> MemoryStore::delete_user(std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = users_.find(user_id);
+  if (it == users_.end()) return Error::not_found(row("users", user_id), "no such user");
+  std::erase_if(sessions_, [&](const auto& item) { return item.second.user_id == user_id; });
+  std::erase_if(diary_, [&](const auto& item) { return item.second.user_id == user_id; });
+  std::erase_if(triage_, [&](const auto& item) { return item.second.user_id == user_id; });
+  user_ids_by_folded_email_.erase(fold_email(it->second.email));
+  users_.erase(it);
+  return {};
+}
+
+core::Result<void> MemoryStore::create_session(const Session& session) {
+  if (auto ok = check_session(session); !ok) return ok;
+  const std::scoped_lock lock(mutex_);
+  if (!users_.contains(session.user_id)) {
+    return Error::not_found(row("users", session.user_id), "no such user");
+  }
+  if (sessions_.contains(session.token_hash)) {
+    return Error::conflict("sessions", "a session with this token hash exists");
+  }
+  sessions_.emplace(session.token_hash, session);
+  return {};
+}
+
+core::Result<Session> MemoryStore::find_session(std::string_view token_hash,
+                                                std::chrono::sys_seconds now) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = sessions_.find(token_hash);
+  if (it == sessions_.end() || now >= it->second.expires_at) {
+    return Error::not_found("sessions", "no such session, or it has expired");
+  }
+  return it->second;
+}
+
+core::Result<void> MemoryStore::delete_session(std::string_view token_hash) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = sessions_.find(token_hash);
+  if (it == sessions_.end()) return Error::not_found("sessions", "no such session");
+  sessions_.erase(it);
+  return {};
+}
+
+core::Result<std::int64_t> MemoryStore::delete_expired_sessions(std::chrono::sys_seconds now) {
+  const std::scoped_lock lock(mutex_);
+  return static_cast<std::int64_t>(
+      std::erase_if(sessions_, [&](const auto& item) { return now >= item.second.expires_at; }));
+}
+
+core::Result<std::int64_t> MemoryStore::add_diary_entry(const DiaryEntry& entry) {
+  if (auto ok = check_diary_entry(entry); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  if (!users_.contains(entry.user_id)) {
+    return Error::not_found(row("users", entry.user_id), "no such user");
+  }
+  DiaryEntry stored = entry;
+  stored.id = next_diary_id_++;
+  diary_.emplace(stored.id, stored);
+  return stored.id;
+}
+
+core::Result<std::vector<DiaryEntry>> MemoryStore::list_diary(std::int64_t user_id, int limit,
+                                                              std::optional<DiaryCursor> before) {
+  if (auto ok = check_list_limit(limit); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  std::vector<DiaryEntry> entries;
+  for (const auto& [id, entry] : diary_) {
+    if (entry.user_id != user_id) continue;
+    if (before && std::tie(entry.at_utc, entry.id) >= std::tie(before->at_utc, before->id)) {
+      continue;
+    }
+    entries.push_back(entry);
+  }
+  const auto newer = [](const DiaryEntry& a, const DiaryEntry& b) {
+    return std::tie(a.at_utc, a.id) > std::tie(b.at_utc, b.id);
+  };
+  const auto count = std::min(entries.size(), static_cast<std::size_t>(limit));
+  std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(count),
+                    entries.end(), newer);
+  entries.resize(count);
+  return entries;
+}
+
+core::Result<DiaryEntry> MemoryStore::get_diary_entry(std::int64_t user_id, std::int64_t entry_id) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = diary_.find(entry_id);
+  if (it == diary_.end() || it->second.user_id != user_id) {
+    return Error::not_found(row("diary_entries", entry_id), "no such diary entry");
+  }
+  return it->second;
+}
+
+core::Result<void> MemoryStore::delete_diary_entry(std::int64_t user_id, std::int64_t entry_id) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = diary_.find(entry_id);
+  if (it == diary_.end() || it->second.user_id != user_id) {
+    return Error::not_found(row("diary_entries", entry_id), "no such diary entry");
+  }
+  diary_.erase(it);
+  return {};
+}
+
+core::Result<std::int64_t> MemoryStore::save_triage(const SavedTriage& triage) {
+  if (auto ok = check_saved_triage(triage); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  if (!users_.contains(triage.user_id)) {
+    return Error::not_found(row("users", triage.user_id), "no such user");
+  }
+  SavedTriage stored = triage;
+  stored.id = next_triage_id_++;
+  triage_.emplace(stored.id, stored);
+  return stored.id;
+}
+
+core::Result<std::vector<SavedTriage>> MemoryStore::list_triage(std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  std::vector<SavedTriage> saved;
+  for (const auto& [id, triage] : triage_) {
+    if (triage.user_id == user_id) saved.push_back(triage);
+  }
+  std::sort(saved.begin(), saved.end(), [](const SavedTriage& a, const SavedTriage& b) {
+    return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
+  });
+  return saved;
+}
+
+}  // namespace hipcoach::storage

@@ -1,0 +1,67 @@
+// The SQLite schema, as numbered migrations. The database's PRAGMA
+// user_version is the number of the last one applied; the store applies the
+// missing ones at open, all in one transaction. Never edit a migration that
+// has shipped: add the next one.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace hipcoach::storage::migrations {
+
+struct Migration {
+  int version;
+  std::string_view sql;
+};
+
+// The region CHECK mirrors core::kLocations; a contract test stores every
+// location, so the two cannot drift apart unnoticed.
+inline constexpr std::array<Migration, 1> kSqliteMigrations = {{
+    {1, R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  email TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(email) BETWEEN 1 AND 254),
+  role TEXT NOT NULL CHECK (role IN ('patient', 'clinician', 'admin')),
+  password_hash TEXT NOT NULL CHECK (length(password_hash) BETWEEN 1 AND 512),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) BETWEEN 1 AND 128),
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  CHECK (expires_at >= created_at)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE diary_entries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+  region TEXT NOT NULL CHECK (region IN ('outer_hip', 'buttock', 'groin', 'front_of_thigh',
+    'outer_thigh', 'back_of_thigh', 'lower_back', 'knee', 'below_knee')),
+  context TEXT NOT NULL CHECK (context IN ('rest', 'activity')),
+  side TEXT NOT NULL CHECK (side IN ('left', 'right', 'both')),
+  note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 2000),
+  at TEXT NOT NULL CHECK (length(at) BETWEEN 1 AND 64),
+  at_utc INTEGER NOT NULL
+) STRICT;
+CREATE INDEX diary_entries_by_user_time ON diary_entries (user_id, at_utc DESC, id DESC);
+
+CREATE TABLE saved_triage (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  answers_json TEXT NOT NULL CHECK (length(answers_json) BETWEEN 1 AND 65536),
+  result_json TEXT NOT NULL CHECK (length(result_json) BETWEEN 1 AND 65536)
+) STRICT;
+CREATE INDEX saved_triage_by_user_time ON saved_triage (user_id, created_at DESC, id DESC);
+)sql"},
+}};
+
+// The newest schema version this program knows.
+inline constexpr int kLatestSchemaVersion = kSqliteMigrations.back().version;
+
+}  // namespace hipcoach::storage::migrations

@@ -1,0 +1,517 @@
+// The Store contract, run against every implementation: MemoryStore and
+// SQLite (a fresh temp file per test). PostgreSQL joins when it exists.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hipcoach/core/triage_model.h"
+#include "hipcoach/storage/memory_store.h"
+#include "hipcoach/storage/open_store.h"
+#include "test_store.h"
+
+namespace hipcoach::storage {
+namespace {
+
+using core::ErrorCode;
+using testing::at_seconds;
+using testing::FailingStore;
+using testing::make_entry;
+using testing::make_user;
+using testing::TempDir;
+
+struct MemoryStoreFactory {
+  static std::unique_ptr<Store> open(const TempDir&) { return std::make_unique<MemoryStore>(); }
+};
+
+struct SqliteStoreFactory {
+  static std::unique_ptr<Store> open(const TempDir& dir) {
+    auto store = open_store("sqlite:" + (dir.path() / "test.sqlite").string());
+    if (!store) {
+      ADD_FAILURE() << store.error().to_string();
+      return nullptr;
+    }
+    return std::move(*store);
+  }
+};
+
+template <typename Factory>
+class StoreContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = Factory::open(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+
+  std::int64_t add_user(const std::string& email) {
+    auto user = store_->create_user(make_user(email));
+    EXPECT_TRUE(user) << user.error().to_string();
+    return user ? user->id : 0;
+  }
+
+  std::int64_t add_entry(const DiaryEntry& entry) {
+    auto id = store_->add_diary_entry(entry);
+    EXPECT_TRUE(id) << id.error().to_string();
+    return id ? *id : 0;
+  }
+
+  std::vector<std::int64_t> diary_ids(std::int64_t user_id, int limit = kMaxListLimit,
+                                      std::optional<DiaryCursor> before = std::nullopt) {
+    auto entries = store_->list_diary(user_id, limit, before);
+    EXPECT_TRUE(entries) << entries.error().to_string();
+    std::vector<std::int64_t> ids;
+    if (entries) {
+      for (const auto& entry : *entries) ids.push_back(entry.id);
+    }
+    return ids;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+using Implementations = ::testing::Types<MemoryStoreFactory, SqliteStoreFactory>;
+class ImplementationNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {  // NOLINT: GoogleTest's name.
+    if constexpr (std::is_same_v<T, MemoryStoreFactory>) return "Memory";
+    return "Sqlite";
+  }
+};
+TYPED_TEST_SUITE(StoreContract, Implementations, ImplementationNames);
+
+TYPED_TEST(StoreContract, ReportsTheLatestSchemaVersion) {
+  auto version = this->store_->schema_version();
+  ASSERT_TRUE(version) << version.error().to_string();
+  EXPECT_EQ(*version, 1);
+}
+
+// Accounts.
+
+TYPED_TEST(StoreContract, FindsACreatedUserByIdAndByEmail) {
+  User given = make_user("ana@example.org");
+  given.role = Role::kClinician;
+  auto created = this->store_->create_user(given);
+  ASSERT_TRUE(created) << created.error().to_string();
+  EXPECT_GT(created->id, 0);
+
+  auto by_id = this->store_->find_user(created->id);
+  auto by_email = this->store_->find_user_by_email("ana@example.org");
+  ASSERT_TRUE(by_id && by_email);
+  for (const User& found : {*by_id, *by_email}) {
+    EXPECT_EQ(found.id, created->id);
+    EXPECT_EQ(found.email, "ana@example.org");
+    EXPECT_EQ(found.role, Role::kClinician);
+    EXPECT_EQ(found.password_hash, given.password_hash);
+    EXPECT_EQ(found.created_at, given.created_at);
+  }
+}
+
+TYPED_TEST(StoreContract, FindsAUserByEmailIgnoringCase) {
+  const auto id = this->add_user("Ana@Example.org");
+  auto found = this->store_->find_user_by_email("ana@EXAMPLE.ORG");
+  ASSERT_TRUE(found) << found.error().to_string();
+  EXPECT_EQ(found->id, id);
+  EXPECT_EQ(found->email, "Ana@Example.org");
+}
+
+TYPED_TEST(StoreContract, RefusesASecondAccountForAnEmailInAnyCase) {
+  this->add_user("ana@example.org");
+  auto second = this->store_->create_user(make_user("ANA@example.org"));
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(second.error().where(), "users");
+  EXPECT_EQ(second.error().message(), "an account with this email exists");
+}
+
+TYPED_TEST(StoreContract, ReportsAMissingUserAsNotFound) {
+  auto by_id = this->store_->find_user(42);
+  ASSERT_FALSE(by_id);
+  EXPECT_EQ(by_id.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(by_id.error().where(), "users/42");
+  EXPECT_EQ(by_id.error().message(), "no such user");
+
+  auto by_email = this->store_->find_user_by_email("nobody@example.org");
+  ASSERT_FALSE(by_email);
+  EXPECT_EQ(by_email.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(by_email.error().message(), "no account with this email");
+}
+
+TYPED_TEST(StoreContract, RefusesAUserWithAnEmptyEmailOrHash) {
+  auto no_email = this->store_->create_user(make_user(""));
+  ASSERT_FALSE(no_email);
+  EXPECT_EQ(no_email.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(no_email.error().where(), "email");
+  EXPECT_EQ(no_email.error().message(), "must be 1..254 bytes, got a 0-byte string");
+
+  User no_hash = make_user("ana@example.org");
+  no_hash.password_hash.clear();
+  auto refused = this->store_->create_user(no_hash);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(refused.error().where(), "password_hash");
+}
+
+TYPED_TEST(StoreContract, UpdatesThePasswordHash) {
+  const auto id = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->update_password_hash(id, "new-hash"));
+  auto found = this->store_->find_user(id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->password_hash, "new-hash");
+}
+
+TYPED_TEST(StoreContract, UpdatingTheHashOfAMissingUserIsNotFound) {
+  auto updated = this->store_->update_password_hash(7, "new-hash");
+  ASSERT_FALSE(updated);
+  EXPECT_EQ(updated.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(updated.error().where(), "users/7");
+}
+
+TYPED_TEST(StoreContract, DeletingAUserDeletesEverythingOfTheirsAndNothingElse) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  for (const auto user : {ana, ben}) {
+    this->add_entry(make_entry(user, 5, 100));
+    ASSERT_TRUE(this->store_->create_session(
+        {"token-" + std::to_string(user), user, at_seconds(0), at_seconds(1000)}));
+    ASSERT_TRUE(this->store_->save_triage({0, user, at_seconds(10), "{}", "{}"}));
+  }
+
+  ASSERT_TRUE(this->store_->delete_user(ana));
+
+  EXPECT_FALSE(this->store_->find_user(ana));
+  EXPECT_FALSE(this->store_->find_session("token-" + std::to_string(ana), at_seconds(1)));
+  EXPECT_TRUE(this->diary_ids(ana).empty());
+  EXPECT_TRUE(this->store_->list_triage(ana)->empty());
+  EXPECT_TRUE(this->store_->find_user(ben));
+  EXPECT_TRUE(this->store_->find_session("token-" + std::to_string(ben), at_seconds(1)));
+  EXPECT_EQ(this->diary_ids(ben).size(), 1U);
+  EXPECT_EQ(this->store_->list_triage(ben)->size(), 1U);
+  // The email is free again.
+  EXPECT_TRUE(this->store_->create_user(make_user("ana@example.org")));
+}
+
+TYPED_TEST(StoreContract, DeletingAMissingUserIsNotFound) {
+  auto deleted = this->store_->delete_user(9);
+  ASSERT_FALSE(deleted);
+  EXPECT_EQ(deleted.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(deleted.error().where(), "users/9");
+}
+
+// Sessions.
+
+TYPED_TEST(StoreContract, FindsASessionOnlyBeforeItExpires) {
+  const auto id = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->create_session({"hash", id, at_seconds(100), at_seconds(200)}));
+
+  auto before = this->store_->find_session("hash", at_seconds(199));
+  ASSERT_TRUE(before) << before.error().to_string();
+  EXPECT_EQ(before->user_id, id);
+  EXPECT_EQ(before->created_at, at_seconds(100));
+  EXPECT_EQ(before->expires_at, at_seconds(200));
+
+  for (const auto now : {200, 201}) {
+    auto after = this->store_->find_session("hash", at_seconds(now));
+    ASSERT_FALSE(after) << "now " << now;
+    EXPECT_EQ(after.error().code(), ErrorCode::kNotFound) << "now " << now;
+    EXPECT_EQ(after.error().message(), "no such session, or it has expired") << "now " << now;
+  }
+}
+
+TYPED_TEST(StoreContract, KeepsRawTokenHashBytes) {
+  const auto id = this->add_user("ana@example.org");
+  const std::string raw("\x00\xff\x10 \x00z", 6);
+  ASSERT_TRUE(this->store_->create_session({raw, id, at_seconds(0), at_seconds(10)}));
+  auto found = this->store_->find_session(raw, at_seconds(1));
+  ASSERT_TRUE(found) << found.error().to_string();
+  EXPECT_EQ(found->token_hash, raw);
+  EXPECT_FALSE(this->store_->find_session(std::string("\x00\xff", 2), at_seconds(1)));
+}
+
+TYPED_TEST(StoreContract, RefusesADuplicateTokenHash) {
+  const auto id = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->create_session({"hash", id, at_seconds(0), at_seconds(10)}));
+  auto second = this->store_->create_session({"hash", id, at_seconds(0), at_seconds(10)});
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(second.error().where(), "sessions");
+}
+
+TYPED_TEST(StoreContract, RefusesASessionForAMissingUser) {
+  auto created = this->store_->create_session({"hash", 5, at_seconds(0), at_seconds(10)});
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(created.error().where(), "users/5");
+}
+
+TYPED_TEST(StoreContract, RefusesASessionThatExpiresBeforeItStarts) {
+  const auto id = this->add_user("ana@example.org");
+  auto created = this->store_->create_session({"hash", id, at_seconds(10), at_seconds(9)});
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(created.error().where(), "expires_at");
+}
+
+TYPED_TEST(StoreContract, DeletesASessionOnce) {
+  const auto id = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->create_session({"hash", id, at_seconds(0), at_seconds(10)}));
+  ASSERT_TRUE(this->store_->delete_session("hash"));
+  EXPECT_FALSE(this->store_->find_session("hash", at_seconds(1)));
+  auto again = this->store_->delete_session("hash");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
+}
+
+TYPED_TEST(StoreContract, DeletesOnlyExpiredSessions) {
+  const auto id = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->create_session({"a", id, at_seconds(0), at_seconds(10)}));
+  ASSERT_TRUE(this->store_->create_session({"b", id, at_seconds(0), at_seconds(20)}));
+  ASSERT_TRUE(this->store_->create_session({"c", id, at_seconds(0), at_seconds(30)}));
+
+  auto deleted = this->store_->delete_expired_sessions(at_seconds(20));
+  ASSERT_TRUE(deleted) << deleted.error().to_string();
+  EXPECT_EQ(*deleted, 2);
+  EXPECT_TRUE(this->store_->find_session("c", at_seconds(20)));
+  EXPECT_FALSE(this->store_->delete_session("a"));
+  EXPECT_FALSE(this->store_->delete_session("b"));
+}
+
+// The diary.
+
+TYPED_TEST(StoreContract, ReadsBackADiaryEntryUnchanged) {
+  const auto user = this->add_user("ana@example.org");
+  DiaryEntry given = make_entry(user, 6, 1'764'081'000);
+  given.region = "groin";
+  given.context = PainContext::kRest;
+  given.side = Side::kBoth;
+  given.note = "night: woke twice, \xc3\xa9";
+  const auto id = this->add_entry(given);
+
+  auto found = this->store_->get_diary_entry(user, id);
+  ASSERT_TRUE(found) << found.error().to_string();
+  EXPECT_EQ(found->id, id);
+  EXPECT_EQ(found->user_id, user);
+  EXPECT_EQ(found->pain, 6);
+  EXPECT_EQ(found->region, "groin");
+  EXPECT_EQ(found->context, PainContext::kRest);
+  EXPECT_EQ(found->side, Side::kBoth);
+  EXPECT_EQ(found->note, given.note);
+  EXPECT_EQ(found->at, "2026-11-25T08:30:00-06:00");
+  EXPECT_EQ(found->at_utc, given.at_utc);
+}
+
+TYPED_TEST(StoreContract, AcceptsEveryTriageLocationAsARegion) {
+  const auto user = this->add_user("ana@example.org");
+  for (const auto location : core::kLocations) {
+    DiaryEntry entry = make_entry(user, 3, 100);
+    entry.region = std::string(location);
+    auto id = this->store_->add_diary_entry(entry);
+    EXPECT_TRUE(id) << location << ": " << id.error().to_string();
+  }
+}
+
+TYPED_TEST(StoreContract, RefusesDiaryFieldsOutOfRangeAndStoresNothing) {
+  const auto user = this->add_user("ana@example.org");
+  struct Case {
+    const char* name;
+    void (*change)(DiaryEntry&);
+    const char* where;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"pain -1", [](DiaryEntry& e) { e.pain = -1; }, "pain", "must be an integer 0..10, got -1"},
+      {"pain 11", [](DiaryEntry& e) { e.pain = 11; }, "pain", "must be an integer 0..10, got 11"},
+      {"region", [](DiaryEntry& e) { e.region = "elbow"; }, "region",
+       "must be one of the triage locations, got a 5-byte string"},
+      {"long note", [](DiaryEntry& e) { e.note.assign(kMaxNoteBytes + 1, 'x'); }, "note",
+       "must be 0..2000 bytes, got a 2001-byte string"},
+      {"bad note", [](DiaryEntry& e) { e.note = "\xff"; }, "note", "must be valid UTF-8"},
+      {"empty at", [](DiaryEntry& e) { e.at.clear(); }, "at",
+       "must be 1..64 bytes, got a 0-byte string"},
+  };
+  for (const Case& c : cases) {
+    DiaryEntry entry = make_entry(user, 5, 100);
+    c.change(entry);
+    auto added = this->store_->add_diary_entry(entry);
+    ASSERT_FALSE(added) << c.name;
+    EXPECT_EQ(added.error().code(), ErrorCode::kInvalidInput) << c.name;
+    EXPECT_EQ(added.error().where(), c.where) << c.name;
+    EXPECT_EQ(added.error().message(), c.message) << c.name;
+  }
+  EXPECT_TRUE(this->diary_ids(user).empty());
+}
+
+TYPED_TEST(StoreContract, RefusesADiaryEntryForAMissingUser) {
+  auto added = this->store_->add_diary_entry(make_entry(77, 5, 100));
+  ASSERT_FALSE(added);
+  EXPECT_EQ(added.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(added.error().where(), "users/77");
+}
+
+TYPED_TEST(StoreContract, ListsTheDiaryNewestFirstWithTiesBrokenByNewerId) {
+  const auto user = this->add_user("ana@example.org");
+  const auto middle = this->add_entry(make_entry(user, 1, 200));
+  const auto oldest = this->add_entry(make_entry(user, 2, 100));
+  const auto newest = this->add_entry(make_entry(user, 3, 300));
+  const auto tie = this->add_entry(make_entry(user, 4, 200));
+  EXPECT_EQ(this->diary_ids(user), (std::vector<std::int64_t>{newest, tie, middle, oldest}));
+}
+
+TYPED_TEST(StoreContract, StopsTheDiaryListAtTheLimit) {
+  const auto user = this->add_user("ana@example.org");
+  for (int i = 0; i < 5; ++i) this->add_entry(make_entry(user, i, 100 + i));
+  EXPECT_EQ(this->diary_ids(user, 2).size(), 2U);
+  EXPECT_EQ(this->diary_ids(user, 1).size(), 1U);
+}
+
+TYPED_TEST(StoreContract, RefusesAListLimitOutsideOneToTheMaximum) {
+  for (const int limit : {0, -1, kMaxListLimit + 1}) {
+    auto listed = this->store_->list_diary(1, limit, std::nullopt);
+    ASSERT_FALSE(listed) << limit;
+    EXPECT_EQ(listed.error().code(), ErrorCode::kInvalidInput) << limit;
+    EXPECT_EQ(listed.error().where(), "limit") << limit;
+  }
+}
+
+TYPED_TEST(StoreContract, PagesThroughTheDiaryWithoutGapsOrRepeats) {
+  const auto user = this->add_user("ana@example.org");
+  std::vector<std::int64_t> expected;
+  // Seven entries over four distinct times, so that pages split ties.
+  for (int i = 0; i < 7; ++i) this->add_entry(make_entry(user, i, 100 + (i / 2)));
+  expected = this->diary_ids(user);
+  ASSERT_EQ(expected.size(), 7U);
+
+  std::vector<std::int64_t> paged;
+  std::optional<DiaryCursor> cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto entries = this->store_->list_diary(user, 3, cursor);
+    ASSERT_TRUE(entries) << entries.error().to_string();
+    if (entries->empty()) break;
+    for (const auto& entry : *entries) paged.push_back(entry.id);
+    cursor = cursor_after(entries->back());
+  }
+  EXPECT_EQ(paged, expected);
+}
+
+TYPED_TEST(StoreContract, NeverListsAnotherUsersDiary) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto anas = this->add_entry(make_entry(ana, 5, 100));
+  this->add_entry(make_entry(ben, 6, 100));
+  EXPECT_EQ(this->diary_ids(ana), std::vector<std::int64_t>{anas});
+}
+
+TYPED_TEST(StoreContract, AnotherUserCannotGetAnEntryAndLearnsNothing) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto id = this->add_entry(make_entry(ana, 5, 100));
+
+  auto theirs = this->store_->get_diary_entry(ben, id);
+  auto missing = this->store_->get_diary_entry(ben, id + 1000);
+  ASSERT_FALSE(theirs);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(theirs.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(theirs.error().message(), missing.error().message());
+  EXPECT_EQ(theirs.error().where(), "diary_entries/" + std::to_string(id));
+}
+
+TYPED_TEST(StoreContract, AnotherUserCannotDeleteAnEntry) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto id = this->add_entry(make_entry(ana, 5, 100));
+
+  auto deleted = this->store_->delete_diary_entry(ben, id);
+  ASSERT_FALSE(deleted);
+  EXPECT_EQ(deleted.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(deleted.error().message(), "no such diary entry");
+  EXPECT_TRUE(this->store_->get_diary_entry(ana, id));
+}
+
+TYPED_TEST(StoreContract, DeletesADiaryEntryAndNeverReusesItsId) {
+  const auto user = this->add_user("ana@example.org");
+  this->add_entry(make_entry(user, 1, 100));
+  const auto last = this->add_entry(make_entry(user, 2, 200));
+  ASSERT_TRUE(this->store_->delete_diary_entry(user, last));
+
+  auto gone = this->store_->get_diary_entry(user, last);
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code(), ErrorCode::kNotFound);
+  EXPECT_GT(this->add_entry(make_entry(user, 3, 300)), last);
+}
+
+// Saved triage.
+
+TYPED_TEST(StoreContract, ListsSavedTriageNewestFirstForItsUserOnly) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  auto older = this->store_->save_triage({0, ana, at_seconds(100), R"({"age":40})", R"({"a":1})"});
+  auto newer = this->store_->save_triage({0, ana, at_seconds(200), R"({"age":41})", R"({"b":2})"});
+  ASSERT_TRUE(this->store_->save_triage({0, ben, at_seconds(300), "{}", "{}"}));
+  ASSERT_TRUE(older && newer);
+
+  auto listed = this->store_->list_triage(ana);
+  ASSERT_TRUE(listed) << listed.error().to_string();
+  ASSERT_EQ(listed->size(), 2U);
+  EXPECT_EQ((*listed)[0].id, *newer);
+  EXPECT_EQ((*listed)[0].answers_json, R"({"age":41})");
+  EXPECT_EQ((*listed)[0].result_json, R"({"b":2})");
+  EXPECT_EQ((*listed)[0].created_at, at_seconds(200));
+  EXPECT_EQ((*listed)[1].id, *older);
+}
+
+TYPED_TEST(StoreContract, RefusesEmptyTriageJsonAndAMissingUser) {
+  const auto ana = this->add_user("ana@example.org");
+  auto empty = this->store_->save_triage({0, ana, at_seconds(1), "", "{}"});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(empty.error().where(), "answers_json");
+
+  auto missing = this->store_->save_triage({0, ana + 100, at_seconds(1), "{}", "{}"});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+}
+
+// Threads.
+
+TYPED_TEST(StoreContract, KeepsEveryEntryWrittenFromSeveralThreads) {
+  const auto user = this->add_user("ana@example.org");
+  constexpr int kThreads = 4;
+  constexpr int kEach = 20;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        EXPECT_TRUE(this->store_->add_diary_entry(make_entry(user, i % 11, t * 1000 + i)));
+        EXPECT_TRUE(this->store_->list_diary(user, 5, std::nullopt));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const auto ids = this->diary_ids(user);
+  EXPECT_EQ(std::set<std::int64_t>(ids.begin(), ids.end()).size(),
+            static_cast<std::size_t>(kThreads * kEach));
+}
+
+// FailingStore: a caller's error path, shown on the memory store.
+
+TEST(FailingStore, FailsOnlyItsNthCallAndLeavesTheStoreAlone) {
+  MemoryStore memory;
+  FailingStore failing(memory, 2);
+  auto user = failing.create_user(make_user("ana@example.org"));
+  ASSERT_TRUE(user);
+
+  auto refused = failing.add_diary_entry(make_entry(user->id, 5, 100));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(refused.error().where(), "failing_store");
+  EXPECT_EQ(refused.error().message(), "injected failure on call 2");
+  EXPECT_TRUE(memory.list_diary(user->id, 10, std::nullopt)->empty());
+  EXPECT_TRUE(failing.add_diary_entry(make_entry(user->id, 5, 100)));
+}
+
+}  // namespace
+}  // namespace hipcoach::storage

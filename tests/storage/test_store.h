@@ -1,0 +1,151 @@
+// Helpers for the storage tests: a temporary directory, records to store,
+// and FailingStore, which fails its Nth call.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <utility>
+
+#include "hipcoach/storage/store.h"
+
+namespace hipcoach::storage::testing {
+
+// A fresh directory under the system's temp directory, removed with all its
+// contents when the object goes.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "hipcoach-storage-XXXXXX");
+    if (mkdtemp(pattern.data()) == nullptr) std::abort();
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::chrono::sys_seconds at_seconds(std::int64_t seconds) {
+  return std::chrono::sys_seconds{std::chrono::seconds{seconds}};
+}
+
+inline User make_user(std::string email) {
+  User user;
+  user.email = std::move(email);
+  user.role = Role::kPatient;
+  user.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  user.created_at = at_seconds(1'700'000'000);
+  return user;
+}
+
+inline DiaryEntry make_entry(std::int64_t user_id, int pain, std::int64_t at_utc) {
+  DiaryEntry entry;
+  entry.user_id = user_id;
+  entry.pain = pain;
+  entry.region = "outer_hip";
+  entry.context = PainContext::kActivity;
+  entry.side = Side::kLeft;
+  entry.note = "after the stairs";
+  entry.at = "2026-11-25T08:30:00-06:00";
+  entry.at_utc = at_seconds(at_utc);
+  return entry;
+}
+
+// Forwards every call to another store, except that call number
+// `failing_call` (counting from 1, over all methods) fails with kUnavailable
+// instead of reaching it. Like leveldb's ErrorEnv and Beast's fail_count.
+// Not thread-safe.
+class FailingStore final : public Store {
+ public:
+  FailingStore(Store& store, int failing_call) : store_(store), failing_call_(failing_call) {}
+
+  core::Result<int> schema_version() override {
+    if (fails()) return failure();
+    return store_.schema_version();
+  }
+  core::Result<User> create_user(const User& user) override {
+    if (fails()) return failure();
+    return store_.create_user(user);
+  }
+  core::Result<User> find_user_by_email(std::string_view email) override {
+    if (fails()) return failure();
+    return store_.find_user_by_email(email);
+  }
+  core::Result<User> find_user(std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.find_user(user_id);
+  }
+  core::Result<void> update_password_hash(std::int64_t user_id,
+                                          std::string_view password_hash) override {
+    if (fails()) return failure();
+    return store_.update_password_hash(user_id, password_hash);
+  }
+  core::Result<void> delete_user(std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.delete_user(user_id);
+  }
+  core::Result<void> create_session(const Session& session) override {
+    if (fails()) return failure();
+    return store_.create_session(session);
+  }
+  core::Result<Session> find_session(std::string_view token_hash,
+                                     std::chrono::sys_seconds now) override {
+    if (fails()) return failure();
+    return store_.find_session(token_hash, now);
+  }
+  core::Result<void> delete_session(std::string_view token_hash) override {
+    if (fails()) return failure();
+    return store_.delete_session(token_hash);
+  }
+  core::Result<std::int64_t> delete_expired_sessions(std::chrono::sys_seconds now) override {
+    if (fails()) return failure();
+    return store_.delete_expired_sessions(now);
+  }
+  core::Result<std::int64_t> add_diary_entry(const DiaryEntry& entry) override {
+    if (fails()) return failure();
+    return store_.add_diary_entry(entry);
+  }
+  core::Result<std::vector<DiaryEntry>> list_diary(std::int64_t user_id, int limit,
+                                                   std::optional<DiaryCursor> before) override {
+    if (fails()) return failure();
+    return store_.list_diary(user_id, limit, before);
+  }
+  core::Result<DiaryEntry> get_diary_entry(std::int64_t user_id, std::int64_t entry_id) override {
+    if (fails()) return failure();
+    return store_.get_diary_entry(user_id, entry_id);
+  }
+  core::Result<void> delete_diary_entry(std::int64_t user_id, std::int64_t entry_id) override {
+    if (fails()) return failure();
+    return store_.delete_diary_entry(user_id, entry_id);
+  }
+  core::Result<std::int64_t> save_triage(const SavedTriage& triage) override {
+    if (fails()) return failure();
+    return store_.save_triage(triage);
+  }
+  core::Result<std::vector<SavedTriage>> list_triage(std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.list_triage(user_id);
+  }
+
+  int calls() const { return calls_; }
+
+ private:
+  bool fails() { return ++calls_ == failing_call_; }
+  core::Error failure() const {
+    return core::Error::unavailable("failing_store",
+                                    "injected failure on call " + std::to_string(calls_));
+  }
+
+  Store& store_;
+  const int failing_call_;
+  int calls_ = 0;
+};
+
+}  // namespace hipcoach::storage::testing
