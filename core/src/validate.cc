@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "hipcoach/core/utf8.h"
+#include "questionnaire_data.h"
 #include "toml_reader.h"
 #include "triage_data.h"
 
@@ -426,10 +427,12 @@ LoadedProtocol load_protocol(const DataFile& sources, std::span<const DataFile> 
       read_triage_questions(root, loaded.protocol, triage_context);
     } else if (*kind == "triage_rules") {
       read_triage_rules(root, loaded.protocol, triage_context);
+    } else if (*kind == "questionnaire") {
+      read_questionnaire(root, loaded.protocol);
     } else {
       root.report(*root.node("kind", false, ""), "kind",
                   "must be \"muscle_group\", \"guidance\", \"body_map\", "
-                  "\"triage_questions\" or \"triage_rules\", got \"" +
+                  "\"triage_questions\", \"triage_rules\" or \"questionnaire\", got \"" +
                       *kind + "\"");
       context.unreadable_files = true;
       continue;
@@ -446,6 +449,8 @@ LoadedProtocol load_protocol(const DataFile& sources, std::span<const DataFile> 
                    [](const MuscleGroup& a, const MuscleGroup& b) {
                      return std::tie(a.order, a.id) < std::tie(b.order, b.id);
                    });
+  std::stable_sort(loaded.protocol.questionnaires.begin(), loaded.protocol.questionnaires.end(),
+                   [](const Questionnaire& a, const Questionnaire& b) { return a.id < b.id; });
   std::stable_sort(loaded.diagnostics.begin(), loaded.diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {
                      return std::tie(a.file, a.line, a.column) <

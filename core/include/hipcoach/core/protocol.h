@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hipcoach/core/questionnaire.h"
 #include "hipcoach/core/statement.h"
 #include "hipcoach/core/triage_model.h"
 
@@ -129,6 +130,7 @@ struct Protocol {
   std::vector<GuidanceSection> guidance;
   BodyMap body_map;
   TriageData triage;
+  std::vector<Questionnaire> questionnaires;  // From data/questionnaires/; may be empty.
 
   // Returns the group with `id`, or nullptr. The pointer lives as long as *this.
   const MuscleGroup* find_group(std::string_view id) const;
