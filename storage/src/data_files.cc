@@ -29,10 +29,12 @@ core::Diagnostic file_problem(const fs::path& path, std::string message) {
 
 }  // namespace
 
-core::LoadedProtocol load_protocol_dir(const fs::path& dir) {
-  std::vector<core::Diagnostic> problems;
+DataDirectory read_data_dir(const fs::path& dir) {
+  DataDirectory out;
+  std::vector<core::Diagnostic>& problems = out.problems;
 
-  core::DataFile sources{(dir / "sources.toml").generic_string(), {}};
+  core::DataFile& sources = out.sources;
+  sources.name = (dir / "sources.toml").generic_string();
   if (!read_capped(dir / "sources.toml", sources.text)) {
     problems.push_back(file_problem(dir / "sources.toml", "cannot read the file"));
   }
@@ -60,7 +62,7 @@ core::LoadedProtocol load_protocol_dir(const fs::path& dir) {
     paths.insert(paths.end(), found.begin(), found.end());
   }
 
-  std::vector<core::DataFile> files;
+  std::vector<core::DataFile>& files = out.files;
   for (const fs::path& path : paths) {
     core::DataFile file{path.generic_string(), {}};
     if (!read_capped(path, file.text)) {
@@ -70,7 +72,13 @@ core::LoadedProtocol load_protocol_dir(const fs::path& dir) {
     files.push_back(std::move(file));
   }
 
-  core::LoadedProtocol loaded = core::load_protocol(sources, files);
+  return out;
+}
+
+core::LoadedProtocol load_protocol_dir(const fs::path& dir) {
+  DataDirectory data = read_data_dir(dir);
+  std::vector<core::Diagnostic>& problems = data.problems;
+  core::LoadedProtocol loaded = core::load_protocol(data.sources, data.files);
   if (!problems.empty()) {
     // A missing file makes the core's own checks noisy; the I/O problems come first.
     problems.insert(problems.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <vector>
 
 #include "hipcoach/core/validate.h"
 
@@ -16,5 +17,16 @@ namespace hipcoach::storage {
 // as given. An unreadable or missing file or directory becomes a diagnostic
 // too, so the caller has one list to print.
 core::LoadedProtocol load_protocol_dir(const std::filesystem::path& dir);
+
+// The files of a data directory as read, before the core checks them.
+struct DataDirectory {
+  core::DataFile sources;
+  std::vector<core::DataFile> files;       // Every protocol, triage and questionnaire file.
+  std::vector<core::Diagnostic> problems;  // Files or directories that could not be read.
+};
+
+// The reading half of load_protocol_dir, for callers that load the same
+// files more than once (benchmarks).
+DataDirectory read_data_dir(const std::filesystem::path& dir);
 
 }  // namespace hipcoach::storage
