@@ -35,14 +35,15 @@ run: build
 test: test-unit test-asan test-browser
 	@echo "make test: all tests passed"
 
+# The storage tests run against a throwaway PostgreSQL server too (scripts/with-postgres.sh).
 test-unit: build
-	cd build && ctest --output-on-failure -j $(JOBS) --timeout 300
+	cd build && ../scripts/with-postgres.sh ctest --output-on-failure -j $(JOBS) --timeout 300
 
 test-asan: deps build-asan/build.ninja
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) --timeout 600
+	  ../scripts/with-postgres.sh ctest --output-on-failure -j $(JOBS) --timeout 600
 
 test-browser: build npm-deps
 	node --test --test-concurrency=1 tests/browser/*.spec.mjs

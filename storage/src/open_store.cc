@@ -3,6 +3,7 @@
 #include <string>
 
 #include "hipcoach/storage/memory_store.h"
+#include "postgres_store.h"
 #include "sqlite_store.h"
 
 namespace hipcoach::storage {
@@ -41,7 +42,9 @@ core::Result<std::unique_ptr<Store>> open_store(std::string_view url, const Stor
     return std::unique_ptr<Store>(std::make_unique<MemoryStore>());
   }
   if (scheme == "postgresql" || scheme == "postgres") {
-    return Error::unavailable("url", "PostgreSQL support is not built yet");
+    // libpq reads the whole URL; no error ever repeats it (it may hold a
+    // password).
+    return open_postgres_store(std::string(url), options);
   }
   if (scheme.empty()) {
     return Error::invalid_input("url", "the database URL has no scheme; " + std::string(kExpected));

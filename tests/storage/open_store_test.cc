@@ -37,13 +37,14 @@ TEST(OpenStore, SaysWhenTheSqliteDirectoryIsMissing) {
             "directory exist?");
 }
 
-TEST(OpenStore, SaysPostgresqlIsNotBuiltYet) {
-  for (const char* url : {"postgresql://hipcoach:secret@db/hipcoach", "postgres://db/x"}) {
+TEST(OpenStore, OpensPostgresqlUrlsWithLibpqAndNeverShowsThem) {
+  // Port 1 refuses at once; the URL's password must not appear anywhere.
+  for (const char* url : {"postgresql://hipcoach:secret@127.0.0.1:1/hipcoach",
+                          "postgres://hipcoach:secret@127.0.0.1:1/x"}) {
     auto store = open_store(url);
     ASSERT_FALSE(store) << url;
     EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable) << url;
-    EXPECT_EQ(store.error().where(), "url") << url;
-    EXPECT_EQ(store.error().message(), "PostgreSQL support is not built yet") << url;
+    EXPECT_EQ(store.error().to_string().find("secret"), std::string::npos) << url;
   }
 }
 

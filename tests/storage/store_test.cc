@@ -1,5 +1,6 @@
-// The Store contract, run against every implementation: MemoryStore and
-// SQLite (a fresh temp file per test). PostgreSQL joins when it exists.
+// The Store contract, run against every implementation: MemoryStore, SQLite
+// (a fresh temp file per test) and PostgreSQL (a fresh schema per test on the
+// server that HIPCOACH_TEST_POSTGRES_URL names; see postgres_test_db.h).
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -11,6 +12,7 @@
 #include "hipcoach/core/triage_model.h"
 #include "hipcoach/storage/memory_store.h"
 #include "hipcoach/storage/open_store.h"
+#include "postgres_test_db.h"
 #include "test_store.h"
 
 namespace hipcoach::storage {
@@ -23,11 +25,16 @@ using testing::make_entry;
 using testing::make_user;
 using testing::TempDir;
 
+// Each factory opens a fresh store for the test that owns `dir`, and closes
+// what it set up for it after the store is gone.
 struct MemoryStoreFactory {
+  static void require() {}
   static std::unique_ptr<Store> open(const TempDir&) { return std::make_unique<MemoryStore>(); }
+  static void close(const TempDir&) {}
 };
 
 struct SqliteStoreFactory {
+  static void require() {}
   static std::unique_ptr<Store> open(const TempDir& dir) {
     auto store = open_store("sqlite:" + (dir.path() / "test.sqlite").string());
     if (!store) {
@@ -36,14 +43,35 @@ struct SqliteStoreFactory {
     }
     return std::move(*store);
   }
+  static void close(const TempDir&) {}
+};
+
+struct PostgresStoreFactory {
+  static void require() { HIPCOACH_REQUIRE_POSTGRES(); }
+  static std::unique_ptr<Store> open(const TempDir& dir) {
+    auto store = open_store(testing::postgres_test_store_url(dir));
+    if (!store) {
+      ADD_FAILURE() << store.error().to_string();
+      return nullptr;
+    }
+    return std::move(*store);
+  }
+  static void close(const TempDir& dir) { testing::postgres_test_drop_schema(dir); }
 };
 
 template <typename Factory>
 class StoreContract : public ::testing::Test {
  protected:
   void SetUp() override {
+    Factory::require();
+    if (IsSkipped() || HasFatalFailure()) return;
     store_ = Factory::open(dir_);
     ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    if (IsSkipped() || store_ == nullptr) return;
+    store_.reset();
+    Factory::close(dir_);
   }
 
   std::int64_t add_user(const std::string& email) {
@@ -73,12 +101,14 @@ class StoreContract : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using Implementations = ::testing::Types<MemoryStoreFactory, SqliteStoreFactory>;
+using Implementations =
+    ::testing::Types<MemoryStoreFactory, SqliteStoreFactory, PostgresStoreFactory>;
 class ImplementationNames {
  public:
   template <typename T>
   static std::string GetName(int) {  // NOLINT: GoogleTest's name.
     if constexpr (std::is_same_v<T, MemoryStoreFactory>) return "Memory";
+    if constexpr (std::is_same_v<T, PostgresStoreFactory>) return "Postgres";
     return "Sqlite";
   }
 };

@@ -23,8 +23,9 @@ struct StoreOptions {
 //                     Missing schema migrations are applied before this
 //                     returns. One connection, shared by all threads.
 //   "memory:"         a new, empty MemoryStore.
-//   "postgresql://..." (or "postgres://...") kUnavailable for now:
-//                     PostgreSQL support is not built yet.
+//   "postgresql://..." (or "postgres://...") a libpq URL: a pool of up to 4
+//                     connections, migrations applied at open; kUnavailable
+//                     "the database is unreachable" when the server cannot be reached.
 // Errors: kInvalidInput (where "url") for an empty path or any other scheme;
 // the message names the scheme but never the rest of the URL, which may hold
 // a password. kUnavailable when the database cannot be opened: it is busy,

@@ -1,0 +1,71 @@
+// The PostgreSQL schema, as numbered migrations with the same versions as
+// the SQLite ones (migrations.h). The table schema_version holds the number
+// of the last one applied; the store applies the missing ones at open, all
+// in one transaction under an advisory lock. Never edit a migration that has
+// shipped: add the next one, here and in migrations.h.
+#pragma once
+
+#include <array>
+
+#include "migrations.h"
+
+namespace hipcoach::storage::migrations {
+
+// Emails are unique ignoring ASCII case only, as SQLite's NOCASE: the index
+// folds A-Z with translate() rather than lower(), which follows the locale.
+#define HIPCOACH_PG_FOLD_EMAIL(column) \
+  "translate(" column ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+
+// The region CHECK mirrors core::kLocations, as in the SQLite schema.
+inline constexpr std::array<Migration, 1> kPostgresMigrations = {{
+    {1, R"sql(
+CREATE TABLE users (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  email TEXT NOT NULL CHECK (octet_length(email) BETWEEN 1 AND 254),
+  role TEXT NOT NULL CHECK (role IN ('patient', 'clinician', 'admin')),
+  password_hash TEXT NOT NULL CHECK (octet_length(password_hash) BETWEEN 1 AND 512),
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX users_email_nocase ON users (
+  translate(email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'));
+
+CREATE TABLE sessions (
+  token_hash BYTEA PRIMARY KEY CHECK (octet_length(token_hash) BETWEEN 1 AND 128),
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  CHECK (expires_at >= created_at)
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE diary_entries (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+  region TEXT NOT NULL CHECK (region IN ('outer_hip', 'buttock', 'groin', 'front_of_thigh',
+    'outer_thigh', 'back_of_thigh', 'lower_back', 'knee', 'below_knee')),
+  context TEXT NOT NULL CHECK (context IN ('rest', 'activity')),
+  side TEXT NOT NULL CHECK (side IN ('left', 'right', 'both')),
+  note TEXT NOT NULL DEFAULT '' CHECK (octet_length(note) <= 2000),
+  at TEXT NOT NULL CHECK (octet_length(at) BETWEEN 1 AND 64),
+  at_utc BIGINT NOT NULL
+);
+CREATE INDEX diary_entries_by_user_time ON diary_entries (user_id, at_utc DESC, id DESC);
+
+CREATE TABLE saved_triage (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  answers_json TEXT NOT NULL CHECK (octet_length(answers_json) BETWEEN 1 AND 65536),
+  result_json TEXT NOT NULL CHECK (octet_length(result_json) BETWEEN 1 AND 65536)
+);
+CREATE INDEX saved_triage_by_user_time ON saved_triage (user_id, created_at DESC, id DESC);
+)sql"},
+}};
+
+static_assert(kPostgresMigrations.size() == kSqliteMigrations.size() &&
+                  kPostgresMigrations.back().version == kLatestSchemaVersion,
+              "PostgreSQL and SQLite migrations must have the same versions");
+
+}  // namespace hipcoach::storage::migrations

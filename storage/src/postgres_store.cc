@@ -1,0 +1,698 @@
+#include "postgres_store.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "migrations/postgres_migrations.h"
+
+namespace hipcoach::storage {
+namespace {
+
+using core::Error;
+using std::chrono::sys_seconds;
+
+constexpr std::string_view kUnreachable = "the database is unreachable";
+// Serializes migrations between programs opening one database.
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7270617368696)";
+
+std::string row(std::string_view table, std::int64_t id) {
+  return std::string(table) + "/" + std::to_string(id);
+}
+
+std::int64_t to_seconds(sys_seconds time) { return time.time_since_epoch().count(); }
+sys_seconds from_seconds(std::int64_t seconds) {
+  return sys_seconds{std::chrono::seconds{seconds}};
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+// A value sent as bytea rather than text: token hashes may be raw bytes.
+struct Bytea {
+  std::string_view bytes;
+};
+
+// The parameters of one statement. Integers go as decimal text; texts and
+// byteas go in binary format with their length, so that any byte (even NUL)
+// reaches the server as given and is checked there.
+class Params {
+ public:
+  Params& add(std::int64_t value) {
+    values_.push_back(std::to_string(value));
+    formats_.push_back(0);
+    return *this;
+  }
+  Params& add(int value) { return add(static_cast<std::int64_t>(value)); }
+  Params& add(std::string_view text) {
+    values_.emplace_back(text);
+    formats_.push_back(1);
+    return *this;
+  }
+  Params& add(Bytea bytea) { return add(bytea.bytes); }
+
+  int size() const { return static_cast<int>(values_.size()); }
+  std::vector<const char*> pointers() const {
+    std::vector<const char*> pointers;
+    for (const auto& value : values_) pointers.push_back(value.c_str());
+    return pointers;
+  }
+  std::vector<int> lengths() const {
+    std::vector<int> lengths;
+    for (const auto& value : values_) lengths.push_back(static_cast<int>(value.size()));
+    return lengths;
+  }
+  const int* formats() const { return formats_.data(); }
+
+ private:
+  std::vector<std::string> values_;
+  std::vector<int> formats_;
+};
+
+template <typename... Values>
+Params params(const Values&... values) {
+  Params all;
+  (all.add(values), ...);
+  return all;
+}
+
+std::int64_t get_int(const PGresult* result, int row_index, int column) {
+  const char* text = PQgetvalue(result, row_index, column);
+  const std::string_view view(text, static_cast<std::size_t>(PQgetlength(result, row_index, column)));
+  std::int64_t value = 0;
+  std::from_chars(view.data(), view.data() + view.size(), value);
+  return value;
+}
+
+std::string get_text(const PGresult* result, int row_index, int column) {
+  return {PQgetvalue(result, row_index, column),
+          static_cast<std::size_t>(PQgetlength(result, row_index, column))};
+}
+
+// Server notices could quote data: drop them instead of printing them.
+void ignore_notice(void*, const PGresult*) {}
+
+// The error for a failed `result` (may be null) on `connection`. Messages
+// name a constraint or a state, never a value and never the URL.
+Error error_of(const PGresult* result, PGconn* connection, const std::string& where) {
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  if (state == nullptr) {
+    if (connection == nullptr || PQstatus(connection) != CONNECTION_OK) {
+      return Error::unavailable(where, std::string(kUnreachable));
+    }
+    return Error::internal(where, "the database failed");
+  }
+  const std::string_view code(state);
+  if (code == "23505") return Error::conflict(where, "a row with this key exists");
+  if (code == "23503") return Error::not_found(where, "refers to a row that does not exist");
+  if (code == "23514" || code == "23502" || code.substr(0, 2) == "22") {
+    const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+    if (constraint != nullptr) {
+      return Error::invalid_input(where, "breaks the constraint " + std::string(constraint));
+    }
+    return Error::invalid_input(where, "a value is out of range or badly encoded (SQLSTATE " +
+                                           std::string(code) + ")");
+  }
+  if (code == "40001" || code == "40P01" || code == "55P03" || code == "57014") {
+    return Error::unavailable(where, "the database is busy; try again");
+  }
+  if (code == "53100") return Error::unavailable(where, "the disk is full");
+  if (code.substr(0, 2) == "08" || code.substr(0, 2) == "53" || code.substr(0, 3) == "57P") {
+    return Error::unavailable(where, std::string(kUnreachable));
+  }
+  return Error::internal(where, "the database failed (SQLSTATE " + std::string(code) + ")");
+}
+
+bool is(const PGresult* result, const char* state) {
+  const char* code = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  return code != nullptr && std::string_view(code) == state;
+}
+
+// One pooled connection and the statements prepared on it, keyed by the
+// address of their SQL text (always a string literal).
+struct Connection {
+  explicit Connection(PGconn* connection) : pg(connection) {}
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() { PQfinish(pg); }
+
+  PGconn* pg;
+  std::unordered_map<const char*, std::string> prepared;
+
+  // Runs `sql`, a constant that binds nothing (transaction control and
+  // migrations): PQexec, as a multi-statement text cannot be prepared.
+  core::Result<void> run(const char* sql, const std::string& where) {
+    ResultPtr result(PQexec(pg, sql));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      return error_of(result.get(), pg, where);
+    }
+    return {};
+  }
+
+  // Prepares `sql` on first use and executes it with `values`. Returns the
+  // result whatever its status; null only when libpq could not send it.
+  ResultPtr execute(const char* sql, const Params& values) {
+    auto it = prepared.find(sql);
+    if (it == prepared.end()) {
+      std::string name = "hc" + std::to_string(prepared.size() + 1);
+      ResultPtr done(PQprepare(pg, name.c_str(), sql, values.size(), nullptr));
+      if (!done || PQresultStatus(done.get()) != PGRES_COMMAND_OK) return done;
+      it = prepared.emplace(sql, std::move(name)).first;
+    }
+    const auto pointers = values.pointers();
+    const auto lengths = values.lengths();
+    return ResultPtr(PQexecPrepared(pg, it->second.c_str(), values.size(), pointers.data(),
+                                    lengths.data(), values.formats(), 0));
+  }
+};
+
+// Up to `size` connections, opened on demand and shared by all threads: a
+// caller takes one (waiting while all are in use) and gives it back.
+class Pool {
+ public:
+  Pool(std::string url, std::chrono::milliseconds lock_timeout, int size)
+      : url_(std::move(url)), lock_timeout_(lock_timeout), size_(size) {}
+
+  // A connection held for one call; back to the pool when it goes.
+  class Lease {
+   public:
+    Lease(Pool& pool, std::unique_ptr<Connection> connection)
+        : pool_(&pool), connection_(std::move(connection)) {}
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() {
+      if (connection_) pool_->give_back(std::move(connection_));
+    }
+    Connection& operator*() const { return *connection_; }
+    Connection* operator->() const { return connection_.get(); }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  core::Result<Lease> take(const std::string& where) {
+    std::unique_lock lock(mutex_);
+    idle_changed_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(connection));
+    }
+    ++open_;
+    lock.unlock();
+    auto connection = connect(where);
+    if (!connection) {
+      lock.lock();
+      --open_;
+      idle_changed_.notify_one();
+      return connection.error();
+    }
+    return Lease(*this, std::move(*connection));
+  }
+
+ private:
+  core::Result<std::unique_ptr<Connection>> connect(const std::string& where) {
+    // connect_timeout first: the URL's own value, when it has one, wins.
+    const char* const keywords[] = {"connect_timeout", "dbname", nullptr};
+    const char* const values[] = {"10", url_.c_str(), nullptr};
+    auto connection = std::make_unique<Connection>(PQconnectdbParams(keywords, values, 1));
+    if (connection->pg == nullptr || PQstatus(connection->pg) != CONNECTION_OK) {
+      return Error::unavailable(where, std::string(kUnreachable));
+    }
+    PQsetNoticeReceiver(connection->pg, ignore_notice, nullptr);
+    ResultPtr set(connection->execute(
+        "SELECT set_config('lock_timeout', $1, false), "
+        "set_config('synchronous_commit', 'on', false)",
+        params(std::string_view(std::to_string(lock_timeout_.count())))));
+    if (!set || PQresultStatus(set.get()) != PGRES_TUPLES_OK) {
+      return error_of(set.get(), connection->pg, where);
+    }
+    return connection;
+  }
+
+  // A connection left broken or inside a transaction is closed, not reused.
+  void give_back(std::unique_ptr<Connection> connection) {
+    const bool reusable = PQstatus(connection->pg) == CONNECTION_OK &&
+                          PQtransactionStatus(connection->pg) == PQTRANS_IDLE;
+    if (!reusable) connection.reset();
+    const std::lock_guard lock(mutex_);
+    if (reusable) {
+      idle_.push_back(std::move(connection));
+    } else {
+      --open_;
+    }
+    idle_changed_.notify_one();
+  }
+
+  const std::string url_;
+  const std::chrono::milliseconds lock_timeout_;
+  const int size_;
+  std::mutex mutex_;
+  std::condition_variable idle_changed_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;  // Idle and leased.
+};
+
+// An open transaction on a leased connection; rolled back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection) : connection_(connection) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (open_) (void)connection_.run("ROLLBACK", "");
+  }
+  core::Result<void> begin(const std::string& where) {
+    auto ok = connection_.run("BEGIN", where);
+    open_ = ok.has_value();
+    return ok;
+  }
+  core::Result<void> commit(const std::string& where) {
+    auto ok = connection_.run("COMMIT", where);
+    open_ = false;  // A failed COMMIT ends the transaction too.
+    return ok;
+  }
+
+ private:
+  Connection& connection_;
+  bool open_ = false;
+};
+
+#define HIPCOACH_USER_COLUMNS "id, email, role, password_hash, created_at"
+#define HIPCOACH_DIARY_COLUMNS "id, user_id, pain, region, context, side, note, at, at_utc"
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(const std::string& url, const StoreOptions& options)
+      : pool_(url, options.busy_timeout, kPostgresPoolSize) {}
+
+  // Connects once and brings the schema up to date.
+  core::Result<void> initialize();
+
+  core::Result<int> schema_version() override;
+  core::Result<User> create_user(const User& user) override;
+  core::Result<User> find_user_by_email(std::string_view email) override;
+  core::Result<User> find_user(std::int64_t user_id) override;
+  core::Result<void> update_password_hash(std::int64_t user_id,
+                                          std::string_view password_hash) override;
+  core::Result<void> delete_user(std::int64_t user_id) override;
+  core::Result<void> create_session(const Session& session) override;
+  core::Result<Session> find_session(std::string_view token_hash, sys_seconds now) override;
+  core::Result<void> delete_session(std::string_view token_hash) override;
+  core::Result<std::int64_t> delete_expired_sessions(sys_seconds now) override;
+  core::Result<std::int64_t> add_diary_entry(const DiaryEntry& entry) override;
+  core::Result<std::vector<DiaryEntry>> list_diary(std::int64_t user_id, int limit,
+                                                   std::optional<DiaryCursor> before) override;
+  core::Result<DiaryEntry> get_diary_entry(std::int64_t user_id, std::int64_t entry_id) override;
+  core::Result<void> delete_diary_entry(std::int64_t user_id, std::int64_t entry_id) override;
+  core::Result<std::int64_t> save_triage(const SavedTriage& triage) override;
+  core::Result<std::vector<SavedTriage>> list_triage(std::int64_t user_id) override;
+
+ private:
+  // Runs `sql` on a pooled connection; the result has rows or none.
+  core::Result<ResultPtr> query(Connection& connection, const char* sql, const Params& values,
+                                const std::string& where);
+  core::Result<ResultPtr> query(const char* sql, const Params& values, const std::string& where);
+  // The number of rows `sql` changed.
+  core::Result<std::int64_t> change(const char* sql, const Params& values,
+                                    const std::string& where);
+  core::Result<int> read_version(Connection& connection, const std::string& where);
+  static core::Result<User> read_user(const PGresult* result);
+  static core::Result<DiaryEntry> read_diary_entry(const PGresult* result, int row_index);
+
+  Pool pool_;
+};
+
+core::Result<ResultPtr> PostgresStore::query(Connection& connection, const char* sql,
+                                             const Params& values, const std::string& where) {
+  ResultPtr result = connection.execute(sql, values);
+  const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    return error_of(result.get(), connection.pg, where);
+  }
+  return result;
+}
+
+core::Result<ResultPtr> PostgresStore::query(const char* sql, const Params& values,
+                                             const std::string& where) {
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  return query(**connection, sql, values, where);
+}
+
+core::Result<std::int64_t> PostgresStore::change(const char* sql, const Params& values,
+                                                 const std::string& where) {
+  auto result = query(sql, values, where);
+  if (!result) return result.error();
+  std::int64_t changed = 0;
+  const char* tuples = PQcmdTuples(result->get());
+  std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), changed);
+  return changed;
+}
+
+core::Result<int> PostgresStore::read_version(Connection& connection, const std::string& where) {
+  auto result = query(connection, "SELECT coalesce(max(version), 0) FROM schema_version", Params(),
+                      where);
+  if (!result) return result.error();
+  return static_cast<int>(get_int(result->get(), 0, 0));
+}
+
+core::Result<void> PostgresStore::initialize() {
+  const std::string where = "url";
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  Connection& db = **connection;
+  // The version is read under the lock, so two programs opening one new
+  // database cannot both apply the same migration.
+  Transaction transaction(db);
+  if (auto ok = transaction.begin(where); !ok) return ok;
+  if (auto ok = db.run(kMigrationLock, where); !ok) return ok;
+  if (auto ok = db.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+                       where);
+      !ok) {
+    return ok;
+  }
+  auto version = read_version(db, where);
+  if (!version) return version.error();
+  if (*version > migrations::kLatestSchemaVersion) {
+    return Error::unavailable(where, "database schema version " + std::to_string(*version) +
+                                         " is newer than this program (" +
+                                         std::to_string(migrations::kLatestSchemaVersion) +
+                                         "); upgrade hipcoach");
+  }
+  for (const auto& migration : migrations::kPostgresMigrations) {
+    if (migration.version <= *version) continue;
+    const std::string step = "migration " + std::to_string(migration.version);
+    const std::string sql(migration.sql);
+    if (auto ok = db.run(sql.c_str(), step); !ok) return ok;
+    if (auto ok = query(db, "DELETE FROM schema_version", Params(), step); !ok) return ok.error();
+    if (auto ok = query(db, "INSERT INTO schema_version (version) VALUES ($1)",
+                        params(migration.version), step);
+        !ok) {
+      return ok.error();
+    }
+  }
+  return transaction.commit(where);
+}
+
+core::Result<int> PostgresStore::schema_version() {
+  const std::string where = "schema_version";
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  return read_version(**connection, where);
+}
+
+core::Result<User> PostgresStore::read_user(const PGresult* result) {
+  User user;
+  user.id = get_int(result, 0, 0);
+  user.email = get_text(result, 0, 1);
+  const auto role = parse_role(get_text(result, 0, 2));
+  if (!role) return Error::internal(row("users", user.id), "role holds an unknown value");
+  user.role = *role;
+  user.password_hash = get_text(result, 0, 3);
+  user.created_at = from_seconds(get_int(result, 0, 4));
+  return user;
+}
+
+core::Result<User> PostgresStore::create_user(const User& user) {
+  if (auto ok = check_user(user); !ok) return ok.error();
+  const std::string where = "users";
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  ResultPtr result = (*connection)->execute(
+      "INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4)"
+      " RETURNING id",
+      params(std::string_view(user.email), role_name(user.role),
+             std::string_view(user.password_hash), to_seconds(user.created_at)));
+  if (is(result.get(), "23505")) return Error::conflict(where, "an account with this email exists");
+  if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    return error_of(result.get(), (*connection)->pg, where);
+  }
+  User created = user;
+  created.id = get_int(result.get(), 0, 0);
+  return created;
+}
+
+core::Result<User> PostgresStore::find_user_by_email(std::string_view email) {
+  const std::string where = "users";
+  auto result =
+      query("SELECT " HIPCOACH_USER_COLUMNS " FROM users WHERE " HIPCOACH_PG_FOLD_EMAIL(
+                "email") " = " HIPCOACH_PG_FOLD_EMAIL("$1::text"),
+            params(email), where);
+  if (!result) return result.error();
+  if (PQntuples(result->get()) == 0) return Error::not_found(where, "no account with this email");
+  return read_user(result->get());
+}
+
+core::Result<User> PostgresStore::find_user(std::int64_t user_id) {
+  const std::string where = row("users", user_id);
+  auto result =
+      query("SELECT " HIPCOACH_USER_COLUMNS " FROM users WHERE id = $1", params(user_id), where);
+  if (!result) return result.error();
+  if (PQntuples(result->get()) == 0) return Error::not_found(where, "no such user");
+  return read_user(result->get());
+}
+
+core::Result<void> PostgresStore::update_password_hash(std::int64_t user_id,
+                                                       std::string_view password_hash) {
+  if (auto ok = check_password_hash(password_hash); !ok) return ok;
+  const std::string where = row("users", user_id);
+  auto changed = change("UPDATE users SET password_hash = $1 WHERE id = $2",
+                        params(password_hash, user_id), where);
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no such user");
+  return {};
+}
+
+core::Result<void> PostgresStore::delete_user(std::int64_t user_id) {
+  const std::string where = row("users", user_id);
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  Connection& db = **connection;
+  Transaction transaction(db);
+  if (auto ok = transaction.begin(where); !ok) return ok;
+  // The foreign keys cascade too; deleting each table explicitly keeps the
+  // outcome the same should the schema ever lose them.
+  for (const char* sql : {"DELETE FROM sessions WHERE user_id = $1",
+                          "DELETE FROM diary_entries WHERE user_id = $1",
+                          "DELETE FROM saved_triage WHERE user_id = $1"}) {
+    if (auto ok = query(db, sql, params(user_id), where); !ok) return ok.error();
+  }
+  auto removed = query(db, "DELETE FROM users WHERE id = $1", params(user_id), where);
+  if (!removed) return removed.error();
+  if (std::string_view(PQcmdTuples(removed->get())) == "0") {
+    return Error::not_found(where, "no such user");
+  }
+  return transaction.commit(where);
+}
+
+core::Result<void> PostgresStore::create_session(const Session& session) {
+  if (auto ok = check_session(session); !ok) return ok;
+  const std::string where = "sessions";
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  ResultPtr result = (*connection)->execute(
+      "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+      " VALUES ($1, $2, $3, $4)",
+      params(Bytea{session.token_hash}, session.user_id, to_seconds(session.created_at),
+             to_seconds(session.expires_at)));
+  if (is(result.get(), "23505")) {
+    return Error::conflict(where, "a session with this token hash exists");
+  }
+  if (is(result.get(), "23503")) return Error::not_found(row("users", session.user_id), "no such user");
+  if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+    return error_of(result.get(), (*connection)->pg, where);
+  }
+  return {};
+}
+
+core::Result<Session> PostgresStore::find_session(std::string_view token_hash, sys_seconds now) {
+  const std::string where = "sessions";
+  auto result = query(
+      "SELECT user_id, created_at, expires_at FROM sessions"
+      " WHERE token_hash = $1 AND expires_at > $2",
+      params(Bytea{token_hash}, to_seconds(now)), where);
+  if (!result) return result.error();
+  if (PQntuples(result->get()) == 0) {
+    return Error::not_found(where, "no such session, or it has expired");
+  }
+  Session session;
+  session.token_hash = std::string(token_hash);  // Equal to the stored one.
+  session.user_id = get_int(result->get(), 0, 0);
+  session.created_at = from_seconds(get_int(result->get(), 0, 1));
+  session.expires_at = from_seconds(get_int(result->get(), 0, 2));
+  return session;
+}
+
+core::Result<void> PostgresStore::delete_session(std::string_view token_hash) {
+  const std::string where = "sessions";
+  auto changed =
+      change("DELETE FROM sessions WHERE token_hash = $1", params(Bytea{token_hash}), where);
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no such session");
+  return {};
+}
+
+core::Result<std::int64_t> PostgresStore::delete_expired_sessions(sys_seconds now) {
+  return change("DELETE FROM sessions WHERE expires_at <= $1", params(to_seconds(now)),
+                "sessions");
+}
+
+core::Result<std::int64_t> PostgresStore::add_diary_entry(const DiaryEntry& entry) {
+  if (auto ok = check_diary_entry(entry); !ok) return ok.error();
+  const std::string where = "diary_entries";
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  ResultPtr result = (*connection)->execute(
+      "INSERT INTO diary_entries (user_id, pain, region, context, side, note, at, at_utc)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      params(entry.user_id, entry.pain, std::string_view(entry.region),
+             pain_context_name(entry.context), side_name(entry.side), std::string_view(entry.note),
+             std::string_view(entry.at), to_seconds(entry.at_utc)));
+  if (is(result.get(), "23503")) return Error::not_found(row("users", entry.user_id), "no such user");
+  if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    return error_of(result.get(), (*connection)->pg, where);
+  }
+  return get_int(result.get(), 0, 0);
+}
+
+core::Result<DiaryEntry> PostgresStore::read_diary_entry(const PGresult* result, int row_index) {
+  DiaryEntry entry;
+  entry.id = get_int(result, row_index, 0);
+  entry.user_id = get_int(result, row_index, 1);
+  entry.pain = static_cast<int>(get_int(result, row_index, 2));
+  entry.region = get_text(result, row_index, 3);
+  const auto context = parse_pain_context(get_text(result, row_index, 4));
+  const auto side = parse_side(get_text(result, row_index, 5));
+  if (!context || !side) {
+    return Error::internal(row("diary_entries", entry.id),
+                           "context or side holds an unknown value");
+  }
+  entry.context = *context;
+  entry.side = *side;
+  entry.note = get_text(result, row_index, 6);
+  entry.at = get_text(result, row_index, 7);
+  entry.at_utc = from_seconds(get_int(result, row_index, 8));
+  return entry;
+}
+
+core::Result<std::vector<DiaryEntry>> PostgresStore::list_diary(std::int64_t user_id, int limit,
+                                                                std::optional<DiaryCursor> before) {
+  if (auto ok = check_list_limit(limit); !ok) return ok.error();
+  const std::string where = "diary_entries";
+  auto result = before ? query("SELECT " HIPCOACH_DIARY_COLUMNS
+                               " FROM diary_entries"
+                               " WHERE user_id = $1 AND (at_utc, id) < ($2, $3)"
+                               " ORDER BY at_utc DESC, id DESC LIMIT $4",
+                               params(user_id, to_seconds(before->at_utc), before->id, limit),
+                               where)
+                       : query("SELECT " HIPCOACH_DIARY_COLUMNS
+                               " FROM diary_entries"
+                               " WHERE user_id = $1 ORDER BY at_utc DESC, id DESC LIMIT $2",
+                               params(user_id, limit), where);
+  if (!result) return result.error();
+  std::vector<DiaryEntry> entries;
+  const int rows = PQntuples(result->get());
+  entries.reserve(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    auto entry = read_diary_entry(result->get(), i);
+    if (!entry) return entry.error();
+    entries.push_back(std::move(*entry));
+  }
+  return entries;
+}
+
+core::Result<DiaryEntry> PostgresStore::get_diary_entry(std::int64_t user_id,
+                                                        std::int64_t entry_id) {
+  const std::string where = row("diary_entries", entry_id);
+  auto result = query("SELECT " HIPCOACH_DIARY_COLUMNS
+                      " FROM diary_entries WHERE id = $1 AND user_id = $2",
+                      params(entry_id, user_id), where);
+  if (!result) return result.error();
+  if (PQntuples(result->get()) == 0) return Error::not_found(where, "no such diary entry");
+  return read_diary_entry(result->get(), 0);
+}
+
+core::Result<void> PostgresStore::delete_diary_entry(std::int64_t user_id, std::int64_t entry_id) {
+  const std::string where = row("diary_entries", entry_id);
+  auto changed = change("DELETE FROM diary_entries WHERE id = $1 AND user_id = $2",
+                        params(entry_id, user_id), where);
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no such diary entry");
+  return {};
+}
+
+core::Result<std::int64_t> PostgresStore::save_triage(const SavedTriage& triage) {
+  if (auto ok = check_saved_triage(triage); !ok) return ok.error();
+  const std::string where = "saved_triage";
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  ResultPtr result = (*connection)->execute(
+      "INSERT INTO saved_triage (user_id, created_at, answers_json, result_json)"
+      " VALUES ($1, $2, $3, $4) RETURNING id",
+      params(triage.user_id, to_seconds(triage.created_at), std::string_view(triage.answers_json),
+             std::string_view(triage.result_json)));
+  if (is(result.get(), "23503")) return Error::not_found(row("users", triage.user_id), "no such user");
+  if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    return error_of(result.get(), (*connection)->pg, where);
+  }
+  return get_int(result.get(), 0, 0);
+}
+
+core::Result<std::vector<SavedTriage>> PostgresStore::list_triage(std::int64_t user_id) {
+  const std::string where = "saved_triage";
+  auto result = query(
+      "SELECT id, user_id, created_at, answers_json, result_json FROM saved_triage"
+      " WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
+      params(user_id), where);
+  if (!result) return result.error();
+  std::vector<SavedTriage> saved;
+  const int rows = PQntuples(result->get());
+  for (int i = 0; i < rows; ++i) {
+    SavedTriage triage;
+    triage.id = get_int(result->get(), i, 0);
+    triage.user_id = get_int(result->get(), i, 1);
+    triage.created_at = from_seconds(get_int(result->get(), i, 2));
+    triage.answers_json = get_text(result->get(), i, 3);
+    triage.result_json = get_text(result->get(), i, 4);
+    saved.push_back(std::move(triage));
+  }
+  return saved;
+}
+
+#undef HIPCOACH_USER_COLUMNS
+#undef HIPCOACH_DIARY_COLUMNS
+
+}  // namespace
+
+core::Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url,
+                                                         const StoreOptions& options) {
+  // Parse first, so that a malformed URL is bad input rather than an
+  // unreachable server. libpq's message may quote the URL: it is dropped.
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &parse_error);
+  PQfreemem(parse_error);
+  if (parsed == nullptr) {
+    return Error::invalid_input("url", "the PostgreSQL URL cannot be parsed");
+  }
+  PQconninfoFree(parsed);
+  auto store = std::make_unique<PostgresStore>(url, options);
+  if (auto ok = store->initialize(); !ok) return ok.error();
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace hipcoach::storage

@@ -1,0 +1,95 @@
+// What only the PostgreSQL store has: its URL, an unreachable server, a
+// schema from a newer program, and a lock held beyond the busy timeout. The
+// contract it shares with the other stores is in store_test.cc.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "hipcoach/storage/open_store.h"
+#include "postgres_test_db.h"
+#include "test_store.h"
+
+namespace hipcoach::storage {
+namespace {
+
+using core::ErrorCode;
+using testing::make_user;
+using testing::TempDir;
+
+TEST(PostgresStore, SaysTheServerIsUnreachableWithoutShowingTheUrl) {
+  for (const char* url : {"postgresql://hipcoach:secret@127.0.0.1:1/hipcoach",
+                          "postgres://hipcoach:secret@127.0.0.1:1/x"}) {
+    auto store = open_store(url);
+    ASSERT_FALSE(store) << url;
+    EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable) << url;
+    EXPECT_EQ(store.error().where(), "url") << url;
+    EXPECT_EQ(store.error().message(), "the database is unreachable") << url;
+  }
+}
+
+TEST(PostgresStore, RefusesAUrlLibpqCannotParseWithoutShowingIt) {
+  auto store = open_store("postgresql://hipcoach:secret@db/x?sslmode=secret&nonsense=1");
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(store.error().where(), "url");
+  EXPECT_EQ(store.error().message(), "the PostgreSQL URL cannot be parsed");
+}
+
+class PostgresServer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HIPCOACH_REQUIRE_POSTGRES();
+    url_ = testing::postgres_test_store_url(dir_);
+  }
+  void TearDown() override {
+    if (!url_.empty()) testing::postgres_test_drop_schema(dir_);
+  }
+  std::string schema() const { return testing::postgres_test_schema(dir_); }
+
+  TempDir dir_;
+  std::string url_;
+};
+
+TEST_F(PostgresServer, RefusesADatabaseFromANewerProgram) {
+  ASSERT_TRUE(open_store(url_));
+  ASSERT_TRUE(testing::postgres_test_run("UPDATE " + schema() + ".schema_version SET version = 99"));
+
+  auto store = open_store(url_);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(store.error().where(), "url");
+  EXPECT_EQ(store.error().message(),
+            "database schema version 99 is newer than this program (1); upgrade hipcoach");
+}
+
+TEST_F(PostgresServer, AppliesTheMigrationsOnlyOnce) {
+  ASSERT_TRUE(open_store(url_));
+  auto again = open_store(url_);
+  ASSERT_TRUE(again) << again.error().to_string();
+  auto version = (*again)->schema_version();
+  ASSERT_TRUE(version) << version.error().to_string();
+  EXPECT_EQ(*version, 1);
+}
+
+TEST_F(PostgresServer, SaysTheDatabaseIsBusyWhenALockOutlastsTheBusyTimeout) {
+  StoreOptions options;
+  options.busy_timeout = std::chrono::milliseconds(100);
+  auto store = open_store(url_, options);
+  ASSERT_TRUE(store) << store.error().to_string();
+  ASSERT_TRUE((*store)->create_user(make_user("ana@example.org")));
+
+  PGconn* holder = PQconnectdb(url_.c_str());
+  ASSERT_EQ(PQstatus(holder), CONNECTION_OK);
+  PQclear(PQexec(holder, "BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE"));
+  auto created = (*store)->create_user(make_user("ben@example.org"));
+  PQclear(PQexec(holder, "ROLLBACK"));
+  PQfinish(holder);
+
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(created.error().where(), "users");
+  EXPECT_EQ(created.error().message(), "the database is busy; try again");
+}
+
+}  // namespace
+}  // namespace hipcoach::storage
