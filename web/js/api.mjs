@@ -1,4 +1,4 @@
-// Reads the protocol from the HipCoach JSON API.
+// Reads the protocol from the HipCoach JSON API; request_json serves every call.
 
 // An error from the API or the network, with a message written for the reader of the page.
 export class ApiError extends Error {
@@ -21,13 +21,13 @@ async function problem_of(response) {
   }
 }
 
-// Returns the whole protocol: {groups, guidance, body_map, sources}.
-// Throws ApiError when the server cannot be reached, answers with an error
-// (application/problem+json: type, title, status, detail, where) or sends something else.
-export async function fetch_protocol({signal} = {}) {
+// Fetches `path` and returns its JSON body. Throws ApiError when the server cannot be reached,
+// answers with an error (application/problem+json: type, title, status, detail, where) or
+// sends something that is not JSON; `what` names the thing asked for in those messages.
+export async function request_json(path, what, options = {}) {
   let response;
   try {
-    response = await fetch('api/v1/protocol', {headers: {Accept: 'application/json'}, signal});
+    response = await fetch(path, {...options, headers: {Accept: 'application/json', ...options.headers}});
   } catch (error) {
     if (error?.name === 'AbortError') throw error;
     throw new ApiError('The HipCoach server could not be reached. Check your connection and try again.');
@@ -41,15 +41,21 @@ export async function fetch_protocol({signal} = {}) {
       where: typeof problem.where === 'string' ? problem.where : '',
     });
   }
-  let protocol;
   try {
-    protocol = await response.json();
+    return await response.json();
   } catch {
-    throw new ApiError('The server sent a protocol that is not valid JSON.', {status: response.status});
+    throw new ApiError(`The server sent ${what} that is not valid JSON.`, {status: response.status});
   }
+}
+
+// Returns the whole protocol: {groups, guidance, body_map, sources}.
+// Throws ApiError when the server cannot be reached, answers with an error
+// (application/problem+json: type, title, status, detail, where) or sends something else.
+export async function fetch_protocol({signal} = {}) {
+  const protocol = await request_json('api/v1/protocol', 'a protocol', {signal});
   if (!Array.isArray(protocol?.groups) || !Array.isArray(protocol?.sources) ||
       typeof protocol?.body_map !== 'object' || protocol.body_map === null) {
-    throw new ApiError('The server sent a protocol without groups, sources or body map.', {status: response.status});
+    throw new ApiError('The server sent a protocol without groups, sources or body map.');
   }
   protocol.guidance ??= [];
   return protocol;

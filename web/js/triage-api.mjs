@@ -1,45 +1,8 @@
 // Reads the triage questions from the HipCoach JSON API and sends the answers.
 
-import {ApiError} from './api.mjs';
+import {ApiError, request_json} from './api.mjs';
 
 const kDispositions = ['urgent', 'soon', 'self_care'];
-
-async function problem_of(response) {
-  const type = response.headers.get('Content-Type') ?? '';
-  if (!type.includes('json')) return {};
-  try {
-    return await response.json();
-  } catch {
-    return {};
-  }
-}
-
-// Fetches `path` and returns its JSON body. Throws ApiError when the server cannot be reached,
-// answers with an error (application/problem+json: type, title, status, detail, where) or
-// sends something that is not JSON; `what` names the thing asked for in those messages.
-async function request_json(path, what, options = {}) {
-  let response;
-  try {
-    response = await fetch(path, {...options, headers: {Accept: 'application/json', ...options.headers}});
-  } catch (error) {
-    if (error?.name === 'AbortError') throw error;
-    throw new ApiError('The HipCoach server could not be reached. Check your connection and try again.');
-  }
-  if (!response.ok) {
-    const problem = await problem_of(response);
-    const title = problem.title || response.statusText || 'error';
-    throw new ApiError(`The server answered ${response.status} (${title}).`, {
-      status: response.status,
-      detail: typeof problem.detail === 'string' ? problem.detail : '',
-      where: typeof problem.where === 'string' ? problem.where : '',
-    });
-  }
-  try {
-    return await response.json();
-  } catch {
-    throw new ApiError(`The server sent ${what} that is not valid JSON.`, {status: response.status});
-  }
-}
 
 // Returns the questions in the order to ask them: [{id, prompt, help, type, ...}].
 export async function fetch_questions({signal} = {}) {
