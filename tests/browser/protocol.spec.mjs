@@ -10,10 +10,8 @@ import {mkdirSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 
-import {kRepositoryRoot, launch_browser, start_server} from './server.mjs';
+import {axe_violations, describe_violations, kScreenshots, launch_browser, new_page, start_server} from './server.mjs';
 
-const kAxeScript = path.join(kRepositoryRoot, 'node_modules/axe-core/axe.min.js');
-const kScreenshots = path.join(kRepositoryRoot, 'build/screenshots');
 const kSizes = [{name: 'phone', width: 360, height: 800}, {name: 'desktop', width: 1280, height: 800}];
 const kGroups = ['gluteus-medius-minimus', 'tensor-fasciae-latae', 'external-rotators'];
 
@@ -36,35 +34,12 @@ after(async () => {
 // Content-Security-Policy violations count as page errors too. `axe` bypasses the page's CSP,
 // because axe-core is injected as an inline script.
 async function open_page({width, height, color_scheme = 'light', hash = '', wait = true, axe = false}) {
-  const context = await browser.newContext({viewport: {width, height}, colorScheme: color_scheme,
-                                            reducedMotion: 'reduce', bypassCSP: axe});
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
-  });
-  page.errors = errors;
-  page.close_all = () => context.close();
+  const page = await new_page(browser, {width, height, color_scheme, axe});
   if (wait) {
     await page.goto(`${server.url}${hash}`);
     await page.locator('.group h2').first().waitFor();
   }
   return page;
-}
-
-async function axe_violations(page) {
-  await page.addScriptTag({path: kAxeScript});
-  const result = await page.evaluate(async () => {
-    const {violations} = await window.axe.run(document, {resultTypes: ['violations']});
-    return violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                                   nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`)}));
-  });
-  return result;
-}
-
-function describe_violations(violations) {
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n');
 }
 
 async function screenshot(page, name) {

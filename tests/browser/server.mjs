@@ -1,4 +1,5 @@
-// Starts the HipCoach server for the browser tests and stops it afterwards.
+// What the browser tests share: the HipCoach server started and stopped around them, Debian's
+// chromium, pages that collect their errors, and the axe-core audit.
 //
 // The binary comes from $HIPCOACH_BIN (default build/hipcoach in the repository root) and runs
 // as `hipcoach serve --listen 127.0.0.1:0 --data data --web web` from the repository root.
@@ -11,6 +12,8 @@ import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
 
 export const kRepositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const kScreenshots = path.join(kRepositoryRoot, 'build/screenshots');
+const kAxeScript = path.join(kRepositoryRoot, 'node_modules/axe-core/axe.min.js');
 const kListeningLine = /HipCoach listening on (http:\/\/127\.0\.0\.1:\d+\/)/;
 const kStartTimeoutMilliseconds = 15000;
 
@@ -76,4 +79,37 @@ export async function launch_browser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
            '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+// Opens a page in a fresh context (fresh storage) of `browser`. Uncaught page errors and
+// Content-Security-Policy violations are collected in page.errors; page.close_all() closes the
+// context. With `axe`, the page's CSP is bypassed, because axe-core is injected as an inline script.
+export async function new_page(browser, {width, height, color_scheme = 'light', axe = false}) {
+  const context = await browser.newContext({viewport: {width, height}, colorScheme: color_scheme,
+                                            reducedMotion: 'reduce', bypassCSP: axe});
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
+  page.errors = errors;
+  page.close_all = () => context.close();
+  return page;
+}
+
+// Runs axe-core on the page (injecting it once) and returns the violations, each as
+// {id, impact, help, nodes: ['selector: summary', ...]}.
+export async function axe_violations(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({path: kAxeScript});
+  return page.evaluate(async () => {
+    const {violations} = await window.axe.run(document, {resultTypes: ['violations']});
+    return violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                                   nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`)}));
+  });
+}
+
+// The violations as text for an assertion message.
+export function describe_violations(violations) {
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n');
 }

@@ -10,10 +10,8 @@ import {mkdirSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 
-import {kRepositoryRoot, launch_browser, start_server} from './server.mjs';
+import {axe_violations, describe_violations, kScreenshots, launch_browser, new_page, start_server} from './server.mjs';
 
-const kAxeScript = path.join(kRepositoryRoot, 'node_modules/axe-core/axe.min.js');
-const kScreenshots = path.join(kRepositoryRoot, 'build/screenshots');
 const kPhone = {name: 'phone', width: 360, height: 800};
 const kDesktop = {name: 'desktop', width: 1280, height: 800};
 
@@ -53,16 +51,7 @@ after(async () => {
 // Opens the triage page in a fresh context (fresh sessionStorage), waiting for the first
 // question. Uncaught page errors and CSP violations are collected in page.errors.
 async function open_page({width, height, color_scheme = 'light', axe = false, wait = true}) {
-  const context = await browser.newContext({viewport: {width, height}, colorScheme: color_scheme,
-                                            reducedMotion: 'reduce', bypassCSP: axe});
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
-  });
-  page.errors = errors;
-  page.close_all = () => context.close();
+  const page = await new_page(browser, {width, height, color_scheme, axe});
   if (wait) {
     await page.goto(`${server.url}triage.html`);
     await page.locator('#question-title').waitFor();
@@ -70,19 +59,9 @@ async function open_page({width, height, color_scheme = 'light', axe = false, wa
   return page;
 }
 
-async function axe_violations(page) {
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({path: kAxeScript});
-  return page.evaluate(async () => {
-    const {violations} = await window.axe.run(document, {resultTypes: ['violations']});
-    return violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                                   nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`)}));
-  });
-}
-
 async function assert_no_axe_violations(page, what) {
   const violations = await axe_violations(page);
-  assert.equal(violations.length, 0, `${what}:\n${violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n')}`);
+  assert.equal(violations.length, 0, `${what}:\n${describe_violations(violations)}`);
 }
 
 async function screenshot(page, name, {full_page = false} = {}) {
