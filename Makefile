@@ -30,7 +30,8 @@ build: deps build/build.ninja
 	cmake --build build -j $(JOBS)
 
 run: build
-	./build/hipcoach serve --listen $(LISTEN) --data data --web web
+	@mkdir -p -m 700 var
+	./build/hipcoach serve --listen $(LISTEN) --data data --web web --db sqlite:var/hipcoach.sqlite
 
 test: test-unit test-asan test-browser
 	@echo "make test: all tests passed"

@@ -204,6 +204,100 @@ json group_list_to_json(const Protocol& protocol) {
   return out;
 }
 
+namespace {
+
+json threshold_json(const Threshold& threshold) {
+  return {{"points", threshold.points},
+          {"percent", threshold.percent ? json(*threshold.percent) : json(nullptr)},
+          {"cite", threshold.cite}};
+}
+
+json optional_threshold_json(const std::optional<Threshold>& threshold) {
+  return threshold ? threshold_json(*threshold) : json(nullptr);
+}
+
+void add_cites(std::set<std::string>& ids, const std::vector<std::string>& cite) {
+  ids.insert(cite.begin(), cite.end());
+}
+
+void add_cites(std::set<std::string>& ids, const std::optional<Threshold>& threshold) {
+  if (threshold) add_cites(ids, threshold->cite);
+}
+
+}  // namespace
+
+json to_json(const Questionnaire& questionnaire) {
+  json anchors = json::array();
+  for (const ScaleAnchor& anchor : questionnaire.scale.anchors) {
+    anchors.push_back({{"value", anchor.value}, {"label", anchor.label}});
+  }
+  json items = json::array();
+  for (const QuestionnaireItem& item : questionnaire.items) {
+    items.push_back({{"id", item.id}, {"text", item.text}});
+  }
+  json patient_items = nullptr;
+  if (questionnaire.patient_items) {
+    patient_items = {{"min_count", questionnaire.patient_items->min_count},
+                     {"max_count", questionnaire.patient_items->max_count},
+                     {"prompt", questionnaire.patient_items->prompt}};
+  }
+  const Scoring& scoring = questionnaire.scoring;
+  return {{"id", questionnaire.id},
+          {"name", questionnaire.name},
+          {"instructions", questionnaire.instructions},
+          {"licence", statement_json(questionnaire.licence)},
+          {"wording_cite", questionnaire.wording_cite},
+          {"scale",
+           {{"min", questionnaire.scale.min},
+            {"max", questionnaire.scale.max},
+            {"anchors", std::move(anchors)},
+            {"cite", questionnaire.scale.cite}}},
+          {"items", std::move(items)},
+          {"patient_items", std::move(patient_items)},
+          {"scoring",
+           {{"method", scoring_method_name(scoring.method)},
+            {"min", scoring.min},
+            {"max", scoring.max},
+            {"direction", direction_name(scoring.direction)},
+            {"cite", scoring.cite}}},
+          {"thresholds",
+           {{"mcid", threshold_json(questionnaire.thresholds.mcid)},
+            {"mdc", optional_threshold_json(questionnaire.thresholds.mdc)},
+            {"much_better", optional_threshold_json(questionnaire.thresholds.much_better)}}}};
+}
+
+json questionnaires_to_json(const Protocol& protocol) {
+  json list = json::array();
+  std::set<std::string> cited;
+  for (const Questionnaire& questionnaire : protocol.questionnaires) {
+    list.push_back(to_json(questionnaire));
+    add_cites(cited, questionnaire.licence.cite);
+    add_cites(cited, questionnaire.wording_cite);
+    add_cites(cited, questionnaire.scale.cite);
+    add_cites(cited, questionnaire.scoring.cite);
+    add_cites(cited, questionnaire.thresholds.mcid.cite);
+    add_cites(cited, questionnaire.thresholds.mdc);
+    add_cites(cited, questionnaire.thresholds.much_better);
+  }
+  return {{"questionnaires", std::move(list)}, {"sources", sources_to_json(protocol, cited)}};
+}
+
+json to_json(const QuestionnaireScore& score) {
+  return {{"value", score.value},
+          {"min", score.min},
+          {"max", score.max},
+          {"direction", direction_name(score.direction)},
+          {"answered", score.answered}};
+}
+
+json sources_to_json(const Protocol& protocol, const std::set<std::string>& ids) {
+  json sources = json::array();
+  for (const Source& source : protocol.sources) {
+    if (ids.count(source.id) != 0) sources.push_back(to_json(source));
+  }
+  return sources;
+}
+
 json to_json(const Diagnostic& diagnostic) {
   return {{"file", diagnostic.file},
           {"line", diagnostic.line},

@@ -14,6 +14,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "unauthenticated";
     case ErrorCode::kForbidden:
       return "forbidden";
+    case ErrorCode::kRateLimited:
+      return "rate_limited";
     case ErrorCode::kUnavailable:
       return "unavailable";
     case ErrorCode::kInternal:

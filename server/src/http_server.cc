@@ -20,6 +20,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -79,6 +80,10 @@ class Session;
 struct ServerState {
   const Router& router;
   ServeTuning tuning;
+  // The workers for requests that wait on the store or hash a password
+  // (Lane::kDatabase, Lane::kHashing), so that the network threads never do.
+  asio::thread_pool* database_pool = nullptr;
+  asio::thread_pool* hashing_pool = nullptr;
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> next_request_id{1};
 
@@ -100,7 +105,11 @@ struct ServerState {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<ServerState> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {}
+      : stream_(std::move(socket)), state_(std::move(state)) {
+    beast::error_code ec;
+    const auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) client_ = remote.address().to_string();
+  }
 
   ~Session() {
     const std::lock_guard lock(state_->sessions_mutex);
@@ -164,23 +173,37 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return close();  // A reset or another socket error.
 
     const auto& request = parser_->get();
-    Response response;
-    try {
-      response = state_->router.handle(Request{
-          .method = request.method_string(),
-          .target = request.target(),
-          .if_none_match = request[http::field::if_none_match],
-          .accept_encoding = request[http::field::accept_encoding],
-          .content_type = request[http::field::content_type],
-          .origin = request[http::field::origin],
-          .host = request[http::field::host],
-          .body = request.body(),
+    const Request view{
+        .method = request.method_string(),
+        .target = request.target(),
+        .if_none_match = request[http::field::if_none_match],
+        .accept_encoding = request[http::field::accept_encoding],
+        .content_type = request[http::field::content_type],
+        .origin = request[http::field::origin],
+        .host = request[http::field::host],
+        .authorization = request[http::field::authorization],
+        .cookie = request[http::field::cookie],
+        .client = client_,
+        .body = request.body(),
+    };
+    const Lane lane = state_->router.lane(view);
+    asio::thread_pool* pool = lane == Lane::kHashing    ? state_->hashing_pool
+                              : lane == Lane::kDatabase ? state_->database_pool
+                                                        : nullptr;
+    if (pool == nullptr) return respond(state_->router.handle(view));
+    // The views point into parser_, which stays put until respond() runs:
+    // nothing reads from the socket meanwhile. A stop lets the work finish.
+    phase_ = Phase::kWriting;
+    asio::post(*pool, [self = shared_from_this(), view] {
+      Response response = self->state_->router.handle(view);
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->respond(std::move(response));
       });
-    } catch (...) {
-      // handle() does not throw; building its Request view could only fail
-      // on a broken invariant, which still must not end the server.
-      response = problem_response(core::Error::internal("", ""));
-    }
+    });
+  }
+
+  void respond(Response response) {
+    const auto& request = parser_->get();
     const bool keep_alive = request.keep_alive() && !state_->stopping;
     // Answer as HTTP/1.1, or HTTP/1.0 to a 1.0 client; never echo another version.
     const unsigned version = request.version() >= 11 ? 11 : 10;
@@ -293,6 +316,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   std::shared_ptr<ServerState> state_;
   std::uint64_t id_ = 0;
+  std::string client_;  // The peer's address, for the sign-in limiter.
   Phase phase_ = Phase::kReading;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -423,7 +447,11 @@ int serve(const Router& router, const ServerOptions& options, const ServeTuning&
   }
   const std::uint16_t port = acceptor->local_endpoint().port();
 
+  asio::thread_pool database_pool(static_cast<std::size_t>(std::max(1, options.database_threads)));
+  asio::thread_pool hashing_pool(static_cast<std::size_t>(std::max(1, options.hashing_threads)));
   auto state = std::make_shared<ServerState>(router, tuning);
+  state->database_pool = &database_pool;
+  state->hashing_pool = &hashing_pool;
   auto listener = std::make_shared<Listener>(io, std::move(*acceptor), state);
 
   // Signals, the stop and the grace timer share one strand.
@@ -483,6 +511,8 @@ int serve(const Router& router, const ServerOptions& options, const ServeTuning&
   for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { run_io(io); });
   run_io(io);
   for (auto& thread : pool) thread.join();
+  database_pool.join();
+  hashing_pool.join();
 
   if (control) control->clear_stop_handler();
   listener.reset();

@@ -19,11 +19,15 @@ struct Request {
   std::string_view content_type{};     // Empty when absent.
   std::string_view origin{};           // Empty when absent.
   std::string_view host{};             // Empty when absent.
+  std::string_view authorization{};    // Empty when absent.
+  std::string_view cookie{};           // Empty when absent.
+  std::string_view client{};           // The peer's IP address, e.g. "127.0.0.1".
   std::string_view body{};             // Empty for GET and HEAD.
 };
 
-// A response header. Both views point at string literals or at strings the
-// Router owns, so a Response must not outlive the Router that made it.
+// A response header. Both views point at string literals, at strings the
+// Router owns, or at Response::owned, so a Response must not outlive the
+// Router that made it.
 struct Header {
   std::string_view name;
   std::string_view value;
@@ -40,6 +44,15 @@ struct Response {
   std::vector<Header> headers;              // Without Date, Content-Length and Connection.
   std::shared_ptr<const std::string> body;  // Never null; shared with the router's cache.
   BodyMode body_mode = BodyMode::kFull;
+  // Header values made for this response alone (a cookie, a Location). Each
+  // string is allocated on its own so that views into it survive moves.
+  std::vector<std::unique_ptr<const std::string>> owned;
+
+  // Adds a header whose value this response owns.
+  void add_header(std::string_view name, std::string value) {
+    owned.push_back(std::make_unique<const std::string>(std::move(value)));
+    headers.push_back({name, *owned.back()});
+  }
 
   // Returns the value of the first header called `name` (case-sensitive, as
   // the router writes them), or an empty view.

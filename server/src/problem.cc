@@ -8,6 +8,10 @@ std::string_view reason_phrase(int status) {
   switch (status) {
     case 200:
       return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
     case 304:
       return "Not Modified";
     case 400:
@@ -28,6 +32,8 @@ std::string_view reason_phrase(int status) {
       return "Content Too Large";
     case 415:
       return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
     case 431:
       return "Request Header Fields Too Large";
     case 500:
@@ -74,6 +80,8 @@ Response problem_response(const core::Error& error) {
       return problem_response(404, error.where(), error.message());
     case core::ErrorCode::kConflict:
       return problem_response(409, error.where(), error.message());
+    case core::ErrorCode::kRateLimited:
+      return problem_response(429, error.where(), error.message());
     case core::ErrorCode::kUnavailable:
       return problem_response(503, error.where(), error.message());
     case core::ErrorCode::kInternal:

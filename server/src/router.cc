@@ -51,7 +51,8 @@ Response answer(const Representation& representation, const Request& request) {
 
 }  // namespace
 
-Router::Router(const core::Protocol& protocol, const StaticFileMap& files) : protocol_(protocol) {
+Router::Router(const core::Protocol& protocol, const StaticFileMap& files, const Api* api)
+    : api_(api), protocol_(protocol) {
   if (!protocol.triage.questions.empty()) {
     resources_.emplace(kTriageQuestionsPath,
                        json_representation(
@@ -98,11 +99,28 @@ Response Router::handle(const Request& request) const noexcept {
   }
 }
 
+Lane Router::lane(const Request& request) const noexcept {
+  if (api_ == nullptr) return Lane::kInline;
+  try {
+    const core::Result<Target> target = parse_target(request.target);
+    if (target && Api::owns(target->path)) return Api::lane(request.method, target->path);
+  } catch (...) {
+    // Out of memory: handle() will answer on this thread.
+  }
+  return Lane::kInline;
+}
+
 Response Router::route(const Request& request) const {
   const core::Result<Target> target = parse_target(request.target);
   if (!target) return problem_response(target.error());
 
   if (target->path == kTriagePath) return triage(request);
+  if (Api::owns(target->path)) {
+    if (api_ == nullptr) {
+      return problem_response(503, "database", "this server keeps no accounts or records");
+    }
+    return api_->handle(request, target->path, target->query);
+  }
   const auto found = resources_.find(target->path);
   if (found == resources_.end()) {
     if (target->path.starts_with(std::string(kProtocolPath) + "/")) {

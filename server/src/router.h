@@ -13,6 +13,9 @@
 //   POST /api/v1/triage     answers in, triage result out (400 names the bad field;
 //                           415 unless JSON; 403 for another site's Origin;
 //                           503 when the data has no triage rules)
+//   /api/v1/accounts, sessions, me, diary, questionnaires, guided-sessions,
+//   progress                the API of accounts and records (api.h,
+//                           docs/api.md); 503 when the server has no Api
 //   /healthz                {"status":"ok"}
 //   /...                    the files of web/; "/" and "DIR/" serve index.html
 // Everything else answers 404, and a target that is not a safe absolute path
@@ -24,6 +27,7 @@
 #include <string>
 #include <string_view>
 
+#include "api.h"
 #include "hipcoach/core/codec.h"
 #include "hipcoach/core/protocol.h"
 #include "message.h"
@@ -42,7 +46,8 @@ class Router {
   // Prepares every response. `protocol` and `files` are copied from; neither
   // is referenced afterwards (the router keeps its own copy of the protocol
   // for triage). REQUIRES: `protocol` passed validation.
-  Router(const core::Protocol& protocol, const StaticFileMap& files);
+  // `api` (may be null: the account routes then answer 503) outlives the router.
+  Router(const core::Protocol& protocol, const StaticFileMap& files, const Api* api = nullptr);
   // The triage writer refers to this object's own protocol copy.
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
@@ -51,10 +56,15 @@ class Router {
   // is logged and answered with a generic 500 problem.
   Response handle(const Request& request) const noexcept;
 
+  // Where the server should run handle() for `request` (api.h): kInline
+  // unless it is an API request that waits on the store or hashes a password.
+  Lane lane(const Request& request) const noexcept;
+
  private:
   Response route(const Request& request) const;
   Response triage(const Request& request) const;
 
+  const Api* api_;
   core::Protocol protocol_;
   core::TriageJsonWriter triage_writer_{protocol_};  // Refers to protocol_: declared after it.
   // Decoded absolute path -> prepared answer.

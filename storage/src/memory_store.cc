@@ -75,6 +75,9 @@ core::Result<void> MemoryStore::delete_user(std::int64_t user_id) {
   std::erase_if(sessions_, [&](const auto& item) { return item.second.user_id == user_id; });
   std::erase_if(diary_, [&](const auto& item) { return item.second.user_id == user_id; });
   std::erase_if(triage_, [&](const auto& item) { return item.second.user_id == user_id; });
+  std::erase_if(questionnaire_responses_,
+                [&](const auto& item) { return item.second.user_id == user_id; });
+  std::erase_if(guided_sessions_, [&](const auto& item) { return item.second.user_id == user_id; });
   user_ids_by_folded_email_.erase(fold_email(it->second.email));
   users_.erase(it);
   return {};
@@ -115,6 +118,14 @@ core::Result<std::int64_t> MemoryStore::delete_expired_sessions(std::chrono::sys
   const std::scoped_lock lock(mutex_);
   return static_cast<std::int64_t>(
       std::erase_if(sessions_, [&](const auto& item) { return now >= item.second.expires_at; }));
+}
+
+core::Result<std::int64_t> MemoryStore::delete_user_sessions(std::int64_t user_id,
+                                                             std::string_view keep_token_hash) {
+  const std::scoped_lock lock(mutex_);
+  return static_cast<std::int64_t>(std::erase_if(sessions_, [&](const auto& item) {
+    return item.second.user_id == user_id && item.first != keep_token_hash;
+  }));
 }
 
 core::Result<std::int64_t> MemoryStore::add_diary_entry(const DiaryEntry& entry) {
@@ -192,6 +203,59 @@ core::Result<std::vector<SavedTriage>> MemoryStore::list_triage(std::int64_t use
     return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
   });
   return saved;
+}
+
+core::Result<std::int64_t> MemoryStore::add_questionnaire_response(
+    const QuestionnaireResponse& response) {
+  if (auto ok = check_questionnaire_response(response); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  if (!users_.contains(response.user_id)) {
+    return Error::not_found(row("users", response.user_id), "no such user");
+  }
+  QuestionnaireResponse stored = response;
+  stored.id = next_questionnaire_id_++;
+  questionnaire_responses_.emplace(stored.id, stored);
+  return stored.id;
+}
+
+core::Result<std::vector<QuestionnaireResponse>> MemoryStore::list_questionnaire_responses(
+    std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  std::vector<QuestionnaireResponse> responses;
+  for (const auto& [id, response] : questionnaire_responses_) {
+    if (response.user_id == user_id) responses.push_back(response);
+  }
+  std::sort(responses.begin(), responses.end(),
+            [](const QuestionnaireResponse& a, const QuestionnaireResponse& b) {
+              return std::tie(a.at_utc, a.id) < std::tie(b.at_utc, b.id);
+            });
+  return responses;
+}
+
+core::Result<std::int64_t> MemoryStore::add_guided_session(const GuidedSessionRecord& record) {
+  if (auto ok = check_guided_session(record); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  if (!users_.contains(record.user_id)) {
+    return Error::not_found(row("users", record.user_id), "no such user");
+  }
+  GuidedSessionRecord stored = record;
+  stored.id = next_guided_session_id_++;
+  guided_sessions_.emplace(stored.id, stored);
+  return stored.id;
+}
+
+core::Result<std::vector<GuidedSessionRecord>> MemoryStore::list_guided_sessions(
+    std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  std::vector<GuidedSessionRecord> records;
+  for (const auto& [id, record] : guided_sessions_) {
+    if (record.user_id == user_id) records.push_back(record);
+  }
+  std::sort(records.begin(), records.end(),
+            [](const GuidedSessionRecord& a, const GuidedSessionRecord& b) {
+              return std::tie(a.started_at, a.id) < std::tie(b.started_at, b.id);
+            });
+  return records;
 }
 
 }  // namespace hipcoach::storage

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -43,20 +44,38 @@ struct Bytea {
   std::string_view bytes;
 };
 
-// The parameters of one statement. Integers go as decimal text; texts and
-// byteas go in binary format with their length, so that any byte (even NUL)
-// reaches the server as given and is checked there.
+// The parameters of one statement. Numbers go as decimal text (a double in
+// its shortest form that reads back exactly); texts and byteas go in binary
+// format with their length, so that any byte (even NUL) reaches the server
+// as given and is checked there. An empty optional goes as NULL.
 class Params {
  public:
   Params& add(std::int64_t value) {
     values_.push_back(std::to_string(value));
     formats_.push_back(0);
+    nulls_.push_back(false);
     return *this;
   }
   Params& add(int value) { return add(static_cast<std::int64_t>(value)); }
+  Params& add(double value) {
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+    values_.emplace_back(text, end);
+    formats_.push_back(0);
+    nulls_.push_back(false);
+    return *this;
+  }
+  Params& add(std::optional<int> value) {
+    if (value) return add(*value);
+    values_.emplace_back();
+    formats_.push_back(0);
+    nulls_.push_back(true);
+    return *this;
+  }
   Params& add(std::string_view text) {
     values_.emplace_back(text);
     formats_.push_back(1);
+    nulls_.push_back(false);
     return *this;
   }
   Params& add(Bytea bytea) { return add(bytea.bytes); }
@@ -64,7 +83,9 @@ class Params {
   int size() const { return static_cast<int>(values_.size()); }
   std::vector<const char*> pointers() const {
     std::vector<const char*> pointers;
-    for (const auto& value : values_) pointers.push_back(value.c_str());
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      pointers.push_back(nulls_[i] ? nullptr : values_[i].c_str());
+    }
     return pointers;
   }
   std::vector<int> lengths() const {
@@ -77,6 +98,7 @@ class Params {
  private:
   std::vector<std::string> values_;
   std::vector<int> formats_;
+  std::vector<bool> nulls_;
 };
 
 template <typename... Values>
@@ -88,10 +110,23 @@ Params params(const Values&... values) {
 
 std::int64_t get_int(const PGresult* result, int row_index, int column) {
   const char* text = PQgetvalue(result, row_index, column);
-  const std::string_view view(text, static_cast<std::size_t>(PQgetlength(result, row_index, column)));
+  const std::string_view view(text,
+                              static_cast<std::size_t>(PQgetlength(result, row_index, column)));
   std::int64_t value = 0;
   std::from_chars(view.data(), view.data() + view.size(), value);
   return value;
+}
+
+double get_double(const PGresult* result, int row_index, int column) {
+  const char* text = PQgetvalue(result, row_index, column);
+  double value = 0;
+  std::from_chars(text, text + PQgetlength(result, row_index, column), value);
+  return value;
+}
+
+std::optional<int> get_optional_int(const PGresult* result, int row_index, int column) {
+  if (PQgetisnull(result, row_index, column) != 0) return std::nullopt;
+  return static_cast<int>(get_int(result, row_index, column));
 }
 
 std::string get_text(const PGresult* result, int row_index, int column) {
@@ -120,8 +155,8 @@ Error error_of(const PGresult* result, PGconn* connection, const std::string& wh
     if (constraint != nullptr) {
       return Error::invalid_input(where, "breaks the constraint " + std::string(constraint));
     }
-    return Error::invalid_input(where, "a value is out of range or badly encoded (SQLSTATE " +
-                                           std::string(code) + ")");
+    return Error::invalid_input(
+        where, "a value is out of range or badly encoded (SQLSTATE " + std::string(code) + ")");
   }
   if (code == "40001" || code == "40P01" || code == "55P03" || code == "57014") {
     return Error::unavailable(where, "the database is busy; try again");
@@ -234,10 +269,10 @@ class Pool {
       return Error::unavailable(where, std::string(kUnreachable));
     }
     PQsetNoticeReceiver(connection->pg, ignore_notice, nullptr);
-    ResultPtr set(connection->execute(
-        "SELECT set_config('lock_timeout', $1, false), "
-        "set_config('synchronous_commit', 'on', false)",
-        params(std::string_view(std::to_string(lock_timeout_.count())))));
+    ResultPtr set(
+        connection->execute("SELECT set_config('lock_timeout', $1, false), "
+                            "set_config('synchronous_commit', 'on', false)",
+                            params(std::string_view(std::to_string(lock_timeout_.count())))));
     if (!set || PQresultStatus(set.get()) != PGRES_TUPLES_OK) {
       return error_of(set.get(), connection->pg, where);
     }
@@ -321,8 +356,21 @@ class PostgresStore final : public Store {
   core::Result<void> delete_diary_entry(std::int64_t user_id, std::int64_t entry_id) override;
   core::Result<std::int64_t> save_triage(const SavedTriage& triage) override;
   core::Result<std::vector<SavedTriage>> list_triage(std::int64_t user_id) override;
+  core::Result<std::int64_t> add_questionnaire_response(
+      const QuestionnaireResponse& response) override;
+  core::Result<std::vector<QuestionnaireResponse>> list_questionnaire_responses(
+      std::int64_t user_id) override;
+  core::Result<std::int64_t> add_guided_session(const GuidedSessionRecord& record) override;
+  core::Result<std::vector<GuidedSessionRecord>> list_guided_sessions(
+      std::int64_t user_id) override;
+  core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
+                                                  std::string_view keep_token_hash) override;
 
  private:
+  // Runs the INSERT ... RETURNING id `sql` for a row of `user_id`: the new
+  // id, or kNotFound (where users/ID) when the user does not exist.
+  core::Result<std::int64_t> insert(const char* sql, const Params& values, std::int64_t user_id,
+                                    const std::string& where);
   // Runs `sql` on a pooled connection; the result has rows or none.
   core::Result<ResultPtr> query(Connection& connection, const char* sql, const Params& values,
                                 const std::string& where);
@@ -365,8 +413,8 @@ core::Result<std::int64_t> PostgresStore::change(const char* sql, const Params& 
 }
 
 core::Result<int> PostgresStore::read_version(Connection& connection, const std::string& where) {
-  auto result = query(connection, "SELECT coalesce(max(version), 0) FROM schema_version", Params(),
-                      where);
+  auto result =
+      query(connection, "SELECT coalesce(max(version), 0) FROM schema_version", Params(), where);
   if (!result) return result.error();
   return static_cast<int>(get_int(result->get(), 0, 0));
 }
@@ -381,8 +429,8 @@ core::Result<void> PostgresStore::initialize() {
   Transaction transaction(db);
   if (auto ok = transaction.begin(where); !ok) return ok;
   if (auto ok = db.run(kMigrationLock, where); !ok) return ok;
-  if (auto ok = db.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
-                       where);
+  if (auto ok =
+          db.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", where);
       !ok) {
     return ok;
   }
@@ -433,11 +481,13 @@ core::Result<User> PostgresStore::create_user(const User& user) {
   const std::string where = "users";
   auto connection = pool_.take(where);
   if (!connection) return connection.error();
-  ResultPtr result = (*connection)->execute(
-      "INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4)"
-      " RETURNING id",
-      params(std::string_view(user.email), role_name(user.role),
-             std::string_view(user.password_hash), to_seconds(user.created_at)));
+  ResultPtr result =
+      (*connection)
+          ->execute(
+              "INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4)"
+              " RETURNING id",
+              params(std::string_view(user.email), role_name(user.role),
+                     std::string_view(user.password_hash), to_seconds(user.created_at)));
   if (is(result.get(), "23505")) return Error::conflict(where, "an account with this email exists");
   if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
     return error_of(result.get(), (*connection)->pg, where);
@@ -449,10 +499,9 @@ core::Result<User> PostgresStore::create_user(const User& user) {
 
 core::Result<User> PostgresStore::find_user_by_email(std::string_view email) {
   const std::string where = "users";
-  auto result =
-      query("SELECT " HIPCOACH_USER_COLUMNS " FROM users WHERE " HIPCOACH_PG_FOLD_EMAIL(
-                "email") " = " HIPCOACH_PG_FOLD_EMAIL("$1::text"),
-            params(email), where);
+  auto result = query("SELECT " HIPCOACH_USER_COLUMNS " FROM users WHERE " HIPCOACH_PG_FOLD_EMAIL(
+                          "email") " = " HIPCOACH_PG_FOLD_EMAIL("$1::text"),
+                      params(email), where);
   if (!result) return result.error();
   if (PQntuples(result->get()) == 0) return Error::not_found(where, "no account with this email");
   return read_user(result->get());
@@ -487,9 +536,11 @@ core::Result<void> PostgresStore::delete_user(std::int64_t user_id) {
   if (auto ok = transaction.begin(where); !ok) return ok;
   // The foreign keys cascade too; deleting each table explicitly keeps the
   // outcome the same should the schema ever lose them.
-  for (const char* sql : {"DELETE FROM sessions WHERE user_id = $1",
-                          "DELETE FROM diary_entries WHERE user_id = $1",
-                          "DELETE FROM saved_triage WHERE user_id = $1"}) {
+  for (const char* sql :
+       {"DELETE FROM sessions WHERE user_id = $1", "DELETE FROM diary_entries WHERE user_id = $1",
+        "DELETE FROM saved_triage WHERE user_id = $1",
+        "DELETE FROM questionnaire_responses WHERE user_id = $1",
+        "DELETE FROM guided_sessions WHERE user_id = $1"}) {
     if (auto ok = query(db, sql, params(user_id), where); !ok) return ok.error();
   }
   auto removed = query(db, "DELETE FROM users WHERE id = $1", params(user_id), where);
@@ -505,15 +556,18 @@ core::Result<void> PostgresStore::create_session(const Session& session) {
   const std::string where = "sessions";
   auto connection = pool_.take(where);
   if (!connection) return connection.error();
-  ResultPtr result = (*connection)->execute(
-      "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-      " VALUES ($1, $2, $3, $4)",
-      params(Bytea{session.token_hash}, session.user_id, to_seconds(session.created_at),
-             to_seconds(session.expires_at)));
+  ResultPtr result =
+      (*connection)
+          ->execute(
+              "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+              " VALUES ($1, $2, $3, $4)",
+              params(Bytea{session.token_hash}, session.user_id, to_seconds(session.created_at),
+                     to_seconds(session.expires_at)));
   if (is(result.get(), "23505")) {
     return Error::conflict(where, "a session with this token hash exists");
   }
-  if (is(result.get(), "23503")) return Error::not_found(row("users", session.user_id), "no such user");
+  if (is(result.get(), "23503"))
+    return Error::not_found(row("users", session.user_id), "no such user");
   if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
     return error_of(result.get(), (*connection)->pg, where);
   }
@@ -548,8 +602,7 @@ core::Result<void> PostgresStore::delete_session(std::string_view token_hash) {
 }
 
 core::Result<std::int64_t> PostgresStore::delete_expired_sessions(sys_seconds now) {
-  return change("DELETE FROM sessions WHERE expires_at <= $1", params(to_seconds(now)),
-                "sessions");
+  return change("DELETE FROM sessions WHERE expires_at <= $1", params(to_seconds(now)), "sessions");
 }
 
 core::Result<std::int64_t> PostgresStore::add_diary_entry(const DiaryEntry& entry) {
@@ -557,13 +610,17 @@ core::Result<std::int64_t> PostgresStore::add_diary_entry(const DiaryEntry& entr
   const std::string where = "diary_entries";
   auto connection = pool_.take(where);
   if (!connection) return connection.error();
-  ResultPtr result = (*connection)->execute(
-      "INSERT INTO diary_entries (user_id, pain, region, context, side, note, at, at_utc)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-      params(entry.user_id, entry.pain, std::string_view(entry.region),
-             pain_context_name(entry.context), side_name(entry.side), std::string_view(entry.note),
-             std::string_view(entry.at), to_seconds(entry.at_utc)));
-  if (is(result.get(), "23503")) return Error::not_found(row("users", entry.user_id), "no such user");
+  ResultPtr result =
+      (*connection)
+          ->execute(
+              "INSERT INTO diary_entries (user_id, pain, region, context, side, note, at, at_utc)"
+              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+              params(entry.user_id, entry.pain, std::string_view(entry.region),
+                     pain_context_name(entry.context), side_name(entry.side),
+                     std::string_view(entry.note), std::string_view(entry.at),
+                     to_seconds(entry.at_utc)));
+  if (is(result.get(), "23503"))
+    return Error::not_found(row("users", entry.user_id), "no such user");
   if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
     return error_of(result.get(), (*connection)->pg, where);
   }
@@ -594,16 +651,16 @@ core::Result<std::vector<DiaryEntry>> PostgresStore::list_diary(std::int64_t use
                                                                 std::optional<DiaryCursor> before) {
   if (auto ok = check_list_limit(limit); !ok) return ok.error();
   const std::string where = "diary_entries";
-  auto result = before ? query("SELECT " HIPCOACH_DIARY_COLUMNS
-                               " FROM diary_entries"
-                               " WHERE user_id = $1 AND (at_utc, id) < ($2, $3)"
-                               " ORDER BY at_utc DESC, id DESC LIMIT $4",
-                               params(user_id, to_seconds(before->at_utc), before->id, limit),
-                               where)
-                       : query("SELECT " HIPCOACH_DIARY_COLUMNS
-                               " FROM diary_entries"
-                               " WHERE user_id = $1 ORDER BY at_utc DESC, id DESC LIMIT $2",
-                               params(user_id, limit), where);
+  auto result = before
+                    ? query("SELECT " HIPCOACH_DIARY_COLUMNS
+                            " FROM diary_entries"
+                            " WHERE user_id = $1 AND (at_utc, id) < ($2, $3)"
+                            " ORDER BY at_utc DESC, id DESC LIMIT $4",
+                            params(user_id, to_seconds(before->at_utc), before->id, limit), where)
+                    : query("SELECT " HIPCOACH_DIARY_COLUMNS
+                            " FROM diary_entries"
+                            " WHERE user_id = $1 ORDER BY at_utc DESC, id DESC LIMIT $2",
+                            params(user_id, limit), where);
   if (!result) return result.error();
   std::vector<DiaryEntry> entries;
   const int rows = PQntuples(result->get());
@@ -619,9 +676,9 @@ core::Result<std::vector<DiaryEntry>> PostgresStore::list_diary(std::int64_t use
 core::Result<DiaryEntry> PostgresStore::get_diary_entry(std::int64_t user_id,
                                                         std::int64_t entry_id) {
   const std::string where = row("diary_entries", entry_id);
-  auto result = query("SELECT " HIPCOACH_DIARY_COLUMNS
-                      " FROM diary_entries WHERE id = $1 AND user_id = $2",
-                      params(entry_id, user_id), where);
+  auto result =
+      query("SELECT " HIPCOACH_DIARY_COLUMNS " FROM diary_entries WHERE id = $1 AND user_id = $2",
+            params(entry_id, user_id), where);
   if (!result) return result.error();
   if (PQntuples(result->get()) == 0) return Error::not_found(where, "no such diary entry");
   return read_diary_entry(result->get(), 0);
@@ -641,12 +698,15 @@ core::Result<std::int64_t> PostgresStore::save_triage(const SavedTriage& triage)
   const std::string where = "saved_triage";
   auto connection = pool_.take(where);
   if (!connection) return connection.error();
-  ResultPtr result = (*connection)->execute(
-      "INSERT INTO saved_triage (user_id, created_at, answers_json, result_json)"
-      " VALUES ($1, $2, $3, $4) RETURNING id",
-      params(triage.user_id, to_seconds(triage.created_at), std::string_view(triage.answers_json),
-             std::string_view(triage.result_json)));
-  if (is(result.get(), "23503")) return Error::not_found(row("users", triage.user_id), "no such user");
+  ResultPtr result =
+      (*connection)
+          ->execute(
+              "INSERT INTO saved_triage (user_id, created_at, answers_json, result_json)"
+              " VALUES ($1, $2, $3, $4) RETURNING id",
+              params(triage.user_id, to_seconds(triage.created_at),
+                     std::string_view(triage.answers_json), std::string_view(triage.result_json)));
+  if (is(result.get(), "23503"))
+    return Error::not_found(row("users", triage.user_id), "no such user");
   if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
     return error_of(result.get(), (*connection)->pg, where);
   }
@@ -672,6 +732,97 @@ core::Result<std::vector<SavedTriage>> PostgresStore::list_triage(std::int64_t u
     saved.push_back(std::move(triage));
   }
   return saved;
+}
+
+core::Result<std::int64_t> PostgresStore::delete_user_sessions(std::int64_t user_id,
+                                                               std::string_view keep_token_hash) {
+  if (keep_token_hash.empty()) {
+    return change("DELETE FROM sessions WHERE user_id = $1", params(user_id), "sessions");
+  }
+  return change("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+                params(user_id, Bytea{keep_token_hash}), "sessions");
+}
+
+core::Result<std::int64_t> PostgresStore::insert(const char* sql, const Params& values,
+                                                 std::int64_t user_id, const std::string& where) {
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  ResultPtr result = (*connection)->execute(sql, values);
+  if (is(result.get(), "23503")) return Error::not_found(row("users", user_id), "no such user");
+  if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    return error_of(result.get(), (*connection)->pg, where);
+  }
+  return get_int(result.get(), 0, 0);
+}
+
+core::Result<std::int64_t> PostgresStore::add_questionnaire_response(
+    const QuestionnaireResponse& response) {
+  if (auto ok = check_questionnaire_response(response); !ok) return ok.error();
+  return insert(
+      "INSERT INTO questionnaire_responses (user_id, questionnaire_id, at, at_utc, answers_json,"
+      " score) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+      params(response.user_id, std::string_view(response.questionnaire_id),
+             std::string_view(response.at), to_seconds(response.at_utc),
+             std::string_view(response.answers_json), response.score),
+      response.user_id, "questionnaire_responses");
+}
+
+core::Result<std::vector<QuestionnaireResponse>> PostgresStore::list_questionnaire_responses(
+    std::int64_t user_id) {
+  auto result = query(
+      "SELECT id, user_id, questionnaire_id, at, at_utc, answers_json, score"
+      " FROM questionnaire_responses WHERE user_id = $1 ORDER BY at_utc, id",
+      params(user_id), "questionnaire_responses");
+  if (!result) return result.error();
+  std::vector<QuestionnaireResponse> responses;
+  const int rows = PQntuples(result->get());
+  responses.reserve(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    QuestionnaireResponse response;
+    response.id = get_int(result->get(), i, 0);
+    response.user_id = get_int(result->get(), i, 1);
+    response.questionnaire_id = get_text(result->get(), i, 2);
+    response.at = get_text(result->get(), i, 3);
+    response.at_utc = from_seconds(get_int(result->get(), i, 4));
+    response.answers_json = get_text(result->get(), i, 5);
+    response.score = get_double(result->get(), i, 6);
+    responses.push_back(std::move(response));
+  }
+  return responses;
+}
+
+core::Result<std::int64_t> PostgresStore::add_guided_session(const GuidedSessionRecord& record) {
+  if (auto ok = check_guided_session(record); !ok) return ok.error();
+  return insert(
+      "INSERT INTO guided_sessions (user_id, started_at, ended_at, pain_before, pain_after,"
+      " record_json) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+      params(record.user_id, to_seconds(record.started_at), to_seconds(record.ended_at),
+             record.pain_before, record.pain_after, std::string_view(record.record_json)),
+      record.user_id, "guided_sessions");
+}
+
+core::Result<std::vector<GuidedSessionRecord>> PostgresStore::list_guided_sessions(
+    std::int64_t user_id) {
+  auto result = query(
+      "SELECT id, user_id, started_at, ended_at, pain_before, pain_after, record_json"
+      " FROM guided_sessions WHERE user_id = $1 ORDER BY started_at, id",
+      params(user_id), "guided_sessions");
+  if (!result) return result.error();
+  std::vector<GuidedSessionRecord> records;
+  const int rows = PQntuples(result->get());
+  records.reserve(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    GuidedSessionRecord record;
+    record.id = get_int(result->get(), i, 0);
+    record.user_id = get_int(result->get(), i, 1);
+    record.started_at = from_seconds(get_int(result->get(), i, 2));
+    record.ended_at = from_seconds(get_int(result->get(), i, 3));
+    record.pain_before = get_optional_int(result->get(), i, 4);
+    record.pain_after = get_optional_int(result->get(), i, 5);
+    record.record_json = get_text(result->get(), i, 6);
+    records.push_back(std::move(record));
+  }
+  return records;
 }
 
 #undef HIPCOACH_USER_COLUMNS

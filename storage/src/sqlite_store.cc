@@ -3,10 +3,14 @@
 #include <sqlite3.h>
 
 #include <climits>
+#include <condition_variable>
+#include <exception>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "migrations/migrations.h"
 
@@ -36,6 +40,12 @@ int bind_one(sqlite3_stmt* statement, int index, std::int64_t value) {
 int bind_one(sqlite3_stmt* statement, int index, int value) {
   return sqlite3_bind_int(statement, index, value);
 }
+int bind_one(sqlite3_stmt* statement, int index, double value) {
+  return sqlite3_bind_double(statement, index, value);
+}
+int bind_one(sqlite3_stmt* statement, int index, std::optional<int> value) {
+  return value ? sqlite3_bind_int(statement, index, *value) : sqlite3_bind_null(statement, index);
+}
 // Every text is bounded by the check_* functions long before INT_MAX.
 int bind_one(sqlite3_stmt* statement, int index, std::string_view text) {
   if (text.size() > INT_MAX) return SQLITE_TOOBIG;
@@ -63,8 +73,15 @@ std::string column_text(sqlite3_stmt* statement, int column) {
   return {bytes, static_cast<std::size_t>(size)};
 }
 
+std::optional<int> column_optional_int(sqlite3_stmt* statement, int column) {
+  if (sqlite3_column_type(statement, column) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int(statement, column);
+}
+
 // A cached statement in use: resets it and clears its bindings when done, so
-// that the next user finds it fresh and no bound value outlives the call.
+// that the next user finds it fresh, no bound value outlives the call, and
+// a read ends its implicit transaction (which would otherwise pin an old
+// snapshot of the WAL).
 class StatementUse {
  public:
   explicit StatementUse(sqlite3_stmt* statement) : statement_(statement) {}
@@ -80,16 +97,230 @@ class StatementUse {
   sqlite3_stmt* statement_;
 };
 
-class SqliteStore final : public Store {
+// One connection to the database file and the statements prepared on it.
+// Not thread-safe: its owner serializes every use.
+class Connection {
  public:
-  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~SqliteStore() override {
+  Connection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() {
     for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
     sqlite3_close(db_);
   }
 
-  // Sets the connection up and brings the schema up to date.
-  core::Result<void> initialize(const StoreOptions& options);
+  sqlite3* db() const { return db_; }
+  const std::string& path() const { return path_; }
+
+  // The cached statement for `sql`, prepared on first use. REQUIRES: `sql`
+  // a string literal (the cache is keyed by its address).
+  core::Result<sqlite3_stmt*> statement(const char* sql, const std::string& where) {
+    if (const auto it = statements_.find(sql); it != statements_.end()) return it->second;
+    sqlite3_stmt* prepared = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &prepared, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(prepared);
+      return error(rc, where);
+    }
+    statements_.emplace(sql, prepared);
+    return prepared;
+  }
+
+  // Prepares and steps `sql` to completion, ignoring any rows.
+  core::Result<void> run(const char* sql, const std::string& where) {
+    auto prepared = statement(sql, where);
+    if (!prepared) return prepared.error();
+    const StatementUse use(*prepared);
+    int rc = SQLITE_ROW;
+    while (rc == SQLITE_ROW) rc = sqlite3_step(use.get());
+    if (rc != SQLITE_DONE) return error(rc, where);
+    return {};
+  }
+
+  // The error for the result code `rc` of an operation on `where`. Call it
+  // before the next statement: a constraint's message comes from the
+  // connection.
+  Error error(int rc, const std::string& where) const {
+    switch (rc & 0xff) {
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+        return Error::unavailable(where, "the database is busy; try again");
+      case SQLITE_CORRUPT:
+      case SQLITE_NOTADB:
+        return Error::unavailable(path_, "the file is damaged or is not a HipCoach database");
+      case SQLITE_FULL:
+        return Error::unavailable(where, "the disk is full");
+      case SQLITE_IOERR:
+        return Error::unavailable(path_, "the database file cannot be read or written");
+      case SQLITE_CANTOPEN:
+        return Error::unavailable(path_, "the database file cannot be opened");
+      case SQLITE_READONLY:
+      case SQLITE_PERM:
+        return Error::unavailable(path_, "the database file is read-only");
+      case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+          return Error::conflict(where, "a row with this key exists");
+        }
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+          return Error::not_found(where, "refers to a row that does not exist");
+        }
+        // The message names the constraint, never a value.
+        return Error::invalid_input(where, sqlite3_errmsg(db_));
+      default:
+        return Error::internal(where, std::string("the database failed: ") + sqlite3_errstr(rc));
+    }
+  }
+
+ private:
+  sqlite3* db_;
+  const std::string path_;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;
+};
+
+// Opens a connection to `path` with `flags` (plus NOMUTEX: its owner
+// serializes its use) and sets the busy timeout and extended result codes.
+core::Result<std::unique_ptr<Connection>> open_connection(const std::string& path, int flags,
+                                                          const StoreOptions& options) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(db);
+    if ((rc & 0xff) == SQLITE_NOMEM) return Error::unavailable(path, "out of memory");
+    return Error::unavailable(path, "the database file cannot be opened (" +
+                                        std::string(sqlite3_errstr(rc)) +
+                                        "); does its directory exist?");
+  }
+  auto connection = std::make_unique<Connection>(db, path);
+  const auto timeout = options.busy_timeout.count();
+  sqlite3_busy_timeout(db, timeout > INT_MAX ? INT_MAX : static_cast<int>(timeout));
+  sqlite3_extended_result_codes(db, 1);
+  return connection;
+}
+
+// An open write transaction (BEGIN IMMEDIATE, so that a busy database
+// fails at the start rather than at COMMIT); rolled back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection) : connection_(connection) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    // SQLite may have rolled back already (after SQLITE_FULL, for one): then
+    // this ROLLBACK fails harmlessly.
+    if (open_) (void)connection_.run("ROLLBACK", "");
+  }
+  core::Result<void> begin(const std::string& where) {
+    auto ok = connection_.run("BEGIN IMMEDIATE", where);
+    open_ = ok.has_value();
+    return ok;
+  }
+  core::Result<void> commit(const std::string& where) {
+    auto ok = connection_.run("COMMIT", where);
+    if (ok) open_ = false;
+    return ok;
+  }
+
+ private:
+  Connection& connection_;
+  bool open_ = false;
+};
+
+// The connections that serve reads, opened on demand, up to `size`. WAL lets
+// them read the last commit while the writer holds its lock and syncs, so a
+// read never waits for a write. Thread-safe: a caller takes a connection
+// (waiting while all are in use) and gives it back.
+class ReaderPool {
+ public:
+  ReaderPool(std::string path, const StoreOptions& options, int size)
+      : path_(std::move(path)), options_(options), size_(size) {}
+
+  // A connection held for one read; back to the pool when it goes.
+  class Lease {
+   public:
+    Lease(ReaderPool& pool, std::unique_ptr<Connection> connection)
+        : pool_(&pool), connection_(std::move(connection)) {}
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() {
+      if (connection_) pool_->give_back(std::move(connection_));
+    }
+    Connection& operator*() const { return *connection_; }
+    Connection* operator->() const { return connection_.get(); }
+
+   private:
+    ReaderPool* pool_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  core::Result<Lease> take(const std::string& where) {
+    std::unique_lock lock(mutex_);
+    idle_changed_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(connection));
+    }
+    ++open_;
+    lock.unlock();
+    auto connection = connect(where);
+    if (!connection) {
+      lock.lock();
+      --open_;
+      idle_changed_.notify_one();
+      return connection.error();
+    }
+    return Lease(*this, std::move(*connection));
+  }
+
+ private:
+  core::Result<std::unique_ptr<Connection>> connect(const std::string& where) {
+    // Not SQLITE_OPEN_CREATE: the writer made the file, and a file removed
+    // since is an error rather than a new, empty database.
+    auto connection = open_connection(path_, SQLITE_OPEN_READWRITE, options_);
+    if (!connection) return connection.error();
+    if (auto ok = (*connection)->run("PRAGMA query_only=ON", where); !ok) return ok.error();
+    return connection;
+  }
+
+  // A connection left inside a transaction is closed, not reused.
+  void give_back(std::unique_ptr<Connection> connection) {
+    const bool reusable = sqlite3_get_autocommit(connection->db()) != 0;
+    if (!reusable) connection.reset();
+    const std::lock_guard lock(mutex_);
+    if (reusable) {
+      idle_.push_back(std::move(connection));
+    } else {
+      --open_;
+    }
+    idle_changed_.notify_one();
+  }
+
+  const std::string path_;
+  const StoreOptions options_;
+  const int size_;
+  std::mutex mutex_;
+  std::condition_variable idle_changed_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;  // Idle and leased.
+};
+
+// The read connections a store keeps open at most.
+constexpr int kReaderPoolSize = 4;
+
+#define HIPCOACH_DIARY_COLUMNS "id, user_id, pain, region, context, side, note, at, at_utc"
+#define HIPCOACH_USER_COLUMNS "id, email, role, password_hash, created_at"
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Connection> writer, const StoreOptions& options)
+      : path_(writer->path()),
+        writer_(std::move(writer)),
+        readers_(path_, options, kReaderPoolSize) {}
+
+  // Sets the write connection up and brings the schema up to date.
+  core::Result<void> initialize();
 
   core::Result<int> schema_version() override;
   core::Result<User> create_user(const User& user) override;
@@ -109,139 +340,87 @@ class SqliteStore final : public Store {
   core::Result<void> delete_diary_entry(std::int64_t user_id, std::int64_t entry_id) override;
   core::Result<std::int64_t> save_triage(const SavedTriage& triage) override;
   core::Result<std::vector<SavedTriage>> list_triage(std::int64_t user_id) override;
+  core::Result<std::int64_t> add_questionnaire_response(
+      const QuestionnaireResponse& response) override;
+  core::Result<std::vector<QuestionnaireResponse>> list_questionnaire_responses(
+      std::int64_t user_id) override;
+  core::Result<std::int64_t> add_guided_session(const GuidedSessionRecord& record) override;
+  core::Result<std::vector<GuidedSessionRecord>> list_guided_sessions(
+      std::int64_t user_id) override;
+  core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
+                                                  std::string_view keep_token_hash) override;
 
  private:
-  // An open write transaction (BEGIN IMMEDIATE, so that a busy database
-  // fails at the start rather than at COMMIT); rolled back unless committed.
-  class Transaction {
-   public:
-    explicit Transaction(SqliteStore& store) : store_(store) {}
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-    ~Transaction() {
-      if (open_) (void)store_.run("ROLLBACK", "");
-    }
-    core::Result<void> begin(const std::string& where) {
-      auto ok = store_.run("BEGIN IMMEDIATE", where);
-      open_ = ok.has_value();
-      return ok;
-    }
-    core::Result<void> commit(const std::string& where) {
-      auto ok = store_.run("COMMIT", where);
-      if (ok) open_ = false;
-      return ok;
-    }
-
-   private:
-    SqliteStore& store_;
-    bool open_ = false;
+  // One add_diary_entry call waiting for the group commit that writes it.
+  struct PendingEntry {
+    const DiaryEntry* entry;
+    // Set, under queue_mutex_, by the caller that committed it.
+    std::optional<core::Result<std::int64_t>> result;
   };
 
-  // The cached statement for `sql`, prepared on first use. REQUIRES: mutex_
-  // held; `sql` a string literal (the cache is keyed by its address).
-  core::Result<sqlite3_stmt*> statement(const char* sql, const std::string& where);
-  // Prepares and steps `sql` to completion, ignoring any rows.
-  core::Result<void> run(const char* sql, const std::string& where);
-  // The error for the result code `rc` of an operation on `where`.
-  Error error(int rc, const std::string& where) const;
-  core::Result<User> read_user(sqlite3_stmt* statement);
-  core::Result<DiaryEntry> read_diary_entry(sqlite3_stmt* statement);
-  // REQUIRES: mutex_ held.
+  // Writes every entry of `batch` in one transaction and returns each one's
+  // id or error, in order. REQUIRES: write_mutex_ not held.
+  std::vector<core::Result<std::int64_t>> commit_diary_batch(
+      const std::vector<PendingEntry*>& batch);
+  // Runs the INSERT `sql` with `values` for a row of `user_id` on the writer:
+  // the new id, or kNotFound (where users/ID) when the user does not exist.
+  template <typename... Values>
+  core::Result<std::int64_t> insert(const char* sql, std::int64_t user_id, const std::string& where,
+                                    const Values&... values);
+  // The number of rows the DELETE `sql` removed with `values` bound.
+  template <typename... Values>
+  core::Result<std::int64_t> change(const char* sql, const std::string& where,
+                                    const Values&... values);
+  static core::Result<User> read_user(sqlite3_stmt* statement);
+  static core::Result<DiaryEntry> read_diary_entry(sqlite3_stmt* statement);
+  // REQUIRES: write_mutex_ held.
   core::Result<void> migrate();
 
-  sqlite3* db_;
   const std::string path_;
-  std::mutex mutex_;
-  std::unordered_map<const char*, sqlite3_stmt*> statements_;
+  // Every write goes through the one write connection.
+  std::mutex write_mutex_;
+  const std::unique_ptr<Connection> writer_;  // Used only under write_mutex_.
+  ReaderPool readers_;
+
+  // The group commit of add_diary_entry: callers queue here, and one of
+  // them at a time (the leader) writes everything queued.
+  std::mutex queue_mutex_;
+  std::condition_variable committed_;
+  std::vector<PendingEntry*> queue_;  // Guarded by queue_mutex_.
+  bool leading_ = false;              // Guarded by queue_mutex_.
 };
 
-Error SqliteStore::error(int rc, const std::string& where) const {
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return Error::unavailable(where, "the database is busy; try again");
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Error::unavailable(path_, "the file is damaged or is not a HipCoach database");
-    case SQLITE_FULL:
-      return Error::unavailable(where, "the disk is full");
-    case SQLITE_IOERR:
-      return Error::unavailable(path_, "the database file cannot be read or written");
-    case SQLITE_CANTOPEN:
-      return Error::unavailable(path_, "the database file cannot be opened");
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-      return Error::unavailable(path_, "the database file is read-only");
-    case SQLITE_CONSTRAINT:
-      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return Error::conflict(where, "a row with this key exists");
-      }
-      if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-        return Error::not_found(where, "refers to a row that does not exist");
-      }
-      // The message names the constraint, never a value.
-      return Error::invalid_input(where, sqlite3_errmsg(db_));
-    default:
-      return Error::internal(where, std::string("the database failed: ") + sqlite3_errstr(rc));
-  }
-}
-
-core::Result<sqlite3_stmt*> SqliteStore::statement(const char* sql, const std::string& where) {
-  if (const auto it = statements_.find(sql); it != statements_.end()) return it->second;
-  sqlite3_stmt* prepared = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &prepared, nullptr);
-  if (rc != SQLITE_OK) {
-    sqlite3_finalize(prepared);
-    return error(rc, where);
-  }
-  statements_.emplace(sql, prepared);
-  return prepared;
-}
-
-core::Result<void> SqliteStore::run(const char* sql, const std::string& where) {
-  auto prepared = statement(sql, where);
-  if (!prepared) return prepared.error();
-  const StatementUse use(*prepared);
-  int rc = SQLITE_ROW;
-  while (rc == SQLITE_ROW) rc = sqlite3_step(use.get());
-  if (rc != SQLITE_DONE) return error(rc, where);
-  return {};
-}
-
-core::Result<void> SqliteStore::initialize(const StoreOptions& options) {
-  const std::lock_guard lock(mutex_);
-  const auto timeout = options.busy_timeout.count();
-  sqlite3_busy_timeout(db_, timeout > INT_MAX ? INT_MAX : static_cast<int>(timeout));
-  sqlite3_extended_result_codes(db_, 1);
+core::Result<void> SqliteStore::initialize() {
+  const std::lock_guard lock(write_mutex_);
   // journal_mode is the first statement that reads the file, so a damaged
   // file or one that is not a database fails here.
-  auto mode = statement("PRAGMA journal_mode=WAL", path_);
+  auto mode = writer_->statement("PRAGMA journal_mode=WAL", path_);
   if (!mode) return mode.error();
   {
     const StatementUse use(*mode);
     const int rc = sqlite3_step(use.get());
-    if (rc != SQLITE_ROW) return error(rc, path_);
+    if (rc != SQLITE_ROW) return writer_->error(rc, path_);
     if (column_text(use.get(), 0) != "wal") {
       return Error::unavailable(path_, "the database cannot use write-ahead logging");
     }
   }
-  if (auto ok = run("PRAGMA foreign_keys=ON", path_); !ok) return ok;
-  if (auto ok = run("PRAGMA synchronous=FULL", path_); !ok) return ok;
+  if (auto ok = writer_->run("PRAGMA foreign_keys=ON", path_); !ok) return ok;
+  if (auto ok = writer_->run("PRAGMA synchronous=FULL", path_); !ok) return ok;
   return migrate();
 }
 
 core::Result<void> SqliteStore::migrate() {
   // The version is read inside the write transaction, so two programs
   // opening one new file cannot both apply the same migration.
-  Transaction transaction(*this);
+  Transaction transaction(*writer_);
   if (auto ok = transaction.begin(path_); !ok) return ok;
-  auto read = statement("PRAGMA user_version", path_);
+  auto read = writer_->statement("PRAGMA user_version", path_);
   if (!read) return read.error();
   int version = 0;
   {
     const StatementUse use(*read);
     const int rc = sqlite3_step(use.get());
-    if (rc != SQLITE_ROW) return error(rc, path_);
+    if (rc != SQLITE_ROW) return writer_->error(rc, path_);
     version = sqlite3_column_int(use.get(), 0);
   }
   if (version > migrations::kLatestSchemaVersion) {
@@ -257,20 +436,49 @@ core::Result<void> SqliteStore::migrate() {
     // sqlite3_exec; it is a constant and binds nothing.
     const std::string sql = std::string(migration.sql) +
                             "\nPRAGMA user_version = " + std::to_string(migration.version) + ";";
-    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return error(rc, where);
+    const int rc = sqlite3_exec(writer_->db(), sql.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return writer_->error(rc, where);
   }
   return transaction.commit(path_);
 }
 
 core::Result<int> SqliteStore::schema_version() {
-  const std::lock_guard lock(mutex_);
-  auto read = statement("PRAGMA user_version", path_);
+  auto reader = readers_.take(path_);
+  if (!reader) return reader.error();
+  auto read = (*reader)->statement("PRAGMA user_version", path_);
   if (!read) return read.error();
   const StatementUse use(*read);
   const int rc = sqlite3_step(use.get());
-  if (rc != SQLITE_ROW) return error(rc, path_);
+  if (rc != SQLITE_ROW) return (*reader)->error(rc, path_);
   return sqlite3_column_int(use.get(), 0);
+}
+
+template <typename... Values>
+core::Result<std::int64_t> SqliteStore::insert(const char* sql, std::int64_t user_id,
+                                               const std::string& where, const Values&... values) {
+  const std::lock_guard lock(write_mutex_);
+  auto prepared = writer_->statement(sql, where);
+  if (!prepared) return prepared.error();
+  const StatementUse use(*prepared);
+  int rc = bind_all(use.get(), values...);
+  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+    return Error::not_found(row("users", user_id), "no such user");
+  if (rc != SQLITE_DONE) return writer_->error(rc, where);
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(writer_->db()));
+}
+
+template <typename... Values>
+core::Result<std::int64_t> SqliteStore::change(const char* sql, const std::string& where,
+                                               const Values&... values) {
+  const std::lock_guard lock(write_mutex_);
+  auto prepared = writer_->statement(sql, where);
+  if (!prepared) return prepared.error();
+  const StatementUse use(*prepared);
+  int rc = bind_all(use.get(), values...);
+  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+  if (rc != SQLITE_DONE) return writer_->error(rc, where);
+  return static_cast<std::int64_t>(sqlite3_changes64(writer_->db()));
 }
 
 core::Result<User> SqliteStore::read_user(sqlite3_stmt* statement) {
@@ -287,9 +495,9 @@ core::Result<User> SqliteStore::read_user(sqlite3_stmt* statement) {
 
 core::Result<User> SqliteStore::create_user(const User& user) {
   if (auto ok = check_user(user); !ok) return ok.error();
-  const std::lock_guard lock(mutex_);
+  const std::lock_guard lock(write_mutex_);
   const std::string where = "users";
-  auto insert = statement(
+  auto insert = writer_->statement(
       "INSERT INTO users (email, role, password_hash, created_at) VALUES (?, ?, ?, ?)", where);
   if (!insert) return insert.error();
   const StatementUse use(*insert);
@@ -299,89 +507,89 @@ core::Result<User> SqliteStore::create_user(const User& user) {
   if (rc == SQLITE_CONSTRAINT_UNIQUE) {
     return Error::conflict(where, "an account with this email exists");
   }
-  if (rc != SQLITE_DONE) return error(rc, where);
+  if (rc != SQLITE_DONE) return writer_->error(rc, where);
   User created = user;
-  created.id = sqlite3_last_insert_rowid(db_);
+  created.id = sqlite3_last_insert_rowid(writer_->db());
   return created;
 }
 
 core::Result<User> SqliteStore::find_user_by_email(std::string_view email) {
-  const std::lock_guard lock(mutex_);
   const std::string where = "users";
-  auto select = statement(
-      "SELECT id, email, role, password_hash, created_at FROM users WHERE email = ?", where);
+  auto reader = readers_.take(where);
+  if (!reader) return reader.error();
+  auto select =
+      (*reader)->statement("SELECT " HIPCOACH_USER_COLUMNS " FROM users WHERE email = ?", where);
   if (!select) return select.error();
   const StatementUse use(*select);
   int rc = bind_all(use.get(), email);
   if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
   if (rc == SQLITE_DONE) return Error::not_found(where, "no account with this email");
-  if (rc != SQLITE_ROW) return error(rc, where);
+  if (rc != SQLITE_ROW) return (*reader)->error(rc, where);
   return read_user(use.get());
 }
 
 core::Result<User> SqliteStore::find_user(std::int64_t user_id) {
-  const std::lock_guard lock(mutex_);
   const std::string where = row("users", user_id);
+  auto reader = readers_.take(where);
+  if (!reader) return reader.error();
   auto select =
-      statement("SELECT id, email, role, password_hash, created_at FROM users WHERE id = ?", where);
+      (*reader)->statement("SELECT " HIPCOACH_USER_COLUMNS " FROM users WHERE id = ?", where);
   if (!select) return select.error();
   const StatementUse use(*select);
   int rc = bind_all(use.get(), user_id);
   if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
   if (rc == SQLITE_DONE) return Error::not_found(where, "no such user");
-  if (rc != SQLITE_ROW) return error(rc, where);
+  if (rc != SQLITE_ROW) return (*reader)->error(rc, where);
   return read_user(use.get());
 }
 
 core::Result<void> SqliteStore::update_password_hash(std::int64_t user_id,
                                                      std::string_view password_hash) {
   if (auto ok = check_password_hash(password_hash); !ok) return ok;
-  const std::lock_guard lock(mutex_);
   const std::string where = row("users", user_id);
-  auto update = statement("UPDATE users SET password_hash = ? WHERE id = ?", where);
-  if (!update) return update.error();
-  const StatementUse use(*update);
-  int rc = bind_all(use.get(), password_hash, user_id);
-  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-  if (rc != SQLITE_DONE) return error(rc, where);
-  if (sqlite3_changes(db_) == 0) return Error::not_found(where, "no such user");
+  auto changed =
+      change("UPDATE users SET password_hash = ? WHERE id = ?", where, password_hash, user_id);
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no such user");
   return {};
 }
 
 core::Result<void> SqliteStore::delete_user(std::int64_t user_id) {
-  const std::lock_guard lock(mutex_);
+  const std::lock_guard lock(write_mutex_);
   const std::string where = row("users", user_id);
-  Transaction transaction(*this);
+  Transaction transaction(*writer_);
   if (auto ok = transaction.begin(where); !ok) return ok;
   // The foreign keys cascade too; deleting each table explicitly keeps the
   // outcome the same should a connection ever run without them.
   for (const char* sql :
        {"DELETE FROM sessions WHERE user_id = ?", "DELETE FROM diary_entries WHERE user_id = ?",
-        "DELETE FROM saved_triage WHERE user_id = ?"}) {
-    auto remove = statement(sql, where);
+        "DELETE FROM saved_triage WHERE user_id = ?",
+        "DELETE FROM questionnaire_responses WHERE user_id = ?",
+        "DELETE FROM guided_sessions WHERE user_id = ?"}) {
+    auto remove = writer_->statement(sql, where);
     if (!remove) return remove.error();
     const StatementUse use(*remove);
     int rc = bind_all(use.get(), user_id);
     if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-    if (rc != SQLITE_DONE) return error(rc, where);
+    if (rc != SQLITE_DONE) return writer_->error(rc, where);
   }
-  auto remove = statement("DELETE FROM users WHERE id = ?", where);
+  auto remove = writer_->statement("DELETE FROM users WHERE id = ?", where);
   if (!remove) return remove.error();
   {
     const StatementUse use(*remove);
     int rc = bind_all(use.get(), user_id);
     if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-    if (rc != SQLITE_DONE) return error(rc, where);
+    if (rc != SQLITE_DONE) return writer_->error(rc, where);
   }
-  if (sqlite3_changes(db_) == 0) return Error::not_found(where, "no such user");
+  if (sqlite3_changes(writer_->db()) == 0) return Error::not_found(where, "no such user");
   return transaction.commit(where);
 }
 
 core::Result<void> SqliteStore::create_session(const Session& session) {
   if (auto ok = check_session(session); !ok) return ok;
-  const std::lock_guard lock(mutex_);
+  const std::lock_guard lock(write_mutex_);
   const std::string where = "sessions";
-  auto insert = statement(
+  auto insert = writer_->statement(
       "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
       where);
   if (!insert) return insert.error();
@@ -395,14 +603,15 @@ core::Result<void> SqliteStore::create_session(const Session& session) {
   if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
     return Error::not_found(row("users", session.user_id), "no such user");
   }
-  if (rc != SQLITE_DONE) return error(rc, where);
+  if (rc != SQLITE_DONE) return writer_->error(rc, where);
   return {};
 }
 
 core::Result<Session> SqliteStore::find_session(std::string_view token_hash, sys_seconds now) {
-  const std::lock_guard lock(mutex_);
   const std::string where = "sessions";
-  auto select = statement(
+  auto reader = readers_.take(where);
+  if (!reader) return reader.error();
+  auto select = (*reader)->statement(
       "SELECT token_hash, user_id, created_at, expires_at FROM sessions"
       " WHERE token_hash = ? AND expires_at > ?",
       where);
@@ -411,7 +620,7 @@ core::Result<Session> SqliteStore::find_session(std::string_view token_hash, sys
   int rc = bind_all(use.get(), Blob{token_hash}, to_seconds(now));
   if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
   if (rc == SQLITE_DONE) return Error::not_found(where, "no such session, or it has expired");
-  if (rc != SQLITE_ROW) return error(rc, where);
+  if (rc != SQLITE_ROW) return (*reader)->error(rc, where);
   Session session;
   session.token_hash = column_text(use.get(), 0);
   session.user_id = sqlite3_column_int64(use.get(), 1);
@@ -421,50 +630,113 @@ core::Result<Session> SqliteStore::find_session(std::string_view token_hash, sys
 }
 
 core::Result<void> SqliteStore::delete_session(std::string_view token_hash) {
-  const std::lock_guard lock(mutex_);
   const std::string where = "sessions";
-  auto remove = statement("DELETE FROM sessions WHERE token_hash = ?", where);
-  if (!remove) return remove.error();
-  const StatementUse use(*remove);
-  int rc = bind_all(use.get(), Blob{token_hash});
-  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-  if (rc != SQLITE_DONE) return error(rc, where);
-  if (sqlite3_changes(db_) == 0) return Error::not_found(where, "no such session");
+  auto changed = change("DELETE FROM sessions WHERE token_hash = ?", where, Blob{token_hash});
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no such session");
   return {};
 }
 
 core::Result<std::int64_t> SqliteStore::delete_expired_sessions(sys_seconds now) {
-  const std::lock_guard lock(mutex_);
-  const std::string where = "sessions";
-  auto remove = statement("DELETE FROM sessions WHERE expires_at <= ?", where);
-  if (!remove) return remove.error();
-  const StatementUse use(*remove);
-  int rc = bind_all(use.get(), to_seconds(now));
-  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-  if (rc != SQLITE_DONE) return error(rc, where);
-  return static_cast<std::int64_t>(sqlite3_changes64(db_));
+  return change("DELETE FROM sessions WHERE expires_at <= ?", "sessions", to_seconds(now));
 }
 
+core::Result<std::int64_t> SqliteStore::delete_user_sessions(std::int64_t user_id,
+                                                             std::string_view keep_token_hash) {
+  // Two statements rather than "<> ?" with an empty blob: SQLite may bind an
+  // empty blob as NULL, and "<> NULL" would keep every session.
+  if (keep_token_hash.empty()) {
+    return change("DELETE FROM sessions WHERE user_id = ?", "sessions", user_id);
+  }
+  return change("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", "sessions", user_id,
+                Blob{keep_token_hash});
+}
+
+// The group commit. With synchronous=FULL every COMMIT waits for the disk,
+// so one transaction per entry would cap the diary at the disk's sync rate.
+// Instead each caller queues its entry and waits; the first caller to find
+// no commit running leads: it takes everything queued so far and writes it
+// in one transaction, then hands each caller its own result. Callers that
+// arrive meanwhile queue for the next leader. Each call still returns only
+// once its entry is durable.
 core::Result<std::int64_t> SqliteStore::add_diary_entry(const DiaryEntry& entry) {
   if (auto ok = check_diary_entry(entry); !ok) return ok.error();
-  const std::lock_guard lock(mutex_);
+  PendingEntry mine{&entry, std::nullopt};
+  std::unique_lock lock(queue_mutex_);
+  queue_.push_back(&mine);
+  committed_.wait(lock, [&] { return mine.result.has_value() || !leading_; });
+  if (mine.result) return std::move(*mine.result);
+
+  // No commit is running and ours is still queued (a leader that takes an
+  // entry sets its result before it stops leading): lead the next one.
+  leading_ = true;
+  std::vector<PendingEntry*> batch;
+  batch.swap(queue_);
+  lock.unlock();
+  std::vector<core::Result<std::int64_t>> results;
+  try {
+    results = commit_diary_batch(batch);
+  } catch (const std::exception&) {
+    // Only allocation can throw here; the waiting callers must still wake.
+    results.clear();
+    results.resize(batch.size(), Error::internal("diary_entries", "out of memory"));
+  }
+  lock.lock();
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result.emplace(std::move(results[i]));
+  leading_ = false;
+  lock.unlock();
+  committed_.notify_all();
+  return std::move(*mine.result);
+}
+
+std::vector<core::Result<std::int64_t>> SqliteStore::commit_diary_batch(
+    const std::vector<PendingEntry*>& batch) {
+  const std::lock_guard lock(write_mutex_);
   const std::string where = "diary_entries";
-  auto insert = statement(
+  const auto fail_all = [&](const Error& error) {
+    return std::vector<core::Result<std::int64_t>>(batch.size(), error);
+  };
+  Transaction transaction(*writer_);
+  if (auto ok = transaction.begin(where); !ok) return fail_all(ok.error());
+  auto insert = writer_->statement(
       "INSERT INTO diary_entries (user_id, pain, region, context, side, note, at, at_utc)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       where);
-  if (!insert) return insert.error();
-  const StatementUse use(*insert);
-  int rc =
-      bind_all(use.get(), entry.user_id, entry.pain, std::string_view(entry.region),
-               pain_context_name(entry.context), side_name(entry.side),
-               std::string_view(entry.note), std::string_view(entry.at), to_seconds(entry.at_utc));
-  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-    return Error::not_found(row("users", entry.user_id), "no such user");
+  if (!insert) return fail_all(insert.error());
+  std::vector<core::Result<std::int64_t>> results;
+  results.reserve(batch.size());
+  for (const PendingEntry* pending : batch) {
+    const DiaryEntry& entry = *pending->entry;
+    // A savepoint per entry, so that an entry the database refuses (its user
+    // deleted meanwhile, say) is undone alone and the others still commit.
+    if (auto ok = writer_->run("SAVEPOINT diary_entry", where); !ok) return fail_all(ok.error());
+    int rc = SQLITE_OK;
+    {
+      const StatementUse use(*insert);
+      rc = bind_all(use.get(), entry.user_id, entry.pain, std::string_view(entry.region),
+                    pain_context_name(entry.context), side_name(entry.side),
+                    std::string_view(entry.note), std::string_view(entry.at),
+                    to_seconds(entry.at_utc));
+      if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+    }
+    if (rc == SQLITE_DONE) {
+      results.emplace_back(static_cast<std::int64_t>(sqlite3_last_insert_rowid(writer_->db())));
+      if (auto ok = writer_->run("RELEASE diary_entry", where); !ok) return fail_all(ok.error());
+      continue;
+    }
+    // Anything but a constraint (a full disk, an I/O error) may have rolled
+    // the whole transaction back already: the batch fails as one.
+    if ((rc & 0xff) != SQLITE_CONSTRAINT) return fail_all(writer_->error(rc, where));
+    results.push_back(rc == SQLITE_CONSTRAINT_FOREIGNKEY
+                          ? Error::not_found(row("users", entry.user_id), "no such user")
+                          : writer_->error(rc, where));
+    if (auto ok = writer_->run("ROLLBACK TO diary_entry", where); !ok) {
+      return fail_all(ok.error());
+    }
+    if (auto ok = writer_->run("RELEASE diary_entry", where); !ok) return fail_all(ok.error());
   }
-  if (rc != SQLITE_DONE) return error(rc, where);
-  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+  if (auto ok = transaction.commit(where); !ok) return fail_all(ok.error());
+  return results;
 }
 
 core::Result<DiaryEntry> SqliteStore::read_diary_entry(sqlite3_stmt* statement) {
@@ -487,22 +759,22 @@ core::Result<DiaryEntry> SqliteStore::read_diary_entry(sqlite3_stmt* statement) 
   return entry;
 }
 
-#define HIPCOACH_DIARY_COLUMNS "id, user_id, pain, region, context, side, note, at, at_utc"
-
 core::Result<std::vector<DiaryEntry>> SqliteStore::list_diary(std::int64_t user_id, int limit,
                                                               std::optional<DiaryCursor> before) {
   if (auto ok = check_list_limit(limit); !ok) return ok.error();
-  const std::lock_guard lock(mutex_);
   const std::string where = "diary_entries";
-  auto select = before ? statement("SELECT " HIPCOACH_DIARY_COLUMNS
-                                   " FROM diary_entries"
-                                   " WHERE user_id = ? AND (at_utc, id) < (?, ?)"
-                                   " ORDER BY at_utc DESC, id DESC LIMIT ?",
-                                   where)
-                       : statement("SELECT " HIPCOACH_DIARY_COLUMNS
-                                   " FROM diary_entries"
-                                   " WHERE user_id = ? ORDER BY at_utc DESC, id DESC LIMIT ?",
-                                   where);
+  auto reader = readers_.take(where);
+  if (!reader) return reader.error();
+  auto select =
+      before ? (*reader)->statement("SELECT " HIPCOACH_DIARY_COLUMNS
+                                    " FROM diary_entries"
+                                    " WHERE user_id = ? AND (at_utc, id) < (?, ?)"
+                                    " ORDER BY at_utc DESC, id DESC LIMIT ?",
+                                    where)
+             : (*reader)->statement("SELECT " HIPCOACH_DIARY_COLUMNS
+                                    " FROM diary_entries"
+                                    " WHERE user_id = ? ORDER BY at_utc DESC, id DESC LIMIT ?",
+                                    where);
   if (!select) return select.error();
   const StatementUse use(*select);
   int rc = before ? bind_all(use.get(), user_id, to_seconds(before->at_utc), before->id, limit)
@@ -515,63 +787,48 @@ core::Result<std::vector<DiaryEntry>> SqliteStore::list_diary(std::int64_t user_
     if (!entry) return entry.error();
     entries.push_back(std::move(*entry));
   }
-  if (rc != SQLITE_DONE) return error(rc, where);
+  if (rc != SQLITE_DONE) return (*reader)->error(rc, where);
   return entries;
 }
 
 core::Result<DiaryEntry> SqliteStore::get_diary_entry(std::int64_t user_id, std::int64_t entry_id) {
-  const std::lock_guard lock(mutex_);
   const std::string where = row("diary_entries", entry_id);
-  auto select = statement(
+  auto reader = readers_.take(where);
+  if (!reader) return reader.error();
+  auto select = (*reader)->statement(
       "SELECT " HIPCOACH_DIARY_COLUMNS " FROM diary_entries WHERE id = ? AND user_id = ?", where);
   if (!select) return select.error();
   const StatementUse use(*select);
   int rc = bind_all(use.get(), entry_id, user_id);
   if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
   if (rc == SQLITE_DONE) return Error::not_found(where, "no such diary entry");
-  if (rc != SQLITE_ROW) return error(rc, where);
+  if (rc != SQLITE_ROW) return (*reader)->error(rc, where);
   return read_diary_entry(use.get());
 }
 
-#undef HIPCOACH_DIARY_COLUMNS
-
 core::Result<void> SqliteStore::delete_diary_entry(std::int64_t user_id, std::int64_t entry_id) {
-  const std::lock_guard lock(mutex_);
   const std::string where = row("diary_entries", entry_id);
-  auto remove = statement("DELETE FROM diary_entries WHERE id = ? AND user_id = ?", where);
-  if (!remove) return remove.error();
-  const StatementUse use(*remove);
-  int rc = bind_all(use.get(), entry_id, user_id);
-  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-  if (rc != SQLITE_DONE) return error(rc, where);
-  if (sqlite3_changes(db_) == 0) return Error::not_found(where, "no such diary entry");
+  auto changed =
+      change("DELETE FROM diary_entries WHERE id = ? AND user_id = ?", where, entry_id, user_id);
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no such diary entry");
   return {};
 }
 
 core::Result<std::int64_t> SqliteStore::save_triage(const SavedTriage& triage) {
   if (auto ok = check_saved_triage(triage); !ok) return ok.error();
-  const std::lock_guard lock(mutex_);
-  const std::string where = "saved_triage";
-  auto insert = statement(
+  return insert(
       "INSERT INTO saved_triage (user_id, created_at, answers_json, result_json)"
       " VALUES (?, ?, ?, ?)",
-      where);
-  if (!insert) return insert.error();
-  const StatementUse use(*insert);
-  int rc = bind_all(use.get(), triage.user_id, to_seconds(triage.created_at),
-                    std::string_view(triage.answers_json), std::string_view(triage.result_json));
-  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-    return Error::not_found(row("users", triage.user_id), "no such user");
-  }
-  if (rc != SQLITE_DONE) return error(rc, where);
-  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+      triage.user_id, "saved_triage", triage.user_id, to_seconds(triage.created_at),
+      std::string_view(triage.answers_json), std::string_view(triage.result_json));
 }
 
 core::Result<std::vector<SavedTriage>> SqliteStore::list_triage(std::int64_t user_id) {
-  const std::lock_guard lock(mutex_);
   const std::string where = "saved_triage";
-  auto select = statement(
+  auto reader = readers_.take(where);
+  if (!reader) return reader.error();
+  auto select = (*reader)->statement(
       "SELECT id, user_id, created_at, answers_json, result_json FROM saved_triage"
       " WHERE user_id = ? ORDER BY created_at DESC, id DESC",
       where);
@@ -590,27 +847,102 @@ core::Result<std::vector<SavedTriage>> SqliteStore::list_triage(std::int64_t use
     triage.result_json = column_text(use.get(), 4);
     saved.push_back(std::move(triage));
   }
-  if (rc != SQLITE_DONE) return error(rc, where);
+  if (rc != SQLITE_DONE) return (*reader)->error(rc, where);
   return saved;
 }
+
+core::Result<std::int64_t> SqliteStore::add_questionnaire_response(
+    const QuestionnaireResponse& response) {
+  if (auto ok = check_questionnaire_response(response); !ok) return ok.error();
+  return insert(
+      "INSERT INTO questionnaire_responses (user_id, questionnaire_id, at, at_utc, answers_json,"
+      " score) VALUES (?, ?, ?, ?, ?, ?)",
+      response.user_id, "questionnaire_responses", response.user_id,
+      std::string_view(response.questionnaire_id), std::string_view(response.at),
+      to_seconds(response.at_utc), std::string_view(response.answers_json), response.score);
+}
+
+core::Result<std::vector<QuestionnaireResponse>> SqliteStore::list_questionnaire_responses(
+    std::int64_t user_id) {
+  const std::string where = "questionnaire_responses";
+  auto reader = readers_.take(where);
+  if (!reader) return reader.error();
+  auto select = (*reader)->statement(
+      "SELECT id, user_id, questionnaire_id, at, at_utc, answers_json, score"
+      " FROM questionnaire_responses WHERE user_id = ? ORDER BY at_utc, id",
+      where);
+  if (!select) return select.error();
+  const StatementUse use(*select);
+  int rc = bind_all(use.get(), user_id);
+  std::vector<QuestionnaireResponse> responses;
+  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+    rc = sqlite3_step(use.get());
+    if (rc != SQLITE_ROW) break;
+    QuestionnaireResponse response;
+    response.id = sqlite3_column_int64(use.get(), 0);
+    response.user_id = sqlite3_column_int64(use.get(), 1);
+    response.questionnaire_id = column_text(use.get(), 2);
+    response.at = column_text(use.get(), 3);
+    response.at_utc = from_seconds(sqlite3_column_int64(use.get(), 4));
+    response.answers_json = column_text(use.get(), 5);
+    response.score = sqlite3_column_double(use.get(), 6);
+    responses.push_back(std::move(response));
+  }
+  if (rc != SQLITE_DONE) return (*reader)->error(rc, where);
+  return responses;
+}
+
+core::Result<std::int64_t> SqliteStore::add_guided_session(const GuidedSessionRecord& record) {
+  if (auto ok = check_guided_session(record); !ok) return ok.error();
+  return insert(
+      "INSERT INTO guided_sessions (user_id, started_at, ended_at, pain_before, pain_after,"
+      " record_json) VALUES (?, ?, ?, ?, ?, ?)",
+      record.user_id, "guided_sessions", record.user_id, to_seconds(record.started_at),
+      to_seconds(record.ended_at), record.pain_before, record.pain_after,
+      std::string_view(record.record_json));
+}
+
+core::Result<std::vector<GuidedSessionRecord>> SqliteStore::list_guided_sessions(
+    std::int64_t user_id) {
+  const std::string where = "guided_sessions";
+  auto reader = readers_.take(where);
+  if (!reader) return reader.error();
+  auto select = (*reader)->statement(
+      "SELECT id, user_id, started_at, ended_at, pain_before, pain_after, record_json"
+      " FROM guided_sessions WHERE user_id = ? ORDER BY started_at, id",
+      where);
+  if (!select) return select.error();
+  const StatementUse use(*select);
+  int rc = bind_all(use.get(), user_id);
+  std::vector<GuidedSessionRecord> records;
+  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+    rc = sqlite3_step(use.get());
+    if (rc != SQLITE_ROW) break;
+    GuidedSessionRecord record;
+    record.id = sqlite3_column_int64(use.get(), 0);
+    record.user_id = sqlite3_column_int64(use.get(), 1);
+    record.started_at = from_seconds(sqlite3_column_int64(use.get(), 2));
+    record.ended_at = from_seconds(sqlite3_column_int64(use.get(), 3));
+    record.pain_before = column_optional_int(use.get(), 4);
+    record.pain_after = column_optional_int(use.get(), 5);
+    record.record_json = column_text(use.get(), 6);
+    records.push_back(std::move(record));
+  }
+  if (rc != SQLITE_DONE) return (*reader)->error(rc, where);
+  return records;
+}
+
+#undef HIPCOACH_DIARY_COLUMNS
+#undef HIPCOACH_USER_COLUMNS
 
 }  // namespace
 
 core::Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
                                                        const StoreOptions& options) {
-  sqlite3* db = nullptr;
-  // NOMUTEX: the store's own mutex serializes every use of the connection.
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    sqlite3_close(db);
-    if ((rc & 0xff) == SQLITE_NOMEM) return Error::unavailable(path, "out of memory");
-    return Error::unavailable(path, "the database file cannot be opened (" +
-                                        std::string(sqlite3_errstr(rc)) +
-                                        "); does its directory exist?");
-  }
-  auto store = std::make_unique<SqliteStore>(db, path);
-  if (auto ok = store->initialize(options); !ok) return ok.error();
+  auto writer = open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options);
+  if (!writer) return writer.error();
+  auto store = std::make_unique<SqliteStore>(std::move(*writer), options);
+  if (auto ok = store->initialize(); !ok) return ok.error();
   return std::unique_ptr<Store>(std::move(store));
 }
 

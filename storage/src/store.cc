@@ -1,6 +1,7 @@
 #include "hipcoach/storage/store.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "hipcoach/core/triage_model.h"
@@ -23,6 +24,24 @@ core::Result<void> check_bytes(std::string_view field, std::string_view value, s
     return Error::invalid_input(std::string(field), "must be " + std::to_string(min) + ".." +
                                                         std::to_string(max) + " bytes, got " +
                                                         describe_size(value.size()));
+  }
+  return {};
+}
+
+core::Result<void> check_text(std::string_view field, std::string_view value, std::size_t min,
+                              std::size_t max) {
+  if (auto ok = check_bytes(field, value, min, max); !ok) return ok;
+  if (core::find_invalid_utf8(value)) {
+    return Error::invalid_input(std::string(field), "must be valid UTF-8");
+  }
+  return {};
+}
+
+core::Result<void> check_pain(std::string_view field, int pain) {
+  if (pain < kMinPain || pain > kMaxPain) {
+    return Error::invalid_input(std::string(field),
+                                "must be an integer " + std::to_string(kMinPain) + ".." +
+                                    std::to_string(kMaxPain) + ", got " + std::to_string(pain));
   }
   return {};
 }
@@ -109,11 +128,7 @@ core::Result<void> check_session(const Session& session) {
 }
 
 core::Result<void> check_diary_entry(const DiaryEntry& entry) {
-  if (entry.pain < kMinPain || entry.pain > kMaxPain) {
-    return Error::invalid_input("pain", "must be an integer " + std::to_string(kMinPain) + ".." +
-                                            std::to_string(kMaxPain) + ", got " +
-                                            std::to_string(entry.pain));
-  }
+  if (auto ok = check_pain("pain", entry.pain); !ok) return ok;
   if (std::find(core::kLocations.begin(), core::kLocations.end(), entry.region) ==
       core::kLocations.end()) {
     return Error::invalid_input(
@@ -142,6 +157,38 @@ core::Result<void> check_saved_triage(const SavedTriage& triage) {
     return Error::invalid_input("result_json", "must be valid UTF-8");
   }
   return {};
+}
+
+core::Result<void> check_questionnaire_response(const QuestionnaireResponse& response) {
+  if (auto ok =
+          check_text("questionnaire_id", response.questionnaire_id, 1, kMaxQuestionnaireIdBytes);
+      !ok) {
+    return ok;
+  }
+  if (auto ok = check_text("at", response.at, 1, kMaxAtBytes); !ok) return ok;
+  if (auto ok = check_text("answers_json", response.answers_json, 1, kMaxRecordJsonBytes); !ok) {
+    return ok;
+  }
+  // Naming a non-finite value reveals nothing about the person.
+  if (std::isnan(response.score)) return Error::invalid_input("score", "must be finite, got NaN");
+  if (std::isinf(response.score)) {
+    return Error::invalid_input("score", response.score > 0 ? "must be finite, got infinity"
+                                                            : "must be finite, got -infinity");
+  }
+  return {};
+}
+
+core::Result<void> check_guided_session(const GuidedSessionRecord& record) {
+  if (record.ended_at < record.started_at) {
+    return Error::invalid_input("ended_at", "must not be before started_at");
+  }
+  if (record.pain_before) {
+    if (auto ok = check_pain("pain_before", *record.pain_before); !ok) return ok;
+  }
+  if (record.pain_after) {
+    if (auto ok = check_pain("pain_after", *record.pain_after); !ok) return ok;
+  }
+  return check_text("record_json", record.record_json, 1, kMaxRecordJsonBytes);
 }
 
 core::Result<void> check_list_limit(int limit) {

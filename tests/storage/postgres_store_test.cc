@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hipcoach/storage/open_store.h"
+#include "migrations/postgres_migrations.h"
 #include "postgres_test_db.h"
 #include "test_store.h"
 
@@ -13,6 +14,8 @@ namespace hipcoach::storage {
 namespace {
 
 using core::ErrorCode;
+using testing::make_guided_session;
+using testing::make_response;
 using testing::make_user;
 using testing::TempDir;
 
@@ -52,14 +55,15 @@ class PostgresServer : public ::testing::Test {
 
 TEST_F(PostgresServer, RefusesADatabaseFromANewerProgram) {
   ASSERT_TRUE(open_store(url_));
-  ASSERT_TRUE(testing::postgres_test_run("UPDATE " + schema() + ".schema_version SET version = 99"));
+  ASSERT_TRUE(
+      testing::postgres_test_run("UPDATE " + schema() + ".schema_version SET version = 99"));
 
   auto store = open_store(url_);
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), "url");
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (1); upgrade hipcoach");
+            "database schema version 99 is newer than this program (2); upgrade hipcoach");
 }
 
 TEST_F(PostgresServer, AppliesTheMigrationsOnlyOnce) {
@@ -68,7 +72,50 @@ TEST_F(PostgresServer, AppliesTheMigrationsOnlyOnce) {
   ASSERT_TRUE(again) << again.error().to_string();
   auto version = (*again)->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 1);
+  EXPECT_EQ(*version, 2);
+}
+
+TEST_F(PostgresServer, UpgradesAVersion1SchemaInPlace) {
+  ASSERT_TRUE(testing::postgres_test_run(
+      "SET search_path TO " + schema() + "; " +
+      std::string(migrations::kPostgresMigrations[0].sql) +
+      "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+      "INSERT INTO schema_version (version) VALUES (1);"
+      "INSERT INTO users (email, role, password_hash, created_at)"
+      " VALUES ('ana@example.org', 'patient', 'hash', 0);"
+      "INSERT INTO diary_entries (user_id, pain, region, context, side, note, at, at_utc)"
+      " SELECT id, 4, 'groin', 'rest', 'left', 'kept', '2026-01-01T00:00:00Z', 100 FROM users;"));
+
+  auto store = open_store(url_);
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto version = (*store)->schema_version();
+  ASSERT_TRUE(version) << version.error().to_string();
+  EXPECT_EQ(*version, 2);
+  auto user = (*store)->find_user_by_email("ana@example.org");
+  ASSERT_TRUE(user) << user.error().to_string();
+  auto diary = (*store)->list_diary(user->id, 10, std::nullopt);
+  ASSERT_TRUE(diary) << diary.error().to_string();
+  ASSERT_EQ(diary->size(), 1U);
+  EXPECT_EQ(diary->front().note, "kept");
+  ASSERT_TRUE((*store)->add_questionnaire_response(make_response(user->id, 40, 100)));
+  ASSERT_TRUE((*store)->add_guided_session(make_guided_session(user->id, 100)));
+
+  ASSERT_TRUE((*store)->delete_user(user->id));
+  EXPECT_TRUE((*store)->list_questionnaire_responses(user->id)->empty());
+  EXPECT_TRUE((*store)->list_guided_sessions(user->id)->empty());
+}
+
+TEST_F(PostgresServer, TheNewTablesCascadeFromUsersEvenWithoutTheStore) {
+  auto store = open_store(url_);
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto user = (*store)->create_user(make_user("ana@example.org"));
+  ASSERT_TRUE(user);
+  ASSERT_TRUE((*store)->add_questionnaire_response(make_response(user->id, 40, 100)));
+  ASSERT_TRUE((*store)->add_guided_session(make_guided_session(user->id, 100)));
+
+  ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
+  EXPECT_TRUE((*store)->list_questionnaire_responses(user->id)->empty());
+  EXPECT_TRUE((*store)->list_guided_sessions(user->id)->empty());
 }
 
 TEST_F(PostgresServer, SaysTheDatabaseIsBusyWhenALockOutlastsTheBusyTimeout) {

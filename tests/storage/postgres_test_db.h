@@ -23,16 +23,16 @@ inline std::string postgres_test_url() {
 
 // What a test does without a server: in CI nothing is skipped, so it fails
 // there; elsewhere it is skipped. Call from a void function (SetUp or a test).
-#define HIPCOACH_REQUIRE_POSTGRES()                                                              \
-  do {                                                                                           \
-    if (::hipcoach::storage::testing::postgres_test_url().empty()) {                             \
-      if (std::getenv("CI") != nullptr) {                                                        \
-        GTEST_FAIL() << "HIPCOACH_TEST_POSTGRES_URL is not set, and CI skips nothing: run the "  \
-                        "tests through scripts/with-postgres.sh (make test does)";               \
-      }                                                                                          \
-      GTEST_SKIP() << "HIPCOACH_TEST_POSTGRES_URL is not set; run the tests through "            \
-                      "scripts/with-postgres.sh to include PostgreSQL";                          \
-    }                                                                                            \
+#define HIPCOACH_REQUIRE_POSTGRES()                                                             \
+  do {                                                                                          \
+    if (::hipcoach::storage::testing::postgres_test_url().empty()) {                            \
+      if (std::getenv("CI") != nullptr) {                                                       \
+        GTEST_FAIL() << "HIPCOACH_TEST_POSTGRES_URL is not set, and CI skips nothing: run the " \
+                        "tests through scripts/with-postgres.sh (make test does)";              \
+      }                                                                                         \
+      GTEST_SKIP() << "HIPCOACH_TEST_POSTGRES_URL is not set; run the tests through "           \
+                      "scripts/with-postgres.sh to include PostgreSQL";                         \
+    }                                                                                           \
   } while (false)
 
 // The schema of the test that owns `dir`: letters, digits and '_' only.
@@ -52,7 +52,8 @@ inline bool postgres_test_run(const std::string& sql) {
   bool ok = PQstatus(connection) == CONNECTION_OK;
   if (ok) {
     // DROP ... CASCADE reports what it drops: not worth a line per test.
-    PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        connection, [](void*, const char*) {}, nullptr);
     PGresult* result = PQexec(connection, sql.c_str());
     ok = PQresultStatus(result) == PGRES_COMMAND_OK || PQresultStatus(result) == PGRES_TUPLES_OK;
     if (!ok) ADD_FAILURE() << sql << ": " << PQresultErrorMessage(result);

@@ -1,12 +1,17 @@
 // What only the SQLite store has: migrations, durability across reopening,
-// and damaged, foreign, newer or locked database files.
+// damaged, foreign, newer, locked or full database files, and the group
+// commit of diary entries.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "hipcoach/storage/open_store.h"
+#include "migrations/migrations.h"
 #include "test_store.h"
 
 namespace hipcoach::storage {
@@ -15,10 +20,36 @@ namespace {
 using core::ErrorCode;
 using testing::at_seconds;
 using testing::make_entry;
+using testing::make_guided_session;
+using testing::make_response;
 using testing::make_user;
 using testing::TempDir;
 
-constexpr int kLatestVersion = 1;
+constexpr int kLatestVersion = 2;
+
+// While one lives, every SQLite connection this process opens gets
+// max_page_count = `pages`: its database cannot grow past that, and a write
+// that needs more fails with SQLITE_FULL, as on a full disk. Process-wide
+// (sqlite3_auto_extension), so only one may live at a time.
+class PageLimit {
+ public:
+  explicit PageLimit(int pages) {
+    pages_ = pages;
+    // SQLite declares the entry point as void(void) and calls it with its
+    // real arguments; GCC allows this one cast.
+    sqlite3_auto_extension(reinterpret_cast<void (*)()>(&PageLimit::apply));
+  }
+  PageLimit(const PageLimit&) = delete;
+  PageLimit& operator=(const PageLimit&) = delete;
+  ~PageLimit() { sqlite3_reset_auto_extension(); }
+
+ private:
+  static int apply(sqlite3* db, char** /*error*/, const sqlite3_api_routines* /*api*/) {
+    const std::string sql = "PRAGMA max_page_count = " + std::to_string(pages_.load());
+    return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  }
+  static inline std::atomic<int> pages_{0};
+};
 
 // A second connection to the file, as another program would open it.
 class RawConnection {
@@ -71,8 +102,63 @@ TEST_F(SqliteStore, AppliesEveryMigrationToANewFile) {
   RawConnection raw(path_);
   EXPECT_EQ(raw.query("PRAGMA user_version"), std::to_string(kLatestVersion));
   EXPECT_EQ(raw.query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
-                      "('users', 'sessions', 'diary_entries', 'saved_triage')"),
-            "4");
+                      "('users', 'sessions', 'diary_entries', 'saved_triage', "
+                      "'questionnaire_responses', 'guided_sessions')"),
+            "6");
+}
+
+TEST_F(SqliteStore, UpgradesAVersion1DatabaseInPlace) {
+  {
+    RawConnection raw(path_);
+    const std::string version1 =
+        "BEGIN; " + std::string(migrations::kSqliteMigrations[0].sql) +
+        " PRAGMA user_version = 1; "
+        "INSERT INTO users (email, role, password_hash, created_at) "
+        "VALUES ('ana@example.org', 'patient', 'hash', 0); "
+        "INSERT INTO diary_entries (user_id, pain, region, context, side, note, at, at_utc) "
+        "VALUES (1, 4, 'groin', 'rest', 'left', 'kept', '2026-01-01T00:00:00Z', 100); "
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+        "VALUES (X'01', 1, 0, 1000); "
+        "COMMIT;";
+    ASSERT_EQ(raw.exec(version1), SQLITE_OK);
+  }
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto version = (*store)->schema_version();
+  ASSERT_TRUE(version) << version.error().to_string();
+  EXPECT_EQ(*version, 2);
+
+  auto user = (*store)->find_user_by_email("ana@example.org");
+  ASSERT_TRUE(user) << user.error().to_string();
+  auto diary = (*store)->list_diary(user->id, 10, std::nullopt);
+  ASSERT_TRUE(diary) << diary.error().to_string();
+  ASSERT_EQ(diary->size(), 1U);
+  EXPECT_EQ(diary->front().note, "kept");
+  ASSERT_TRUE((*store)->add_questionnaire_response(make_response(user->id, 40, 100)));
+  ASSERT_TRUE((*store)->add_guided_session(make_guided_session(user->id, 100)));
+
+  // The new tables cascade from users like the old ones.
+  ASSERT_TRUE((*store)->delete_user(user->id));
+  RawConnection raw(path_);
+  EXPECT_EQ(raw.query("SELECT (SELECT count(*) FROM questionnaire_responses) + "
+                      "(SELECT count(*) FROM guided_sessions) + "
+                      "(SELECT count(*) FROM diary_entries) + (SELECT count(*) FROM sessions)"),
+            "0");
+}
+
+TEST_F(SqliteStore, TheNewTablesCascadeFromUsersEvenWithoutTheStore) {
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto user = (*store)->create_user(make_user("ana@example.org"));
+  ASSERT_TRUE(user);
+  ASSERT_TRUE((*store)->add_questionnaire_response(make_response(user->id, 40, 100)));
+  ASSERT_TRUE((*store)->add_guided_session(make_guided_session(user->id, 100)));
+
+  RawConnection raw(path_);
+  ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM users"), SQLITE_OK);
+  EXPECT_EQ(raw.query("SELECT (SELECT count(*) FROM questionnaire_responses) + "
+                      "(SELECT count(*) FROM guided_sessions)"),
+            "0");
 }
 
 TEST_F(SqliteStore, UsesWriteAheadLogging) {
@@ -135,7 +221,7 @@ TEST_F(SqliteStore, RefusesADatabaseFromANewerVersion) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), path_.string());
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (1); upgrade hipcoach");
+            "database schema version 99 is newer than this program (2); upgrade hipcoach");
 }
 
 TEST_F(SqliteStore, SaysAFileOfRandomBytesIsDamaged) {
@@ -158,8 +244,32 @@ TEST_F(SqliteStore, SaysATextFileIsNotADatabase) {
   auto store = open();
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(store.error().where(), path_.string());
   EXPECT_EQ(store.error().message(), "the file is damaged or is not a HipCoach database");
   EXPECT_EQ(store.error().to_string().find("private"), std::string::npos);
+}
+
+TEST_F(SqliteStore, SaysAFileDamagedAfterOpeningIsDamaged) {
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto user = (*store)->create_user(make_user("ana@example.org"));
+  ASSERT_TRUE(user);
+  ASSERT_TRUE((*store)->add_diary_entry(make_entry(user->id, 5, 100)));
+  store->reset();
+  // Overwrite every page after the header with noise.
+  {
+    std::fstream file(path_, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(100);
+    const std::string noise(64 * 1024, 'Z');
+    file.write(noise.data(), static_cast<std::streamsize>(noise.size()));
+  }
+  auto reopened = open();
+  core::Result<std::vector<DiaryEntry>> listed = core::Error::internal("", "not run");
+  if (reopened) listed = (*reopened)->list_diary(user->id, 10, std::nullopt);
+  const core::Error& error = reopened ? listed.error() : reopened.error();
+  EXPECT_EQ(error.code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(error.where(), path_.string());
+  EXPECT_EQ(error.message(), "the file is damaged or is not a HipCoach database");
 }
 
 TEST_F(SqliteStore, SaysTheDatabaseIsBusyWhileAnotherConnectionHoldsIt) {
@@ -177,7 +287,170 @@ TEST_F(SqliteStore, SaysTheDatabaseIsBusyWhileAnotherConnectionHoldsIt) {
   EXPECT_EQ(added.error().message(), "the database is busy; try again");
 
   ASSERT_EQ(other.exec("COMMIT"), SQLITE_OK);
+  auto next = (*store)->add_diary_entry(make_entry(user->id, 6, 200));
+  ASSERT_TRUE(next) << next.error().to_string();
+  auto listed = (*store)->list_diary(user->id, 10, std::nullopt);
+  ASSERT_TRUE(listed) << listed.error().to_string();
+  ASSERT_EQ(listed->size(), 1U);
+  EXPECT_EQ(listed->front().id, *next);
+}
+
+TEST_F(SqliteStore, ReadsWhileAnotherConnectionHoldsTheWriteLock) {
+  auto store = open({.busy_timeout = std::chrono::milliseconds(50)});
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto user = (*store)->create_user(make_user("ana@example.org"));
+  ASSERT_TRUE(user);
+  ASSERT_TRUE((*store)->add_diary_entry(make_entry(user->id, 5, 100)));
+  ASSERT_TRUE((*store)->create_session({"hash", user->id, at_seconds(0), at_seconds(10)}));
+  RawConnection other(path_);
+  ASSERT_EQ(other.exec("BEGIN EXCLUSIVE"), SQLITE_OK);
+
+  auto listed = (*store)->list_diary(user->id, 30, std::nullopt);
+  auto session = (*store)->find_session("hash", at_seconds(1));
+  ASSERT_EQ(other.exec("ROLLBACK"), SQLITE_OK);
+  ASSERT_TRUE(listed) << listed.error().to_string();
+  EXPECT_EQ(listed->size(), 1U);
+  EXPECT_TRUE(session) << session.error().to_string();
+}
+
+TEST_F(SqliteStore, EveryWriterWaitingOnALockFailsCleanlyAndTheNextWriteSucceeds) {
+  auto store = open({.busy_timeout = std::chrono::milliseconds(50)});
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto user = (*store)->create_user(make_user("ana@example.org"));
+  ASSERT_TRUE(user);
+  RawConnection other(path_);
+  ASSERT_EQ(other.exec("BEGIN IMMEDIATE"), SQLITE_OK);
+
+  constexpr int kThreads = 4;
+  std::vector<core::Result<std::int64_t>> added(kThreads, core::Error::internal("", "not run"));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back(
+        [&, t] { added[t] = (*store)->add_diary_entry(make_entry(user->id, t, 100 + t)); });
+  }
+  for (auto& thread : threads) thread.join();
+  auto response = (*store)->add_questionnaire_response(make_response(user->id, 40, 100));
+  auto session = (*store)->add_guided_session(make_guided_session(user->id, 100));
+  ASSERT_EQ(other.exec("ROLLBACK"), SQLITE_OK);
+
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_FALSE(added[t]) << t;
+    EXPECT_EQ(added[t].error().code(), ErrorCode::kUnavailable) << t;
+    EXPECT_EQ(added[t].error().message(), "the database is busy; try again") << t;
+  }
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(response.error().where(), "questionnaire_responses");
+  ASSERT_FALSE(session);
+  EXPECT_EQ(session.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(session.error().where(), "guided_sessions");
+  EXPECT_TRUE((*store)->list_diary(user->id, 10, std::nullopt)->empty());
+  EXPECT_TRUE((*store)->list_questionnaire_responses(user->id)->empty());
+  EXPECT_TRUE((*store)->list_guided_sessions(user->id)->empty());
+
   EXPECT_TRUE((*store)->add_diary_entry(make_entry(user->id, 5, 100)));
+  EXPECT_TRUE((*store)->add_questionnaire_response(make_response(user->id, 40, 100)));
+}
+
+// Writers queue while another connection holds the lock, so that the
+// commit after it carries many entries, some for a user that is gone. The
+// outcome asserted holds however the entries happen to be grouped.
+TEST_F(SqliteStore, AnEntryRefusedInASharedCommitFailsAloneAndTheRestCommit) {
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto user = (*store)->create_user(make_user("ana@example.org"));
+  auto gone = (*store)->create_user(make_user("ben@example.org"));
+  ASSERT_TRUE(user && gone);
+  ASSERT_TRUE((*store)->delete_user(gone->id));
+  RawConnection other(path_);
+  ASSERT_EQ(other.exec("BEGIN IMMEDIATE"), SQLITE_OK);
+
+  constexpr int kThreads = 8;
+  std::atomic<int> started{0};
+  std::vector<core::Result<std::int64_t>> added(kThreads, core::Error::internal("", "not run"));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      ++started;
+      added[t] =
+          (*store)->add_diary_entry(make_entry(t % 3 == 1 ? gone->id : user->id, t, 100 + t));
+    });
+  }
+  while (started.load() < kThreads) std::this_thread::yield();
+  // Gives the writers time to queue; nothing below depends on it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(other.exec("ROLLBACK"), SQLITE_OK);
+  for (auto& thread : threads) thread.join();
+
+  std::vector<std::int64_t> acknowledged;
+  for (int t = 0; t < kThreads; ++t) {
+    if (t % 3 == 1) {
+      ASSERT_FALSE(added[t]) << t;
+      EXPECT_EQ(added[t].error().code(), ErrorCode::kNotFound) << t;
+      EXPECT_EQ(added[t].error().where(), "users/" + std::to_string(gone->id)) << t;
+    } else {
+      ASSERT_TRUE(added[t]) << t << ": " << added[t].error().to_string();
+      acknowledged.push_back(*added[t]);
+    }
+  }
+  auto listed = (*store)->list_diary(user->id, 100, std::nullopt);
+  ASSERT_TRUE(listed) << listed.error().to_string();
+  std::vector<std::int64_t> ids;
+  for (const auto& entry : *listed) ids.push_back(entry.id);
+  std::sort(ids.begin(), ids.end());
+  std::sort(acknowledged.begin(), acknowledged.end());
+  EXPECT_EQ(ids, acknowledged);
+  RawConnection raw(path_);
+  EXPECT_EQ(raw.query("SELECT count(*) FROM diary_entries"), std::to_string(acknowledged.size()));
+}
+
+TEST_F(SqliteStore, SaysTheDiskIsFullKeepsWhatWasAcknowledgedAndRecovers) {
+  std::int64_t user = 0;
+  {
+    auto store = open();
+    ASSERT_TRUE(store) << store.error().to_string();
+    auto created = (*store)->create_user(make_user("ana@example.org"));
+    ASSERT_TRUE(created);
+    user = created->id;
+  }
+  const int pages = std::stoi(RawConnection(path_).query("PRAGMA page_count"));
+  const PageLimit limit(pages + 4);
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+
+  const std::string note = "private: " + std::string(1900, 'n');
+  std::vector<std::int64_t> acknowledged;
+  core::Result<std::int64_t> added = core::Error::internal("", "not run");
+  for (int i = 0; i < 1000; ++i) {
+    DiaryEntry entry = make_entry(user, 5, 100 + i);
+    entry.note = note;
+    added = (*store)->add_diary_entry(entry);
+    if (!added) break;
+    acknowledged.push_back(*added);
+  }
+  ASSERT_FALSE(added) << "the page limit was never reached";
+  EXPECT_EQ(added.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(added.error().where(), "diary_entries");
+  EXPECT_EQ(added.error().message(), "the disk is full");
+  EXPECT_EQ(added.error().to_string().find("private"), std::string::npos);
+
+  QuestionnaireResponse response = make_response(user, 40, 100);
+  response.answers_json = "\"" + std::string(8000, 'a') + "\"";
+  auto refused = (*store)->add_questionnaire_response(response);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(refused.error().where(), "questionnaire_responses");
+  EXPECT_EQ(refused.error().message(), "the disk is full");
+
+  auto listed = (*store)->list_diary(user, kMaxListLimit, std::nullopt);
+  ASSERT_TRUE(listed) << listed.error().to_string();
+  ASSERT_EQ(listed->size(), acknowledged.size());
+  EXPECT_TRUE((*store)->list_questionnaire_responses(user)->empty());
+
+  // Freed pages are reused: once entries go, writing works again.
+  for (const auto id : acknowledged) ASSERT_TRUE((*store)->delete_diary_entry(user, id));
+  auto after = (*store)->add_diary_entry(make_entry(user, 5, 5000));
+  EXPECT_TRUE(after) << after.error().to_string();
 }
 
 TEST_F(SqliteStore, AFailedDeleteUserLeavesEverythingInPlace) {

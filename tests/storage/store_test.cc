@@ -3,6 +3,9 @@
 // server that HIPCOACH_TEST_POSTGRES_URL names; see postgres_test_db.h).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <memory>
 #include <set>
 #include <string>
@@ -22,6 +25,8 @@ using core::ErrorCode;
 using testing::at_seconds;
 using testing::FailingStore;
 using testing::make_entry;
+using testing::make_guided_session;
+using testing::make_response;
 using testing::make_user;
 using testing::TempDir;
 
@@ -97,6 +102,26 @@ class StoreContract : public ::testing::Test {
     return ids;
   }
 
+  std::vector<std::int64_t> response_ids(std::int64_t user_id) {
+    auto responses = store_->list_questionnaire_responses(user_id);
+    EXPECT_TRUE(responses) << responses.error().to_string();
+    std::vector<std::int64_t> ids;
+    if (responses) {
+      for (const auto& response : *responses) ids.push_back(response.id);
+    }
+    return ids;
+  }
+
+  std::vector<std::int64_t> guided_session_ids(std::int64_t user_id) {
+    auto records = store_->list_guided_sessions(user_id);
+    EXPECT_TRUE(records) << records.error().to_string();
+    std::vector<std::int64_t> ids;
+    if (records) {
+      for (const auto& record : *records) ids.push_back(record.id);
+    }
+    return ids;
+  }
+
   TempDir dir_;
   std::unique_ptr<Store> store_;
 };
@@ -117,7 +142,7 @@ TYPED_TEST_SUITE(StoreContract, Implementations, ImplementationNames);
 TYPED_TEST(StoreContract, ReportsTheLatestSchemaVersion) {
   auto version = this->store_->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 1);
+  EXPECT_EQ(*version, 2);
 }
 
 // Accounts.
@@ -209,6 +234,8 @@ TYPED_TEST(StoreContract, DeletingAUserDeletesEverythingOfTheirsAndNothingElse) 
     ASSERT_TRUE(this->store_->create_session(
         {"token-" + std::to_string(user), user, at_seconds(0), at_seconds(1000)}));
     ASSERT_TRUE(this->store_->save_triage({0, user, at_seconds(10), "{}", "{}"}));
+    ASSERT_TRUE(this->store_->add_questionnaire_response(make_response(user, 40, 100)));
+    ASSERT_TRUE(this->store_->add_guided_session(make_guided_session(user, 100)));
   }
 
   ASSERT_TRUE(this->store_->delete_user(ana));
@@ -221,6 +248,10 @@ TYPED_TEST(StoreContract, DeletingAUserDeletesEverythingOfTheirsAndNothingElse) 
   EXPECT_TRUE(this->store_->find_session("token-" + std::to_string(ben), at_seconds(1)));
   EXPECT_EQ(this->diary_ids(ben).size(), 1U);
   EXPECT_EQ(this->store_->list_triage(ben)->size(), 1U);
+  EXPECT_TRUE(this->response_ids(ana).empty());
+  EXPECT_TRUE(this->guided_session_ids(ana).empty());
+  EXPECT_EQ(this->response_ids(ben).size(), 1U);
+  EXPECT_EQ(this->guided_session_ids(ben).size(), 1U);
   // The email is free again.
   EXPECT_TRUE(this->store_->create_user(make_user("ana@example.org")));
 }
@@ -473,6 +504,59 @@ TYPED_TEST(StoreContract, DeletesADiaryEntryAndNeverReusesItsId) {
   EXPECT_GT(this->add_entry(make_entry(user, 3, 300)), last);
 }
 
+TYPED_TEST(StoreContract, EndsEveryOtherSessionOfTheUserButKeepsTheNamedOne) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  for (const char* hash : {"a1", "a2", "a3"}) {
+    ASSERT_TRUE(this->store_->create_session({hash, ana, at_seconds(0), at_seconds(100)}));
+  }
+  ASSERT_TRUE(this->store_->create_session({"b1", ben, at_seconds(0), at_seconds(100)}));
+
+  auto ended = this->store_->delete_user_sessions(ana, "a2");
+  ASSERT_TRUE(ended) << ended.error().to_string();
+  EXPECT_EQ(*ended, 2);
+  EXPECT_FALSE(this->store_->find_session("a1", at_seconds(1)));
+  EXPECT_TRUE(this->store_->find_session("a2", at_seconds(1)));
+  EXPECT_FALSE(this->store_->find_session("a3", at_seconds(1)));
+  EXPECT_TRUE(this->store_->find_session("b1", at_seconds(1)));
+}
+
+TYPED_TEST(StoreContract, EndsEverySessionOfTheUserWhenNoneIsKept) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  ASSERT_TRUE(this->store_->create_session({"a1", ana, at_seconds(0), at_seconds(100)}));
+  ASSERT_TRUE(this->store_->create_session({"a2", ana, at_seconds(0), at_seconds(5)}));
+  ASSERT_TRUE(this->store_->create_session({"b1", ben, at_seconds(0), at_seconds(100)}));
+
+  auto ended = this->store_->delete_user_sessions(ana, "");
+  ASSERT_TRUE(ended) << ended.error().to_string();
+  EXPECT_EQ(*ended, 2);
+  EXPECT_FALSE(this->store_->find_session("a1", at_seconds(1)));
+  EXPECT_TRUE(this->store_->find_session("b1", at_seconds(1)));
+}
+
+TYPED_TEST(StoreContract, KeepingAnotherUsersSessionEndsTheUsersOwnAndSparesTheOther) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  ASSERT_TRUE(this->store_->create_session({"a1", ana, at_seconds(0), at_seconds(100)}));
+  ASSERT_TRUE(this->store_->create_session({"b1", ben, at_seconds(0), at_seconds(100)}));
+
+  auto ended = this->store_->delete_user_sessions(ana, "b1");
+  ASSERT_TRUE(ended) << ended.error().to_string();
+  EXPECT_EQ(*ended, 1);
+  EXPECT_FALSE(this->store_->find_session("a1", at_seconds(1)));
+  EXPECT_TRUE(this->store_->find_session("b1", at_seconds(1)));
+}
+
+TYPED_TEST(StoreContract, EndingTheSessionsOfAnUnknownUserEndsNone) {
+  const auto ana = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->create_session({"a1", ana, at_seconds(0), at_seconds(100)}));
+  auto ended = this->store_->delete_user_sessions(ana + 100, "");
+  ASSERT_TRUE(ended) << ended.error().to_string();
+  EXPECT_EQ(*ended, 0);
+  EXPECT_TRUE(this->store_->find_session("a1", at_seconds(1)));
+}
+
 // Saved triage.
 
 TYPED_TEST(StoreContract, ListsSavedTriageNewestFirstForItsUserOnly) {
@@ -505,6 +589,210 @@ TYPED_TEST(StoreContract, RefusesEmptyTriageJsonAndAMissingUser) {
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
 }
 
+// Outcome questionnaires.
+
+TYPED_TEST(StoreContract, ReadsBackAQuestionnaireResponseUnchanged) {
+  const auto user = this->add_user("ana@example.org");
+  QuestionnaireResponse given = make_response(user, 1.0 / 3.0, 1'764'081'000);
+  given.questionnaire_id = "hoos_12";
+  given.at = "2026-11-25T14:30:00+00:00";
+  given.answers_json = R"({"note":"é","items":[0,1,2,3,4]})";
+  auto id = this->store_->add_questionnaire_response(given);
+  ASSERT_TRUE(id) << id.error().to_string();
+
+  auto listed = this->store_->list_questionnaire_responses(user);
+  ASSERT_TRUE(listed) << listed.error().to_string();
+  ASSERT_EQ(listed->size(), 1U);
+  const QuestionnaireResponse& found = listed->front();
+  EXPECT_EQ(found.id, *id);
+  EXPECT_EQ(found.user_id, user);
+  EXPECT_EQ(found.questionnaire_id, "hoos_12");
+  EXPECT_EQ(found.at, given.at);
+  EXPECT_EQ(found.at_utc, given.at_utc);
+  EXPECT_EQ(found.answers_json, given.answers_json);
+  EXPECT_EQ(found.score, 1.0 / 3.0);  // Exactly: the stores keep every bit.
+}
+
+TYPED_TEST(StoreContract, ListsQuestionnaireResponsesOldestFirstWithTiesBrokenByOlderId) {
+  const auto user = this->add_user("ana@example.org");
+  const auto add = [&](std::int64_t at_utc) {
+    auto id = this->store_->add_questionnaire_response(make_response(user, 50, at_utc));
+    EXPECT_TRUE(id) << id.error().to_string();
+    return id ? *id : 0;
+  };
+  const auto middle = add(200);
+  const auto newest = add(300);
+  const auto oldest = add(100);
+  const auto tie = add(200);
+  EXPECT_EQ(this->response_ids(user), (std::vector<std::int64_t>{oldest, middle, tie, newest}));
+}
+
+TYPED_TEST(StoreContract, NeverListsAnotherUsersQuestionnaireResponses) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  auto anas = this->store_->add_questionnaire_response(make_response(ana, 10, 100));
+  ASSERT_TRUE(anas) << anas.error().to_string();
+  ASSERT_TRUE(this->store_->add_questionnaire_response(make_response(ben, 20, 100)));
+  EXPECT_EQ(this->response_ids(ana), std::vector<std::int64_t>{*anas});
+  EXPECT_TRUE(this->response_ids(ben + 100).empty());
+}
+
+TYPED_TEST(StoreContract, RefusesQuestionnaireFieldsOutOfRangeAndStoresNothing) {
+  const auto user = this->add_user("ana@example.org");
+  struct Case {
+    const char* name;
+    void (*change)(QuestionnaireResponse&);
+    const char* where;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"empty id", [](QuestionnaireResponse& r) { r.questionnaire_id.clear(); }, "questionnaire_id",
+       "must be 1..64 bytes, got a 0-byte string"},
+      {"long id", [](QuestionnaireResponse& r) { r.questionnaire_id.assign(65, 'q'); },
+       "questionnaire_id", "must be 1..64 bytes, got a 65-byte string"},
+      {"bad id", [](QuestionnaireResponse& r) { r.questionnaire_id = "l\xc3"; }, "questionnaire_id",
+       "must be valid UTF-8"},
+      {"empty at", [](QuestionnaireResponse& r) { r.at.clear(); }, "at",
+       "must be 1..64 bytes, got a 0-byte string"},
+      {"empty answers", [](QuestionnaireResponse& r) { r.answers_json.clear(); }, "answers_json",
+       "must be 1..65536 bytes, got a 0-byte string"},
+      {"long answers",
+       [](QuestionnaireResponse& r) { r.answers_json.assign(kMaxRecordJsonBytes + 1, ' '); },
+       "answers_json", "must be 1..65536 bytes, got a 65537-byte string"},
+      {"bad answers", [](QuestionnaireResponse& r) { r.answers_json = "{\"pain\":\"\xff\"}"; },
+       "answers_json", "must be valid UTF-8"},
+      {"NaN score",
+       [](QuestionnaireResponse& r) { r.score = std::numeric_limits<double>::quiet_NaN(); },
+       "score", "must be finite, got NaN"},
+      {"infinite score",
+       [](QuestionnaireResponse& r) { r.score = std::numeric_limits<double>::infinity(); }, "score",
+       "must be finite, got infinity"},
+      {"negative infinite score",
+       [](QuestionnaireResponse& r) { r.score = -std::numeric_limits<double>::infinity(); },
+       "score", "must be finite, got -infinity"},
+  };
+  for (const Case& c : cases) {
+    QuestionnaireResponse response = make_response(user, 40, 100);
+    c.change(response);
+    auto added = this->store_->add_questionnaire_response(response);
+    ASSERT_FALSE(added) << c.name;
+    EXPECT_EQ(added.error().code(), ErrorCode::kInvalidInput) << c.name;
+    EXPECT_EQ(added.error().where(), c.where) << c.name;
+    EXPECT_EQ(added.error().message(), c.message) << c.name;
+  }
+  EXPECT_TRUE(this->response_ids(user).empty());
+}
+
+TYPED_TEST(StoreContract, RefusesAQuestionnaireResponseForAMissingUser) {
+  auto added = this->store_->add_questionnaire_response(make_response(77, 40, 100));
+  ASSERT_FALSE(added);
+  EXPECT_EQ(added.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(added.error().where(), "users/77");
+  EXPECT_EQ(added.error().message(), "no such user");
+}
+
+// Guided sessions.
+
+TYPED_TEST(StoreContract, ReadsBackAGuidedSessionUnchanged) {
+  const auto user = this->add_user("ana@example.org");
+  GuidedSessionRecord rated = make_guided_session(user, 1000);
+  GuidedSessionRecord unrated = make_guided_session(user, 2000);
+  unrated.pain_before.reset();
+  unrated.pain_after = 0;
+  unrated.ended_at = unrated.started_at;
+  auto rated_id = this->store_->add_guided_session(rated);
+  auto unrated_id = this->store_->add_guided_session(unrated);
+  ASSERT_TRUE(rated_id && unrated_id);
+
+  auto listed = this->store_->list_guided_sessions(user);
+  ASSERT_TRUE(listed) << listed.error().to_string();
+  ASSERT_EQ(listed->size(), 2U);
+  const GuidedSessionRecord& first = (*listed)[0];
+  EXPECT_EQ(first.id, *rated_id);
+  EXPECT_EQ(first.user_id, user);
+  EXPECT_EQ(first.started_at, rated.started_at);
+  EXPECT_EQ(first.ended_at, rated.ended_at);
+  EXPECT_EQ(first.pain_before, std::optional<int>(6));
+  EXPECT_EQ(first.pain_after, std::optional<int>(3));
+  EXPECT_EQ(first.record_json, rated.record_json);
+  const GuidedSessionRecord& second = (*listed)[1];
+  EXPECT_EQ(second.id, *unrated_id);
+  EXPECT_EQ(second.pain_before, std::nullopt);
+  EXPECT_EQ(second.pain_after, std::optional<int>(0));
+  EXPECT_EQ(second.ended_at, second.started_at);
+}
+
+TYPED_TEST(StoreContract, ListsGuidedSessionsOldestFirstWithTiesBrokenByOlderId) {
+  const auto user = this->add_user("ana@example.org");
+  const auto add = [&](std::int64_t started_at) {
+    auto id = this->store_->add_guided_session(make_guided_session(user, started_at));
+    EXPECT_TRUE(id) << id.error().to_string();
+    return id ? *id : 0;
+  };
+  const auto middle = add(200);
+  const auto newest = add(300);
+  const auto oldest = add(100);
+  const auto tie = add(200);
+  EXPECT_EQ(this->guided_session_ids(user),
+            (std::vector<std::int64_t>{oldest, middle, tie, newest}));
+}
+
+TYPED_TEST(StoreContract, NeverListsAnotherUsersGuidedSessions) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  auto anas = this->store_->add_guided_session(make_guided_session(ana, 100));
+  ASSERT_TRUE(anas) << anas.error().to_string();
+  ASSERT_TRUE(this->store_->add_guided_session(make_guided_session(ben, 100)));
+  EXPECT_EQ(this->guided_session_ids(ana), std::vector<std::int64_t>{*anas});
+  EXPECT_TRUE(this->guided_session_ids(ben + 100).empty());
+}
+
+TYPED_TEST(StoreContract, RefusesGuidedSessionFieldsOutOfRangeAndStoresNothing) {
+  const auto user = this->add_user("ana@example.org");
+  struct Case {
+    const char* name;
+    void (*change)(GuidedSessionRecord&);
+    const char* where;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"ends before it starts",
+       [](GuidedSessionRecord& r) { r.ended_at = r.started_at - std::chrono::seconds(1); },
+       "ended_at", "must not be before started_at"},
+      {"pain before -1", [](GuidedSessionRecord& r) { r.pain_before = -1; }, "pain_before",
+       "must be an integer 0..10, got -1"},
+      {"pain before 11", [](GuidedSessionRecord& r) { r.pain_before = 11; }, "pain_before",
+       "must be an integer 0..10, got 11"},
+      {"pain after 11", [](GuidedSessionRecord& r) { r.pain_after = 11; }, "pain_after",
+       "must be an integer 0..10, got 11"},
+      {"empty record", [](GuidedSessionRecord& r) { r.record_json.clear(); }, "record_json",
+       "must be 1..65536 bytes, got a 0-byte string"},
+      {"long record",
+       [](GuidedSessionRecord& r) { r.record_json.assign(kMaxRecordJsonBytes + 1, ' '); },
+       "record_json", "must be 1..65536 bytes, got a 65537-byte string"},
+      {"bad record", [](GuidedSessionRecord& r) { r.record_json = "{\"stops\":\"\xc3\"}"; },
+       "record_json", "must be valid UTF-8"},
+  };
+  for (const Case& c : cases) {
+    GuidedSessionRecord record = make_guided_session(user, 100);
+    c.change(record);
+    auto added = this->store_->add_guided_session(record);
+    ASSERT_FALSE(added) << c.name;
+    EXPECT_EQ(added.error().code(), ErrorCode::kInvalidInput) << c.name;
+    EXPECT_EQ(added.error().where(), c.where) << c.name;
+    EXPECT_EQ(added.error().message(), c.message) << c.name;
+  }
+  EXPECT_TRUE(this->guided_session_ids(user).empty());
+}
+
+TYPED_TEST(StoreContract, RefusesAGuidedSessionForAMissingUser) {
+  auto added = this->store_->add_guided_session(make_guided_session(77, 100));
+  ASSERT_FALSE(added);
+  EXPECT_EQ(added.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(added.error().where(), "users/77");
+  EXPECT_EQ(added.error().message(), "no such user");
+}
+
 // Threads.
 
 TYPED_TEST(StoreContract, KeepsEveryEntryWrittenFromSeveralThreads) {
@@ -524,6 +812,81 @@ TYPED_TEST(StoreContract, KeepsEveryEntryWrittenFromSeveralThreads) {
   const auto ids = this->diary_ids(user);
   EXPECT_EQ(std::set<std::int64_t>(ids.begin(), ids.end()).size(),
             static_cast<std::size_t>(kThreads * kEach));
+}
+
+// Each thread writes to a user of its own and reads every entry back as soon
+// as it is acknowledged: an acknowledged write is visible to the next read.
+TYPED_TEST(StoreContract, EveryAcknowledgedEntryFromManyThreadsIsReadableAndUnique) {
+  constexpr int kThreads = 8;
+  constexpr int kEach = 200;
+  std::vector<std::int64_t> users;
+  for (int t = 0; t < kThreads; ++t) {
+    users.push_back(this->add_user("user" + std::to_string(t) + "@example.org"));
+  }
+  std::vector<std::vector<std::int64_t>> acknowledged(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const DiaryEntry entry = make_entry(users[t], i % 11, 1000 + i);
+        auto id = this->store_->add_diary_entry(entry);
+        ASSERT_TRUE(id) << id.error().to_string();
+        auto found = this->store_->get_diary_entry(users[t], *id);
+        ASSERT_TRUE(found) << "thread " << t << ", entry " << i << ": "
+                           << found.error().to_string();
+        EXPECT_EQ(found->pain, entry.pain);
+        EXPECT_EQ(found->at_utc, entry.at_utc);
+        acknowledged[t].push_back(*id);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  std::set<std::int64_t> all;
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(acknowledged[t].size(), static_cast<std::size_t>(kEach)) << "thread " << t;
+    all.insert(acknowledged[t].begin(), acknowledged[t].end());
+    auto listed = this->diary_ids(users[t]);
+    std::sort(listed.begin(), listed.end());
+    EXPECT_EQ(listed, acknowledged[t]) << "thread " << t;
+  }
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kThreads * kEach));
+}
+
+// Entries for a user that does not exist, written alongside good ones (and,
+// in the SQLite store, likely in the same commit), fail alone.
+TYPED_TEST(StoreContract, AnEntryForAMissingUserFailsAloneAmongConcurrentWrites) {
+  const auto user = this->add_user("ana@example.org");
+  const auto missing = user + 1000;
+  constexpr int kThreads = 8;
+  constexpr int kEach = 25;
+  std::vector<std::vector<std::int64_t>> acknowledged(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const bool for_missing = (t + i) % 2 == 0;
+        auto id = this->store_->add_diary_entry(make_entry(for_missing ? missing : user, 5, i));
+        if (for_missing) {
+          ASSERT_FALSE(id) << "thread " << t << ", entry " << i;
+          EXPECT_EQ(id.error().code(), ErrorCode::kNotFound);
+          EXPECT_EQ(id.error().where(), "users/" + std::to_string(missing));
+        } else {
+          ASSERT_TRUE(id) << id.error().to_string();
+          acknowledged[t].push_back(*id);
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  std::vector<std::int64_t> expected;
+  for (const auto& ids : acknowledged) expected.insert(expected.end(), ids.begin(), ids.end());
+  std::sort(expected.begin(), expected.end());
+  auto listed = this->diary_ids(user);
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, expected);
+  EXPECT_TRUE(this->diary_ids(missing).empty());
 }
 
 // FailingStore: a caller's error path, shown on the memory store.

@@ -58,6 +58,29 @@ inline DiaryEntry make_entry(std::int64_t user_id, int pain, std::int64_t at_utc
   return entry;
 }
 
+inline QuestionnaireResponse make_response(std::int64_t user_id, double score,
+                                           std::int64_t at_utc) {
+  QuestionnaireResponse response;
+  response.user_id = user_id;
+  response.questionnaire_id = "lefs";
+  response.at = "2026-11-25T08:30:00-06:00";
+  response.at_utc = at_seconds(at_utc);
+  response.answers_json = R"({"stairs":2,"walk_mile":3})";
+  response.score = score;
+  return response;
+}
+
+inline GuidedSessionRecord make_guided_session(std::int64_t user_id, std::int64_t started_at) {
+  GuidedSessionRecord record;
+  record.user_id = user_id;
+  record.started_at = at_seconds(started_at);
+  record.ended_at = at_seconds(started_at + 600);
+  record.pain_before = 6;
+  record.pain_after = 3;
+  record.record_json = R"({"points":["gluteus_medius"],"holds":3,"stops":0})";
+  return record;
+}
+
 // Forwards every call to another store, except that call number
 // `failing_call` (counting from 1, over all methods) fails with kUnavailable
 // instead of reaching it. Like leveldb's ErrorEnv and Beast's fail_count.
@@ -132,6 +155,31 @@ class FailingStore final : public Store {
   core::Result<std::vector<SavedTriage>> list_triage(std::int64_t user_id) override {
     if (fails()) return failure();
     return store_.list_triage(user_id);
+  }
+
+  core::Result<std::int64_t> add_questionnaire_response(
+      const QuestionnaireResponse& response) override {
+    if (fails()) return failure();
+    return store_.add_questionnaire_response(response);
+  }
+  core::Result<std::vector<QuestionnaireResponse>> list_questionnaire_responses(
+      std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.list_questionnaire_responses(user_id);
+  }
+  core::Result<std::int64_t> add_guided_session(const GuidedSessionRecord& record) override {
+    if (fails()) return failure();
+    return store_.add_guided_session(record);
+  }
+  core::Result<std::vector<GuidedSessionRecord>> list_guided_sessions(
+      std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.list_guided_sessions(user_id);
+  }
+  core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
+                                                  std::string_view keep_token_hash) override {
+    if (fails()) return failure();
+    return store_.delete_user_sessions(user_id, keep_token_hash);
   }
 
   int calls() const { return calls_; }

@@ -16,7 +16,7 @@ struct Migration {
 
 // The region CHECK mirrors core::kLocations; a contract test stores every
 // location, so the two cannot drift apart unnoticed.
-inline constexpr std::array<Migration, 1> kSqliteMigrations = {{
+inline constexpr std::array<Migration, 2> kSqliteMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -58,6 +58,34 @@ CREATE TABLE saved_triage (
   result_json TEXT NOT NULL CHECK (length(result_json) BETWEEN 1 AND 65536)
 ) STRICT;
 CREATE INDEX saved_triage_by_user_time ON saved_triage (user_id, created_at DESC, id DESC);
+)sql"},
+    // Outcome questionnaires and guided sessions. Both are listed oldest
+    // first, hence the ascending indexes. abs(score) fails for an infinite
+    // score; SQLite stores a NaN as NULL, which NOT NULL refuses.
+    {2, R"sql(
+CREATE TABLE questionnaire_responses (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  questionnaire_id TEXT NOT NULL CHECK (length(questionnaire_id) BETWEEN 1 AND 64),
+  at TEXT NOT NULL CHECK (length(at) BETWEEN 1 AND 64),
+  at_utc INTEGER NOT NULL,
+  answers_json TEXT NOT NULL CHECK (length(answers_json) BETWEEN 1 AND 65536),
+  score REAL NOT NULL CHECK (abs(score) <= 1.7976931348623157e308)
+) STRICT;
+CREATE INDEX questionnaire_responses_by_user_time
+  ON questionnaire_responses (user_id, at_utc, id);
+
+CREATE TABLE guided_sessions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL,
+  pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+  pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+  record_json TEXT NOT NULL CHECK (length(record_json) BETWEEN 1 AND 65536),
+  CHECK (ended_at >= started_at)
+) STRICT;
+CREATE INDEX guided_sessions_by_user_time ON guided_sessions (user_id, started_at, id);
 )sql"},
 }};
 

@@ -17,7 +17,7 @@ namespace hipcoach::storage::migrations {
   "translate(" column ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 // The region CHECK mirrors core::kLocations, as in the SQLite schema.
-inline constexpr std::array<Migration, 1> kPostgresMigrations = {{
+inline constexpr std::array<Migration, 2> kPostgresMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -61,6 +61,32 @@ CREATE TABLE saved_triage (
   result_json TEXT NOT NULL CHECK (octet_length(result_json) BETWEEN 1 AND 65536)
 );
 CREATE INDEX saved_triage_by_user_time ON saved_triage (user_id, created_at DESC, id DESC);
+)sql"},
+    // Outcome questionnaires and guided sessions, as in the SQLite schema.
+    {2, R"sql(
+CREATE TABLE questionnaire_responses (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  questionnaire_id TEXT NOT NULL CHECK (octet_length(questionnaire_id) BETWEEN 1 AND 64),
+  at TEXT NOT NULL CHECK (octet_length(at) BETWEEN 1 AND 64),
+  at_utc BIGINT NOT NULL,
+  answers_json TEXT NOT NULL CHECK (octet_length(answers_json) BETWEEN 1 AND 65536),
+  score DOUBLE PRECISION NOT NULL CHECK (score NOT IN ('Infinity', '-Infinity', 'NaN'))
+);
+CREATE INDEX questionnaire_responses_by_user_time
+  ON questionnaire_responses (user_id, at_utc, id);
+
+CREATE TABLE guided_sessions (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT NOT NULL,
+  pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+  pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+  record_json TEXT NOT NULL CHECK (octet_length(record_json) BETWEEN 1 AND 65536),
+  CHECK (ended_at >= started_at)
+);
+CREATE INDEX guided_sessions_by_user_time ON guided_sessions (user_id, started_at, id);
 )sql"},
 }};
 

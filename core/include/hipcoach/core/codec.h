@@ -3,6 +3,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "hipcoach/core/protocol.h"
@@ -24,6 +26,23 @@ nlohmann::json group_to_json(const Protocol& protocol, const MuscleGroup& group)
 
 // A short list for menus: [{"id", "name", "summary", "order"}...].
 nlohmann::json group_list_to_json(const Protocol& protocol);
+
+// A questionnaire for people and programs: {"id", "name", "instructions",
+// "licence": statement, "wording_cite", "scale": {"min", "max", "anchors":
+// [{"value", "label"}], "cite"}, "items": [{"id", "text"}], "patient_items":
+// {"min_count", "max_count", "prompt"} or null, "scoring": {"method", "min",
+// "max", "direction", "cite"}, "thresholds": {"mcid": T, "mdc": T or null,
+// "much_better": T or null}} where T is {"points", "percent" (or null), "cite"}.
+nlohmann::json to_json(const Questionnaire& questionnaire);
+
+// Every questionnaire and the sources they cite: {"questionnaires": [...], "sources": [...]}.
+nlohmann::json questionnaires_to_json(const Protocol& protocol);
+
+// A score: {"value", "min", "max", "direction", "answered"}.
+nlohmann::json to_json(const QuestionnaireScore& score);
+
+// The sources among protocol.sources whose ids are in `ids`, in protocol order.
+nlohmann::json sources_to_json(const Protocol& protocol, const std::set<std::string>& ids);
 
 nlohmann::json to_json(const Diagnostic& diagnostic);
 nlohmann::json to_json(const std::vector<Diagnostic>& diagnostics);

@@ -16,6 +16,7 @@ enum class ErrorCode {
   kConflict,
   kUnauthenticated,
   kForbidden,
+  kRateLimited,  // Too many attempts: the message says when to try again.
   kUnavailable,
   kInternal,
 };
@@ -33,6 +34,15 @@ class Error {
   }
   static Error conflict(std::string where, std::string message) {
     return {ErrorCode::kConflict, std::move(where), std::move(message)};
+  }
+  static Error unauthenticated(std::string where, std::string message) {
+    return {ErrorCode::kUnauthenticated, std::move(where), std::move(message)};
+  }
+  static Error forbidden(std::string where, std::string message) {
+    return {ErrorCode::kForbidden, std::move(where), std::move(message)};
+  }
+  static Error rate_limited(std::string where, std::string message) {
+    return {ErrorCode::kRateLimited, std::move(where), std::move(message)};
   }
   static Error unavailable(std::string where, std::string message) {
     return {ErrorCode::kUnavailable, std::move(where), std::move(message)};

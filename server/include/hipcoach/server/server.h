@@ -18,13 +18,25 @@ struct ServerOptions {
   std::filesystem::path data_dir;  // Holds sources.toml and protocol/. Required.
   std::filesystem::path web_dir;   // Static files served at /. Required.
   int threads = 0;                 // I/O threads; 0 means one per core.
+  // Where accounts and records live: "sqlite:PATH", "postgresql://..." or
+  // "memory:" (storage/open_store.h). Empty: no accounts; those routes answer 503.
+  std::string db_url;
+  // Workers for requests that wait on the database (writes wait for the
+  // disk; several waiting writes share one commit).
+  int database_threads = 8;
+  // Workers that hash and check passwords (argon2id, 12 MiB each).
+  int hashing_threads = 1;
+  // Mark the session cookie Secure: set when clients reach the server over HTTPS.
+  bool secure_cookie = false;
 };
 
-// Loads the data and the web files, listens, and prints exactly one line
+// Loads the data and the web files, opens the database (applying its
+// migrations), listens, and prints exactly one line
 // "HipCoach listening on http://HOST:PORT/" to `out` once it accepts
 // connections. Returns 0 after a clean shutdown; 1 when the data is invalid
-// (each diagnostic printed to `err`), the web directory cannot be read, or the
-// address cannot be bound (the reason printed to `err`).
+// (each diagnostic printed to `err`), the web directory or the database
+// cannot be opened, or the address cannot be bound (the reason printed to
+// `err`).
 int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace hipcoach::server

@@ -35,6 +35,15 @@ class MemoryStore final : public Store {
   core::Result<void> delete_diary_entry(std::int64_t user_id, std::int64_t entry_id) override;
   core::Result<std::int64_t> save_triage(const SavedTriage& triage) override;
   core::Result<std::vector<SavedTriage>> list_triage(std::int64_t user_id) override;
+  core::Result<std::int64_t> add_questionnaire_response(
+      const QuestionnaireResponse& response) override;
+  core::Result<std::vector<QuestionnaireResponse>> list_questionnaire_responses(
+      std::int64_t user_id) override;
+  core::Result<std::int64_t> add_guided_session(const GuidedSessionRecord& record) override;
+  core::Result<std::vector<GuidedSessionRecord>> list_guided_sessions(
+      std::int64_t user_id) override;
+  core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
+                                                  std::string_view keep_token_hash) override;
 
  private:
   std::mutex mutex_;
@@ -42,11 +51,15 @@ class MemoryStore final : public Store {
   std::int64_t next_user_id_ = 1;
   std::int64_t next_diary_id_ = 1;
   std::int64_t next_triage_id_ = 1;
+  std::int64_t next_questionnaire_id_ = 1;
+  std::int64_t next_guided_session_id_ = 1;
   std::map<std::int64_t, User> users_;
   std::map<std::string, std::int64_t> user_ids_by_folded_email_;
   std::map<std::string, Session, std::less<>> sessions_;
   std::map<std::int64_t, DiaryEntry> diary_;
   std::map<std::int64_t, SavedTriage> triage_;
+  std::map<std::int64_t, QuestionnaireResponse> questionnaire_responses_;
+  std::map<std::int64_t, GuidedSessionRecord> guided_sessions_;
 };
 
 }  // namespace hipcoach::storage

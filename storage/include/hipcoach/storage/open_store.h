@@ -21,7 +21,9 @@ struct StoreOptions {
 //   "sqlite:PATH"     the SQLite database at PATH, created when missing. The
 //                     directory must exist: creating it is the caller's job.
 //                     Missing schema migrations are applied before this
-//                     returns. One connection, shared by all threads.
+//                     returns. One write connection, shared by all threads
+//                     (diary entries written concurrently share a commit),
+//                     and up to 4 read connections.
 //   "memory:"         a new, empty MemoryStore.
 //   "postgresql://..." (or "postgres://...") a libpq URL: a pool of up to 4
 //                     connections, migrations applied at open; kUnavailable

@@ -47,6 +47,8 @@ inline constexpr std::size_t kMaxTokenHashBytes = 128;
 inline constexpr std::size_t kMaxNoteBytes = 2000;
 inline constexpr std::size_t kMaxAtBytes = 64;
 inline constexpr std::size_t kMaxTriageJsonBytes = 64 * 1024;
+inline constexpr std::size_t kMaxQuestionnaireIdBytes = 64;
+inline constexpr std::size_t kMaxRecordJsonBytes = 64 * 1024;
 inline constexpr int kMinPain = 0;
 inline constexpr int kMaxPain = 10;
 // The most rows one list_diary call returns.
@@ -123,6 +125,34 @@ struct SavedTriage {
   std::string result_json;
 };
 
+// One completed outcome questionnaire (data/questionnaires/).
+struct QuestionnaireResponse {
+  std::int64_t id = 0;  // Assigned by add_questionnaire_response; ignored on input.
+  std::int64_t user_id = 0;
+  std::string questionnaire_id;  // e.g. "lefs"; 1..kMaxQuestionnaireIdBytes bytes.
+  // When it was answered: RFC 3339 with offset, verbatim, 1..kMaxAtBytes
+  // bytes, and the same instant in UTC (derived by the caller), as for the diary.
+  std::string at;
+  std::chrono::sys_seconds at_utc{};
+  // The answers as the codec wrote them; opaque to the store (health data).
+  // 1..kMaxRecordJsonBytes bytes.
+  std::string answers_json;
+  double score = 0;  // As core::score_response computed it; finite.
+};
+
+// What one guided session (the coach walking through the points) recorded.
+struct GuidedSessionRecord {
+  std::int64_t id = 0;  // Assigned by add_guided_session; ignored on input.
+  std::int64_t user_id = 0;
+  std::chrono::sys_seconds started_at{};
+  std::chrono::sys_seconds ended_at{};  // REQUIRES: >= started_at.
+  std::optional<int> pain_before;       // kMinPain..kMaxPain when set.
+  std::optional<int> pain_after;        // kMinPain..kMaxPain when set.
+  // The points treated, holds and stops as the coach wrote them; opaque to
+  // the store. 1..kMaxRecordJsonBytes bytes.
+  std::string record_json;
+};
+
 class Store {
  public:
   Store() = default;
@@ -151,7 +181,8 @@ class Store {
   virtual core::Result<void> update_password_hash(std::int64_t user_id,
                                                   std::string_view password_hash) = 0;
   // Deletes the user and everything of theirs (sessions, diary, saved
-  // triage), all or nothing. kNotFound when there is no such user.
+  // triage, questionnaire responses, guided sessions), all or nothing.
+  // kNotFound when there is no such user.
   virtual core::Result<void> delete_user(std::int64_t user_id) = 0;
 
   // Sessions.
@@ -196,6 +227,35 @@ class Store {
   // Every saved triage of the user, newest first (created_at, then id,
   // descending). An unknown user has none.
   virtual core::Result<std::vector<SavedTriage>> list_triage(std::int64_t user_id) = 0;
+
+  // Outcome questionnaires.
+
+  // Saves `response` (its id is ignored) and returns the new id.
+  // kInvalidInput when a field breaks the limits above (where: the field
+  // name); kNotFound when the user does not exist.
+  virtual core::Result<std::int64_t> add_questionnaire_response(
+      const QuestionnaireResponse& response) = 0;
+  // Every response of the user, oldest first (at_utc, then id, ascending).
+  // An unknown user has none.
+  virtual core::Result<std::vector<QuestionnaireResponse>> list_questionnaire_responses(
+      std::int64_t user_id) = 0;
+
+  // Guided sessions.
+
+  // Saves `record` (its id is ignored) and returns the new id. kInvalidInput
+  // when a field breaks the limits above; kNotFound when the user does not
+  // exist.
+  virtual core::Result<std::int64_t> add_guided_session(const GuidedSessionRecord& record) = 0;
+  // Every guided session of the user, oldest first (started_at, then id,
+  // ascending). An unknown user has none.
+  virtual core::Result<std::vector<GuidedSessionRecord>> list_guided_sessions(
+      std::int64_t user_id) = 0;
+
+  // Ends every session of the user except the one whose hash is
+  // `keep_token_hash` (empty: ends them all), e.g. after a password change.
+  // Returns how many were deleted; an unknown user has none.
+  virtual core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
+                                                          std::string_view keep_token_hash) = 0;
 };
 
 // The checks every implementation makes before writing, shared so that the
@@ -206,5 +266,7 @@ core::Result<void> check_session(const Session& session);
 core::Result<void> check_diary_entry(const DiaryEntry& entry);
 core::Result<void> check_saved_triage(const SavedTriage& triage);
 core::Result<void> check_list_limit(int limit);
+core::Result<void> check_questionnaire_response(const QuestionnaireResponse& response);
+core::Result<void> check_guided_session(const GuidedSessionRecord& record);
 
 }  // namespace hipcoach::storage

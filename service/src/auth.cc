@@ -1,4 +1,4 @@
-#include "hipcoach/server/auth.h"
+#include "hipcoach/service/auth.h"
 
 #include <sodium.h>
 
@@ -12,7 +12,7 @@
 #include "hipcoach/core/check.h"
 #include "hipcoach/core/utf8.h"
 
-namespace hipcoach::server {
+namespace hipcoach::service {
 namespace {
 
 static_assert(PasswordHashOptions{}.operations == crypto_pwhash_OPSLIMIT_INTERACTIVE);
@@ -260,4 +260,4 @@ void SignInLimiter::count_failure(Table& table, std::string key, int limit, Cloc
   }
 }
 
-}  // namespace hipcoach::server
+}  // namespace hipcoach::service

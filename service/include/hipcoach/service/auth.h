@@ -23,7 +23,7 @@
 
 #include "hipcoach/core/result.h"
 
-namespace hipcoach::server {
+namespace hipcoach::service {
 
 // ---------------------------------------------------------------------------
 // Passwords
@@ -189,4 +189,4 @@ class SignInLimiter {
   Table clients_;   // Guarded by mutex_.
 };
 
-}  // namespace hipcoach::server
+}  // namespace hipcoach::service

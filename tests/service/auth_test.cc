@@ -1,4 +1,4 @@
-#include "hipcoach/server/auth.h"
+#include "hipcoach/service/auth.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-namespace hipcoach::server {
+namespace hipcoach::service {
 namespace {
 
 using std::chrono::minutes;
@@ -339,4 +339,4 @@ TEST(SignInLimiter, ReusesTheSlotsOfExpiredEntriesFirst) {
 }
 
 }  // namespace
-}  // namespace hipcoach::server
+}  // namespace hipcoach::service

@@ -1,0 +1,112 @@
+// Accounts and sessions over a Store: sign-up, sign-in with rate limiting,
+// sign-out, authentication of a token, password change, staff accounts and
+// deleting an account with everything in it.
+//
+// Thread-safe (the Store and the SignInLimiter are). sign_up, sign_in,
+// create_account and change_password hash or verify a password with argon2id:
+// they take tens of milliseconds and a few MiB, so the server runs them on
+// its hashing threads, never on a network thread. authenticate is a single
+// store lookup and cheap.
+//
+// Time: `now` (wall clock, for session expiry) and `steady_now` (for the
+// rate limiter) come from the caller.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "hipcoach/core/result.h"
+#include "hipcoach/service/auth.h"
+#include "hipcoach/storage/store.h"
+
+namespace hipcoach::service {
+
+struct AccountOptions {
+  PasswordHashOptions hash = interactive_hash_options();
+  std::chrono::seconds session_lifetime = std::chrono::days{30};
+  SignInLimiterOptions limiter;
+
+  // The argon2id cost the server uses: 3 passes over 12 MiB, one of OWASP's
+  // equivalent argon2id configurations (Password Storage Cheat Sheet), chosen
+  // over libsodium's 64 MiB "interactive" preset to keep memory small.
+  static PasswordHashOptions interactive_hash_options() {
+    return {3, std::size_t{12} * 1024 * 1024};
+  }
+};
+
+// A new session: the token is shown to the client once and never stored.
+struct SignedIn {
+  storage::User user;
+  std::string token;
+  std::chrono::sys_seconds expires_at;
+};
+
+// The caller of a request, after authenticate().
+struct Caller {
+  storage::User user;
+  std::string token_hash;  // Of the session used, e.g. to end it.
+};
+
+class Accounts {
+ public:
+  Accounts(storage::Store& store, AccountOptions options = {});
+  Accounts(const Accounts&) = delete;
+  Accounts& operator=(const Accounts&) = delete;
+
+  // Creates a patient account and signs it in. kInvalidInput for a malformed
+  // email (where "/email") or a password the policy refuses ("/password");
+  // kConflict (where "/email") when the email has an account.
+  core::Result<SignedIn> sign_up(std::string_view email, std::string_view password,
+                                 std::chrono::sys_seconds now);
+
+  // Creates an account with `role` without signing in (hipcoach user add).
+  core::Result<storage::User> create_account(std::string_view email, std::string_view password,
+                                             storage::Role role, std::chrono::sys_seconds now);
+
+  // How long `client` must wait before trying to sign in to `email`, or
+  // nullopt when it may try now.
+  std::optional<std::chrono::seconds> sign_in_wait(
+      std::string_view email, std::string_view client,
+      std::chrono::steady_clock::time_point steady_now) const;
+
+  // Checks the password and starts a session. kRateLimited ("too many
+  // sign-in attempts; try again in N s") when locked, checked before the
+  // password; kUnauthenticated "the email or password is wrong" for an
+  // unknown email or a wrong password, told apart neither in the message nor
+  // in the time taken (an unknown email is checked against a dummy hash).
+  core::Result<SignedIn> sign_in(std::string_view email, std::string_view password,
+                                 std::string_view client, std::chrono::sys_seconds now,
+                                 std::chrono::steady_clock::time_point steady_now);
+
+  // The caller holding `token` at `now`. kUnauthenticated "sign in first" when
+  // the token is malformed, unknown, ended or expired (never told apart).
+  core::Result<Caller> authenticate(std::string_view token, std::chrono::sys_seconds now);
+
+  // Ends the session with `token_hash`.
+  core::Result<void> sign_out(std::string_view token_hash);
+
+  // Checks `current_password`, sets `new_password` and ends every other
+  // session of the caller. kInvalidInput "/current_password" when it is
+  // wrong; the policy's errors name "/new_password".
+  core::Result<void> change_password(const Caller& caller, std::string_view current_password,
+                                     std::string_view new_password);
+
+  // Deletes the account and all its data.
+  core::Result<void> delete_account(std::int64_t user_id);
+
+ private:
+  storage::Store& store_;
+  const AccountOptions options_;
+  SignInLimiter limiter_;
+  std::string dummy_hash_;  // Verified against for unknown emails.
+};
+
+// Checks the shape of an email address: 3..254 bytes, one '@' with text on
+// both sides, no spaces or control characters. Returns kInvalidInput with
+// `where`. Deliverability is not checked.
+core::Result<void> check_email(std::string_view email, std::string_view where);
+
+}  // namespace hipcoach::service

@@ -1,0 +1,172 @@
+#include "hipcoach/service/accounts.h"
+
+#include <fmt/format.h>
+
+#include "hipcoach/core/check.h"
+
+namespace hipcoach::service {
+namespace {
+
+using core::Error;
+
+constexpr std::string_view kWrongCredentials = "the email or password is wrong";
+constexpr std::string_view kSignInFirst = "sign in first";
+
+Error rate_limited(std::chrono::seconds wait) {
+  return Error::rate_limited(
+      "", fmt::format("too many sign-in attempts; try again in {} s", wait.count()));
+}
+
+}  // namespace
+
+core::Result<void> check_email(std::string_view email, std::string_view where) {
+  const auto bad = [&](std::string_view what) {
+    return Error::invalid_input(std::string(where), std::string(what));
+  };
+  if (email.size() < 3) return bad("must be an email address like name@example.org");
+  if (email.size() > storage::kMaxEmailBytes) {
+    return bad(fmt::format("must be at most {} bytes", storage::kMaxEmailBytes));
+  }
+  for (const char c : email) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7F) {
+      return bad("must not contain spaces or control characters");
+    }
+  }
+  const auto at = email.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == email.size() ||
+      email.find('@', at + 1) != std::string_view::npos) {
+    return bad("must be an email address like name@example.org");
+  }
+  return {};
+}
+
+Accounts::Accounts(storage::Store& store, AccountOptions options)
+    : store_(store), options_(std::move(options)), limiter_(options_.limiter) {
+  // The dummy costs what a real hash costs, so that an unknown email takes
+  // as long to refuse as a wrong password.
+  auto dummy = hash_password("not a password of anyone's", options_.hash);
+  HIPCOACH_CHECK(dummy.has_value());
+  dummy_hash_ = std::move(*dummy);
+}
+
+core::Result<storage::User> Accounts::create_account(std::string_view email,
+                                                     std::string_view password, storage::Role role,
+                                                     std::chrono::sys_seconds now) {
+  if (auto ok = check_email(email, "/email"); !ok) return ok.error();
+  if (auto ok = check_new_password(password, email); !ok) return ok.error();
+  // Refuse a taken email before paying for the hash.
+  if (auto existing = store_.find_user_by_email(email); existing) {
+    return Error::conflict("/email", "an account with this email exists; sign in instead");
+  } else if (existing.error().code() != core::ErrorCode::kNotFound) {
+    return existing.error();
+  }
+  auto hash = hash_password(password, options_.hash);
+  if (!hash) return hash.error();
+  storage::User user;
+  user.email = std::string(email);
+  user.role = role;
+  user.password_hash = std::move(*hash);
+  user.created_at = now;
+  auto created = store_.create_user(user);
+  if (!created && created.error().code() == core::ErrorCode::kConflict) {
+    return Error::conflict("/email", "an account with this email exists; sign in instead");
+  }
+  return created;
+}
+
+core::Result<SignedIn> Accounts::sign_up(std::string_view email, std::string_view password,
+                                         std::chrono::sys_seconds now) {
+  auto user = create_account(email, password, storage::Role::kPatient, now);
+  if (!user) return user.error();
+  SignedIn signed_in{std::move(*user), new_session_token(), now + options_.session_lifetime};
+  const storage::Session session{token_hash(signed_in.token), signed_in.user.id, now,
+                                 signed_in.expires_at};
+  if (auto ok = store_.create_session(session); !ok) return ok.error();
+  return signed_in;
+}
+
+std::optional<std::chrono::seconds> Accounts::sign_in_wait(
+    std::string_view email, std::string_view client,
+    std::chrono::steady_clock::time_point steady_now) const {
+  return limiter_.check(email, client, steady_now);
+}
+
+core::Result<SignedIn> Accounts::sign_in(std::string_view email, std::string_view password,
+                                         std::string_view client, std::chrono::sys_seconds now,
+                                         std::chrono::steady_clock::time_point steady_now) {
+  if (const auto wait = limiter_.check(email, client, steady_now)) return rate_limited(*wait);
+  auto user = store_.find_user_by_email(email);
+  if (!user && user.error().code() != core::ErrorCode::kNotFound) return user.error();
+  const bool known = user.has_value();
+  const bool matches =
+      verify_password(known ? user->password_hash : dummy_hash_, password) && known;
+  if (!matches) {
+    limiter_.record_failure(email, client, steady_now);
+    return Error::unauthenticated("", std::string(kWrongCredentials));
+  }
+  limiter_.record_success(email, client, steady_now);
+  if (password_needs_rehash(user->password_hash, options_.hash)) {
+    // The cost was raised (or lowered) since this hash was made; a failure
+    // here only postpones the upgrade to the next sign-in.
+    if (auto rehashed = hash_password(password, options_.hash)) {
+      (void)store_.update_password_hash(user->id, *rehashed);
+    }
+  }
+  SignedIn signed_in{std::move(*user), new_session_token(), now + options_.session_lifetime};
+  const storage::Session session{token_hash(signed_in.token), signed_in.user.id, now,
+                                 signed_in.expires_at};
+  if (auto ok = store_.create_session(session); !ok) return ok.error();
+  return signed_in;
+}
+
+core::Result<Caller> Accounts::authenticate(std::string_view token, std::chrono::sys_seconds now) {
+  if (!is_well_formed_session_token(token)) {
+    return Error::unauthenticated("", std::string(kSignInFirst));
+  }
+  std::string hash = token_hash(token);
+  auto session = store_.find_session(hash, now);
+  if (!session) {
+    if (session.error().code() == core::ErrorCode::kNotFound) {
+      return Error::unauthenticated("", std::string(kSignInFirst));
+    }
+    return session.error();
+  }
+  auto user = store_.find_user(session->user_id);
+  if (!user) {
+    if (user.error().code() == core::ErrorCode::kNotFound) {
+      return Error::unauthenticated("", std::string(kSignInFirst));
+    }
+    return user.error();
+  }
+  return Caller{std::move(*user), std::move(hash)};
+}
+
+core::Result<void> Accounts::sign_out(std::string_view hash) {
+  auto ended = store_.delete_session(hash);
+  if (!ended && ended.error().code() == core::ErrorCode::kNotFound) return {};  // Already ended.
+  return ended;
+}
+
+core::Result<void> Accounts::change_password(const Caller& caller,
+                                             std::string_view current_password,
+                                             std::string_view new_password) {
+  if (!verify_password(caller.user.password_hash, current_password)) {
+    return Error::invalid_input("/current_password", "is not your current password");
+  }
+  if (auto ok = check_new_password(new_password, caller.user.email); !ok) {
+    return Error::invalid_input("/new_password", ok.error().message());
+  }
+  auto hash = hash_password(new_password, options_.hash);
+  if (!hash) return hash.error();
+  if (auto ok = store_.update_password_hash(caller.user.id, *hash); !ok) return ok.error();
+  auto ended = store_.delete_user_sessions(caller.user.id, caller.token_hash);
+  if (!ended) return ended.error();
+  return {};
+}
+
+core::Result<void> Accounts::delete_account(std::int64_t user_id) {
+  return store_.delete_user(user_id);
+}
+
+}  // namespace hipcoach::service
