@@ -33,6 +33,7 @@ constexpr std::string_view kDiary = "/api/v1/diary";
 constexpr std::string_view kQuestionnaires = "/api/v1/questionnaires";
 constexpr std::string_view kGuidedSessions = "/api/v1/guided-sessions";
 constexpr std::string_view kProgress = "/api/v1/progress";
+constexpr std::string_view kSavedTriage = "/api/v1/me/triage";
 
 constexpr int kDefaultDiaryLimit = 30;
 
@@ -462,6 +463,36 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     if (!saved) return error_response(saved.error());
     record->id = *saved;
     return json_response(201, service::to_json(*record));
+  }
+  if (path == kSavedTriage) {
+    if (reads) {
+      auto saved = store_.list_triage(user_id);
+      if (!saved) return error_response(saved.error());
+      json list = json::array();
+      for (const storage::SavedTriage& triage : *saved) list.push_back(service::to_json(triage));
+      Response response = json_response(200, {{"triage", std::move(list)}});
+      if (method == "HEAD") response.body_mode = BodyMode::kHeadersOnly;
+      return response;
+    }
+    if (method != "POST") return method_not_allowed("GET, HEAD, POST");
+    if (protocol_.triage.questions.empty()) {
+      return problem_response(503, "triage", "this server's data has no triage rules");
+    }
+    json body;
+    if (auto problem = read_body(request, body)) return std::move(*problem);
+    auto answers = core::answers_from_json(body);
+    if (!answers) return error_response(answers.error());
+    const core::TriageResult result = core::evaluate_triage(protocol_, *answers);
+    json answer = core::to_json(protocol_, result);
+    storage::SavedTriage triage;
+    triage.user_id = user_id;
+    triage.created_at = now;
+    triage.answers_json = dump(body);
+    triage.result_json = dump(answer);
+    auto id = store_.save_triage(triage);
+    if (!id) return error_response(id.error());
+    triage.id = *id;
+    return json_response(201, service::to_json(triage));
   }
   if (path == kProgress) {
     if (!reads) return method_not_allowed("GET, HEAD");

@@ -207,7 +207,9 @@ std::vector<std::pair<std::string_view, std::string>> patient_routes(std::int64_
           {"DELETE", entry},
           {"POST", "/api/v1/questionnaires/nprs/responses"},
           {"POST", "/api/v1/guided-sessions"},
-          {"GET", "/api/v1/progress"}};
+          {"GET", "/api/v1/progress"},
+          {"GET", "/api/v1/me/triage"},
+          {"POST", "/api/v1/me/triage"}};
 }
 
 TEST_F(Api, EveryPatientRouteRefusesNoSessionAForgedOneAnExpiredOneAndAnEndedOne) {
@@ -372,6 +374,29 @@ TEST_F(Api, AQuestionnaireResponseIsScoredAndSaved) {
                          {{"answers", {{{"item", "pain"}, {"value", 99}}}}}, token);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.body["where"], "/answers/0/value");
+}
+
+TEST_F(Api, ATriageResultIsSavedAndListedForItsOwnerOnly) {
+  const std::string token = sign_up("pat@example.org");
+  const std::string other = sign_up("other@example.org");
+  const json answers = {{"age", 54},
+                        {"side", "left"},
+                        {"locations", {"outer_hip"}},
+                        {"pain_now", 4},
+                        {"worst_pain_week", 6},
+                        {"duration_weeks", 8},
+                        {"aggravators", {"lying_on_side"}},
+                        {"red_flags", json::array()},
+                        {"cautions", json::array()}};
+  const Reply saved = post("/api/v1/me/triage", answers, token);
+  ASSERT_EQ(saved.status, 201) << saved.raw;
+  EXPECT_EQ(saved.body["result"]["disposition"], "self_care");
+  EXPECT_EQ(saved.body["answers"]["age"], 54);
+  EXPECT_EQ(get("/api/v1/me/triage", token).body["triage"].size(), 1U);
+  EXPECT_TRUE(get("/api/v1/me/triage", other).body["triage"].empty());
+  json incomplete = answers;
+  incomplete.erase("age");
+  EXPECT_EQ(post("/api/v1/me/triage", incomplete, token).status, 400);
 }
 
 TEST_F(Api, QuestionnairesAreListedWithoutASession) {
