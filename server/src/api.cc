@@ -325,7 +325,15 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     return problem_response(403, "Origin",
                             "a change made with the session cookie must come from this site");
   }
-  const std::int64_t user_id = context.caller.user.id;
+  const std::int64_t user_id = context.caller.user_id;
+  // The caller's account, for the routes that show or export it.
+  const auto caller_account = [&]() -> core::Result<storage::User> {
+    auto user = store_.find_user(user_id);
+    if (!user && user.error().code() == core::ErrorCode::kNotFound) {
+      return Error::unauthenticated("", "sign in first");
+    }
+    return user;
+  };
 
   if (path == kCurrentSession) {
     if (method != "DELETE") return method_not_allowed("DELETE");
@@ -334,7 +342,11 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     return cleared_cookie(no_content());
   }
   if (path == kMe) {
-    if (reads) return json_response(200, service::to_json(context.caller.user));
+    if (reads) {
+      auto user = caller_account();
+      if (!user) return error_response(user.error());
+      return json_response(200, service::to_json(*user));
+    }
     if (method != "DELETE") return method_not_allowed("GET, HEAD, DELETE");
     if (auto ok = accounts_.delete_account(user_id); !ok) return error_response(ok.error());
     return cleared_cookie(no_content());
@@ -365,7 +377,9 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
       response.headers.push_back(
           {"Content-Disposition", "attachment; filename=\"hipcoach-diary.csv\""});
     } else if (format == "json") {
-      auto exported = service::export_json(protocol_, store_, context.caller.user, now);
+      auto user = caller_account();
+      if (!user) return error_response(user.error());
+      auto exported = service::export_json(protocol_, store_, *user, now);
       if (!exported) return error_response(exported.error());
       response = json_response(200, *exported);
       response.headers.push_back(
@@ -388,13 +402,12 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
       }
       auto entries = store_.list_diary(user_id, *limit, before);
       if (!entries) return error_response(entries.error());
-      json list = json::array();
-      for (const storage::DiaryEntry& entry : *entries) list.push_back(service::to_json(entry));
-      json next = nullptr;
+      std::optional<std::string> next;
       if (static_cast<int>(entries->size()) == *limit) {
         next = service::encode_cursor(storage::cursor_after(entries->back()));
       }
-      Response response = json_response(200, {{"entries", std::move(list)}, {"next", next}});
+      Response response = json_response(200, nullptr);
+      response.body = std::make_shared<const std::string>(service::diary_page_json(*entries, next));
       if (method == "HEAD") response.body_mode = BodyMode::kHeadersOnly;
       return response;
     }

@@ -132,14 +132,9 @@ core::Result<Caller> Accounts::authenticate(std::string_view token, std::chrono:
     }
     return session.error();
   }
-  auto user = store_.find_user(session->user_id);
-  if (!user) {
-    if (user.error().code() == core::ErrorCode::kNotFound) {
-      return Error::unauthenticated("", std::string(kSignInFirst));
-    }
-    return user.error();
-  }
-  return Caller{std::move(*user), std::move(hash)};
+  // Deleting a user deletes their sessions in the same transaction, so a
+  // live session always has its user.
+  return Caller{session->user_id, std::move(hash)};
 }
 
 core::Result<void> Accounts::sign_out(std::string_view hash) {
@@ -151,16 +146,18 @@ core::Result<void> Accounts::sign_out(std::string_view hash) {
 core::Result<void> Accounts::change_password(const Caller& caller,
                                              std::string_view current_password,
                                              std::string_view new_password) {
-  if (!verify_password(caller.user.password_hash, current_password)) {
+  auto user = store_.find_user(caller.user_id);
+  if (!user) return user.error();
+  if (!verify_password(user->password_hash, current_password)) {
     return Error::invalid_input("/current_password", "is not your current password");
   }
-  if (auto ok = check_new_password(new_password, caller.user.email); !ok) {
+  if (auto ok = check_new_password(new_password, user->email); !ok) {
     return Error::invalid_input("/new_password", ok.error().message());
   }
   auto hash = hash_password(new_password, options_.hash);
   if (!hash) return hash.error();
-  if (auto ok = store_.update_password_hash(caller.user.id, *hash); !ok) return ok.error();
-  auto ended = store_.delete_user_sessions(caller.user.id, caller.token_hash);
+  if (auto ok = store_.update_password_hash(caller.user_id, *hash); !ok) return ok.error();
+  auto ended = store_.delete_user_sessions(caller.user_id, caller.token_hash);
   if (!ended) return ended.error();
   return {};
 }

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <initializer_list>
+#include <iterator>
 #include <optional>
 
 #include "hipcoach/core/codec.h"
@@ -204,6 +205,56 @@ json to_json(const storage::DiaryEntry& entry) {
           {"side", storage::side_name(entry.side)},
           {"note", entry.note},
           {"at", entry.at}};
+}
+
+namespace {
+
+// Appends `text` as a JSON string. Plain printable ASCII is copied as is;
+// anything else goes through nlohmann's serializer, which escapes it and
+// replaces invalid UTF-8 (stored data is not trusted blindly).
+void append_json_string(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+  } else {
+    out += json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+}
+
+}  // namespace
+
+std::string diary_page_json(std::span<const storage::DiaryEntry> entries,
+                            const std::optional<std::string>& next) {
+  std::string out;
+  out.reserve(64 + entries.size() * 160);
+  out += "{\"entries\":[";
+  bool first = true;
+  for (const storage::DiaryEntry& entry : entries) {
+    out += first ? "{\"at\":" : ",{\"at\":";
+    first = false;
+    append_json_string(out, entry.at);
+    out += ",\"context\":";
+    append_json_string(out, storage::pain_context_name(entry.context));
+    fmt::format_to(std::back_inserter(out), ",\"id\":{},\"note\":", entry.id);
+    append_json_string(out, entry.note);
+    fmt::format_to(std::back_inserter(out), ",\"pain\":{},\"region\":", entry.pain);
+    append_json_string(out, entry.region);
+    out += ",\"side\":";
+    append_json_string(out, storage::side_name(entry.side));
+    out += '}';
+  }
+  out += "],\"next\":";
+  if (next) {
+    append_json_string(out, *next);
+  } else {
+    out += "null";
+  }
+  out += '}';
+  return out;
 }
 
 std::string encode_cursor(const storage::DiaryCursor& cursor) {

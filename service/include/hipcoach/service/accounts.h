@@ -44,9 +44,11 @@ struct SignedIn {
   std::chrono::sys_seconds expires_at;
 };
 
-// The caller of a request, after authenticate().
+// The caller of a request, after authenticate(): who, and by which session.
+// The account itself is read only where a route needs it (find_user), so
+// that the hot routes cost one lookup.
 struct Caller {
-  storage::User user;
+  std::int64_t user_id = 0;
   std::string token_hash;  // Of the session used, e.g. to end it.
 };
 

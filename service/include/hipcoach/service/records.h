@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,6 +37,12 @@ core::Result<storage::DiaryEntry> diary_entry_from_json(const nlohmann::json& bo
 
 // {"id", "pain", "region", "context", "side", "note", "at"}.
 nlohmann::json to_json(const storage::DiaryEntry& entry);
+
+// The body of GET /api/v1/diary: {"entries": [to_json(entry)...], "next":
+// cursor or null}, the same bytes as nlohmann::json's dump() of that object
+// (keys in its order), written straight into one string: the server's hot path.
+std::string diary_page_json(std::span<const storage::DiaryEntry> entries,
+                            const std::optional<std::string>& next);
 
 // A diary cursor as an opaque token for ?before=, and back. decode_cursor
 // returns kInvalidInput (where "before") for anything encode_cursor did not make.
