@@ -2,10 +2,12 @@
 // chromium, pages that collect their errors, and the axe-core audit.
 //
 // The binary comes from $HIPCOACH_BIN (default build/hipcoach in the repository root) and runs
-// as `hipcoach serve --listen 127.0.0.1:0 --data data --web web` from the repository root.
+// as `hipcoach serve --listen 127.0.0.1:0 --data data --web web` from the repository root;
+// with a database, also `--db sqlite:TMPDIR/hipcoach.sqlite`, a fresh file for each server.
 
 import {spawn} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -18,19 +20,29 @@ const kListeningLine = /HipCoach listening on (http:\/\/127\.0\.0\.1:\d+\/)/;
 const kStartTimeoutMilliseconds = 15000;
 
 // Starts the server. Resolves to {url, stop} once it prints its listening line; `stop()` sends
-// SIGTERM and resolves when the process has exited. Rejects when the binary is missing, exits
-// early or does not print the line in time; the error carries what it wrote to stderr.
-export async function start_server({binary = process.env.HIPCOACH_BIN ?? 'build/hipcoach'} = {}) {
+// SIGTERM and resolves when the process has exited (and its database is removed). With
+// `database`, the server gets a new, empty SQLite database in a temporary directory. Rejects
+// when the binary is missing, exits early or does not print the line in time; the error carries
+// what it wrote to stderr.
+export async function start_server({binary = process.env.HIPCOACH_BIN ?? 'build/hipcoach', database = false} = {}) {
   const executable = path.resolve(kRepositoryRoot, binary);
   if (!existsSync(executable)) {
     throw new Error(`start_server: ${executable}: no such file; build HipCoach or set HIPCOACH_BIN`);
   }
-  const child = spawn(executable, ['serve', '--listen', '127.0.0.1:0', '--data', 'data', '--web', 'web'],
-                      {cwd: kRepositoryRoot, stdio: ['ignore', 'pipe', 'pipe']});
+  const arguments_ = ['serve', '--listen', '127.0.0.1:0', '--data', 'data', '--web', 'web'];
+  const database_dir = database ? mkdtempSync(path.join(os.tmpdir(), 'hipcoach-browser-')) : null;
+  const remove_database = () => {
+    if (database_dir) rmSync(database_dir, {recursive: true, force: true});
+  };
+  if (database_dir) arguments_.push('--db', `sqlite:${path.join(database_dir, 'hipcoach.sqlite')}`);
+  const child = spawn(executable, arguments_, {cwd: kRepositoryRoot, stdio: ['ignore', 'pipe', 'pipe']});
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => { stderr += chunk; });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({code, signal})));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+    remove_database();
+    resolve({code, signal});
+  }));
 
   const url = await new Promise((resolve, reject) => {
     let stdout = '';
@@ -50,6 +62,7 @@ export async function start_server({binary = process.env.HIPCOACH_BIN ?? 'build/
     });
     child.once('error', (error) => {
       clearTimeout(timer);
+      remove_database();
       reject(new Error(`start_server: ${executable}: ${error.message}`));
     });
     exited.then(({code, signal}) => {
@@ -84,9 +97,11 @@ export async function launch_browser() {
 // Opens a page in a fresh context (fresh storage) of `browser`. Uncaught page errors and
 // Content-Security-Policy violations are collected in page.errors; page.close_all() closes the
 // context. With `axe`, the page's CSP is bypassed, because axe-core is injected as an inline script.
-export async function new_page(browser, {width, height, color_scheme = 'light', axe = false}) {
+// `timezone_id` (an IANA name such as 'America/Chicago') sets the browser's local time zone.
+export async function new_page(browser, {width, height, color_scheme = 'light', axe = false, timezone_id}) {
   const context = await browser.newContext({viewport: {width, height}, colorScheme: color_scheme,
-                                            reducedMotion: 'reduce', bypassCSP: axe});
+                                            reducedMotion: 'reduce', bypassCSP: axe,
+                                            ...(timezone_id ? {timezoneId: timezone_id} : {})});
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -112,4 +127,26 @@ export async function axe_violations(page) {
 // The violations as text for an assertion message.
 export function describe_violations(violations) {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n');
+}
+
+// Calls the JSON API from inside `page` with fetch, as the page's own scripts do: same origin,
+// with the page's session cookie and Origin header. Resolves to {status, body} (body is the
+// parsed JSON, the text when it is not JSON, or null when empty).
+export async function call_api(page, method, api_path, body) {
+  return page.evaluate(async ({method, api_path, body}) => {
+    const response = await fetch(api_path, {
+      method,
+      headers: body === undefined ? {Accept: 'application/json'}
+        : {Accept: 'application/json', 'Content-Type': 'application/json'},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed = text === '' ? null : text;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      // Not JSON: keep the text.
+    }
+    return {status: response.status, body: parsed};
+  }, {method, api_path, body});
 }

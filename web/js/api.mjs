@@ -2,12 +2,14 @@
 
 // An error from the API or the network, with a message written for the reader of the page.
 export class ApiError extends Error {
-  constructor(message, {status = 0, detail = '', where = ''} = {}) {
+  constructor(message, {status = 0, detail = '', where = '', retry_after_seconds = 0} = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.detail = detail;
     this.where = where;
+    // From Retry-After on a 429; 0 when the server gave none.
+    this.retry_after_seconds = retry_after_seconds;
   }
 }
 
@@ -43,6 +45,46 @@ export async function request_json(path, what, options = {}) {
   }
   try {
     return await response.json();
+  } catch {
+    throw new ApiError(`The server sent ${what} that is not valid JSON.`, {status: response.status});
+  }
+}
+
+function retry_after_of(response) {
+  const seconds = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+}
+
+// Like request_json, for the account, diary and progress calls: sends `body` (when given) as
+// JSON with `method`, resolves to the answer's JSON, or to null when the answer has no body
+// (204). Throws ApiError as request_json does; on a 429 the error also carries
+// retry_after_seconds from the Retry-After header.
+export async function send_json(path, what, {method = 'GET', body, signal} = {}) {
+  const headers = {Accept: 'application/json'};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(path, {method, headers, signal, credentials: 'same-origin',
+                                  body: body === undefined ? undefined : JSON.stringify(body)});
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    throw new ApiError('The HipCoach server could not be reached. Check your connection and try again.');
+  }
+  if (!response.ok) {
+    const problem = await problem_of(response);
+    const title = problem.title || response.statusText || 'error';
+    throw new ApiError(`The server answered ${response.status} (${title}).`, {
+      status: response.status,
+      detail: typeof problem.detail === 'string' ? problem.detail : '',
+      where: typeof problem.where === 'string' ? problem.where : '',
+      retry_after_seconds: response.status === 429 ? retry_after_of(response) : 0,
+    });
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
   } catch {
     throw new ApiError(`The server sent ${what} that is not valid JSON.`, {status: response.status});
   }
