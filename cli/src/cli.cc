@@ -1,18 +1,25 @@
 #include "hipcoach/cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "command.h"
+#include "diary_command.h"
 #include "hipcoach/core/codec.h"
 #include "hipcoach/core/protocol.h"
 #include "hipcoach/server/server.h"
 #include "hipcoach/storage/data_files.h"
+#include "progress_command.h"
 #include "protocol_text.h"
+#include "questionnaire_command.h"
 #include "triage_command.h"
+#include "user_command.h"
 
 #ifndef HIPCOACH_VERSION
 #define HIPCOACH_VERSION "0.0.0"
@@ -66,9 +73,58 @@ bool parse_listen(const std::string& text, std::string& host, std::uint16_t& por
   return true;
 }
 
+// The system's offset from UTC at `at`, in whole minutes (tm_gmtoff).
+std::chrono::minutes system_utc_offset(std::chrono::sys_seconds at) {
+  const std::time_t time = std::chrono::system_clock::to_time_t(at);
+  std::tm local{};
+  if (::localtime_r(&time, &local) == nullptr) return std::chrono::minutes{0};
+  const long minutes = local.tm_gmtoff / 60;
+  // format_timestamp takes offsets under a day; no real zone comes near.
+  if (minutes <= -24 * 60 || minutes >= 24 * 60) return std::chrono::minutes{0};
+  return std::chrono::minutes{minutes};
+}
+
+// Adds --db and --user to a command that reads or writes a person's records.
+void add_database_options(CLI::App* command, DatabaseOptions& options, bool with_user) {
+  command->add_option("--db", options.db,
+                      "Database URL: sqlite:PATH or postgresql://... (default: $HIPCOACH_DB, else "
+                      "sqlite:$XDG_DATA_HOME/hipcoach/hipcoach.sqlite, else under "
+                      "~/.local/share)");
+  if (with_user) {
+    command->add_option("--user", options.user,
+                        "The account's email (default: $HIPCOACH_USER; one of the two is needed)");
+  }
+}
+
+// Keeps an option's value when it was given on the command line.
+void set_if_given(const CLI::Option* option, const std::string& value,
+                  std::optional<std::string>& target) {
+  if (option->count() > 0) target = value;
+}
+
 }  // namespace
 
+Environment Environment::system(bool input_is_terminal) {
+  Environment environment;
+  environment.variable = [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+  environment.now = [] {
+    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  };
+  environment.utc_offset = system_utc_offset;
+  environment.input_is_terminal = input_is_terminal;
+  return environment;
+}
+
 int run(std::span<const std::string> args, std::istream& in, std::ostream& out, std::ostream& err) {
+  return run(args, in, out, err, Environment::system());
+}
+
+int run(std::span<const std::string> args, std::istream& in, std::ostream& out, std::ostream& err,
+        const Environment& environment) {
   CLI::App app{"HipCoach: trigger-point self-care for outer hip pain, from your clinic's protocol.",
                "hipcoach"};
   app.set_version_flag("--version", std::string("hipcoach ") + HIPCOACH_VERSION);
@@ -105,6 +161,8 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
   serve->add_option("--web", web_dir, "Directory of the web page's files");
   serve->add_option("--threads", threads, "I/O threads; 0 means one per core")
       ->check(CLI::Range(0, 256));
+  DatabaseOptions serve_database;
+  add_database_options(serve, serve_database, false);
 
   TriageOptions triage_options;
   CLI::App* triage = app.add_subcommand(
@@ -113,6 +171,92 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
                      "Read the answers as JSON from FILE, or - for standard input");
   triage->add_flag("--json", triage_options.json, "Print the result as JSON");
   triage->add_option("--data", data_dir, "Data directory (holds sources.toml and protocol/)");
+
+  UserAddOptions user_add_options;
+  std::string role_name = "patient";
+  CLI::App* user = app.add_subcommand("user", "Manage accounts");
+  user->require_subcommand(1);
+  CLI::App* user_add = user->add_subcommand(
+      "add",
+      "Create an account. The password is asked twice without echo at a terminal, else read as "
+      "the first line of standard input");
+  user_add->add_option("EMAIL", user_add_options.email, "The account's email address")->required();
+  user_add->add_option("--role", role_name, "patient, clinician or admin")
+      ->check(CLI::IsMember({"patient", "clinician", "admin"}))
+      ->capture_default_str();
+  add_database_options(user_add, user_add_options.database, false);
+
+  CLI::App* diary = app.add_subcommand("diary", "Keep the pain diary");
+  diary->require_subcommand(1);
+  DiaryAddOptions diary_add_options;
+  std::string context_text;
+  std::string side_text;
+  std::string region_text;
+  std::string note_text;
+  std::string at_text;
+  CLI::App* diary_add = diary->add_subcommand(
+      "add",
+      "Record how strong the pain is now (0 = none, 10 = the worst). Without --context and "
+      "--side the entry is recorded at rest and on both sides, and the output says so");
+  diary_add->add_option("PAIN", diary_add_options.pain, "Pain from 0 (none) to 10 (the worst)")
+      ->required();
+  const CLI::Option* context_option =
+      diary_add->add_option("--context", context_text, "rest or activity (default: rest)");
+  const CLI::Option* side_option =
+      diary_add->add_option("--side", side_text, "left, right or both (default: both)");
+  const CLI::Option* region_option = diary_add->add_option(
+      "--region", region_text,
+      "Where: outer_hip (default), buttock, groin, front_of_thigh, outer_thigh, back_of_thigh, "
+      "lower_back, knee or below_knee");
+  const CLI::Option* note_option =
+      diary_add->add_option("--note", note_text, "A note, up to 2000 bytes");
+  const CLI::Option* at_option = diary_add->add_option(
+      "--at", at_text,
+      "When, as RFC 3339 with an offset, e.g. 2026-11-25T08:30:00-06:00 (default: now)");
+  add_database_options(diary_add, diary_add_options.database, true);
+
+  DiaryListOptions diary_list_options;
+  CLI::App* diary_list = diary->add_subcommand("list", "Show the newest diary entries");
+  diary_list->add_option("--limit", diary_list_options.limit, "How many entries, 1..1000")
+      ->check(CLI::Range(1, storage::kMaxListLimit))
+      ->capture_default_str();
+  diary_list->add_flag("--json", diary_list_options.json, "Print JSON, as the API does");
+  add_database_options(diary_list, diary_list_options.database, true);
+
+  CLI::App* questionnaire =
+      app.add_subcommand("questionnaire", "Outcome questionnaires (NPRS, PSFS, LEFS)");
+  questionnaire->require_subcommand(1);
+  CLI::App* questionnaire_list =
+      questionnaire->add_subcommand("list", "List the questionnaires and how they are scored");
+  questionnaire_list->add_flag("--json", json, "Print JSON, as the API does");
+  questionnaire_list->add_option("--data", data_dir,
+                                 "Data directory (holds sources.toml and questionnaires/)");
+  QuestionnaireTakeOptions take_options;
+  CLI::App* questionnaire_take = questionnaire->add_subcommand(
+      "take", "Answer a questionnaire at the terminal; it is scored and saved");
+  questionnaire_take->add_option("ID", take_options.id, "As `questionnaire list` prints it")
+      ->required();
+  questionnaire_take->add_option(
+      "--answers", take_options.answers_path,
+      "Read {\"answers\": [{\"item\", \"value\"}...]} as JSON from FILE, or - for standard input");
+  questionnaire_take->add_option("--data", data_dir,
+                                 "Data directory (holds sources.toml and questionnaires/)");
+  add_database_options(questionnaire_take, take_options.database, true);
+
+  ProgressOptions progress_options;
+  CLI::App* progress = app.add_subcommand(
+      "progress",
+      "Whether pain and questionnaire scores changed by a clinically meaningful amount, weekly "
+      "means and pain around guided sessions");
+  progress
+      ->add_option("--weeks", progress_options.weeks,
+                   "Judge the recent change over the last N weeks, 1..52")
+      ->check(CLI::Range(1, 52))
+      ->capture_default_str();
+  progress->add_flag("--json", progress_options.json, "Print JSON, as the API does");
+  progress->add_option("--data", data_dir,
+                       "Data directory (holds sources.toml and questionnaires/)");
+  add_database_options(progress, progress_options.database, true);
 
   std::vector<std::string> arguments(args.begin() + (args.empty() ? 0 : 1), args.end());
   std::reverse(arguments.begin(), arguments.end());  // CLI11 takes them reversed.
@@ -191,6 +335,46 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
     return run_triage(loaded.protocol, triage_options, in, out, err);
   }
 
+  const auto command = [&](std::string name) {
+    return Command{std::move(name), in, out, err, environment};
+  };
+
+  if (user_add->parsed()) {
+    user_add_options.role = *storage::parse_role(role_name);
+    return run_user_add(command("hipcoach user add"), user_add_options);
+  }
+
+  if (diary_add->parsed()) {
+    set_if_given(context_option, context_text, diary_add_options.context);
+    set_if_given(side_option, side_text, diary_add_options.side);
+    set_if_given(region_option, region_text, diary_add_options.region);
+    set_if_given(note_option, note_text, diary_add_options.note);
+    set_if_given(at_option, at_text, diary_add_options.at);
+    return run_diary_add(command("hipcoach diary add"), diary_add_options);
+  }
+
+  if (diary_list->parsed())
+    return run_diary_list(command("hipcoach diary list"), diary_list_options);
+
+  if (questionnaire_list->parsed()) {
+    core::LoadedProtocol loaded;
+    if (!load(data_dir, loaded, err)) return kExitInvalidData;
+    return run_questionnaire_list(command("hipcoach questionnaire list"), loaded.protocol, json);
+  }
+
+  if (questionnaire_take->parsed()) {
+    core::LoadedProtocol loaded;
+    if (!load(data_dir, loaded, err)) return kExitInvalidData;
+    return run_questionnaire_take(command("hipcoach questionnaire take"), loaded.protocol,
+                                  take_options);
+  }
+
+  if (progress->parsed()) {
+    core::LoadedProtocol loaded;
+    if (!load(data_dir, loaded, err)) return kExitInvalidData;
+    return run_progress(command("hipcoach progress"), loaded.protocol, progress_options);
+  }
+
   if (serve->parsed()) {
     server::ServerOptions options;
     if (!parse_listen(listen, options.host, options.port)) {
@@ -201,6 +385,13 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
     options.data_dir = data_dir;
     options.web_dir = web_dir;
     options.threads = threads;
+    auto db_url = database_url(serve_database.db, environment);
+    if (!db_url) {
+      const bool usage = db_url.error().code() == core::ErrorCode::kInvalidInput;
+      return command("hipcoach serve")
+          .fail(usage ? kExitUsage : kExitInvalidData, "--db", without_option(db_url.error()));
+    }
+    options.db_url = std::move(*db_url);
     return server::run_server(options, out, err) == 0 ? kExitOk : kExitInvalidData;
   }
   return kExitUsage;

@@ -1,3 +1,6 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -13,9 +16,13 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "hipcoach: internal error: check failed: %s at %s:%d\n", condition,
                      file, line);
       });
+  // Databases, their journals and exports hold health data: whatever this
+  // program creates is readable by its owner only.
+  ::umask(0077);
   try {
     const std::vector<std::string> args(argv, argv + argc);
-    return hipcoach::cli::run(args, std::cin, std::cout, std::cerr);
+    return hipcoach::cli::run(args, std::cin, std::cout, std::cerr,
+                              hipcoach::cli::Environment::system(::isatty(STDIN_FILENO) == 1));
   } catch (const std::exception& error) {
     std::cerr << "hipcoach: internal error: " << error.what() << '\n';
   } catch (...) {

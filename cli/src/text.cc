@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace hipcoach::cli {
 
@@ -34,6 +35,15 @@ void write_wrapped(std::string_view text, std::string_view first, std::ostream& 
   if (!first_word) out << line << '\n';
 }
 
+std::string decimal_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", value);
+  std::string out = text;
+  if (out == "-0.0") out = "0.0";
+  if (out.size() > 2 && out.compare(out.size() - 2, 2, ".0") == 0) out.resize(out.size() - 2);
+  return out;
+}
+
 std::string Footnotes::markers(const std::vector<std::string>& cite) {
   std::string out;
   for (const std::string& id : cite) {
@@ -51,7 +61,9 @@ void Footnotes::write(const core::Protocol& protocol, std::ostream& out) const {
     if (source == nullptr) continue;
     std::string text = "[" + std::to_string(i + 1) + "] ";
     text += source->kind == core::SourceKind::kClinic ? "(the clinic's advice) " : "";
-    if (!source->authors.empty()) text += source->authors + ". ";
+    if (!source->authors.empty()) {
+      text += source->authors + (source->authors.back() == '.' ? " " : ". ");
+    }
     text += source->title + ".";
     if (!source->publication.empty()) text += " " + source->publication + ".";
     if (source->year != 0) text += " " + std::to_string(source->year) + ".";

@@ -15,6 +15,10 @@ namespace hipcoach::cli {
 // the others with as many spaces.
 void write_wrapped(std::string_view text, std::string_view first, std::ostream& out);
 
+// A number for people: whole numbers without decimals ("7"), others to one
+// decimal ("6.5"), never "-0".
+std::string decimal_text(double value);
+
 // Numbers sources in the order they are first cited.
 class Footnotes {
  public:
