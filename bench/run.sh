@@ -238,9 +238,11 @@ read -r RPS P99 <<< "$RESULT"; diary_put peer_post_rps "$RPS"; diary_put peer_po
 rss_stop; diary_put peer_rss_kb "$RSS_KB"; diary_put peer_hwm_kb "$HWM_KB"
 stop_server
 
+DIARY_THREADS=${DIARY_THREADS:-$(nproc)}
 if "$BUILD_DIR/hipcoach" serve --help 2>/dev/null | grep -q -- '--db'; then
-  echo "== diary: hipcoach serve --threads 1 --db sqlite:..." >&2
-  "$BUILD_DIR/hipcoach" serve --listen 127.0.0.1:0 --threads 1 --data data --web web \
+  # HipCoach as `make run` starts it: one network thread per core (2 here).
+  echo "== diary: hipcoach serve --threads $DIARY_THREADS --db sqlite:..." >&2
+  "$BUILD_DIR/hipcoach" serve --listen 127.0.0.1:0 --threads "$DIARY_THREADS" --data data --web web \
     --db "sqlite:$WORK/bench.sqlite" > "$WORK/hipcoach-diary.out" 2> "$WORK/hipcoach-diary.log" &
   SERVER_PID=$!
   PORT=$(wait_for_port "$WORK/hipcoach-diary.out")

@@ -42,12 +42,34 @@ core::Result<void> check_email(std::string_view email, std::string_view where) {
 }
 
 Accounts::Accounts(storage::Store& store, AccountOptions options)
-    : store_(store), options_(std::move(options)), limiter_(options_.limiter) {
+    : store_(store), options_(std::move(options)), limiter_(options_.limiter) {}
+
+const std::string& Accounts::dummy_hash() {
   // The dummy costs what a real hash costs, so that an unknown email takes
-  // as long to refuse as a wrong password.
-  auto dummy = hash_password("not a password of anyone's", options_.hash);
-  HIPCOACH_CHECK(dummy.has_value());
-  dummy_hash_ = std::move(*dummy);
+  // as long to refuse as a wrong password. Made on first need, on a hashing
+  // thread, rather than delaying the start.
+  std::call_once(dummy_once_, [this] {
+    auto dummy = hash_password("not a password of anyone's", options_.hash);
+    HIPCOACH_CHECK(dummy.has_value());
+    dummy_hash_ = std::move(*dummy);
+  });
+  return dummy_hash_;
+}
+
+void Accounts::forget_session(std::string_view hash) {
+  const std::lock_guard lock(cache_mutex_);
+  ++cache_generation_;
+  if (const auto it = session_cache_.find(std::string(hash)); it != session_cache_.end()) {
+    session_cache_.erase(it);
+  }
+}
+
+void Accounts::forget_sessions(std::int64_t user_id, std::string_view keep_hash) {
+  const std::lock_guard lock(cache_mutex_);
+  ++cache_generation_;
+  std::erase_if(session_cache_, [&](const auto& item) {
+    return item.second.user_id == user_id && item.first != keep_hash;
+  });
 }
 
 core::Result<storage::User> Accounts::create_account(std::string_view email,
@@ -100,7 +122,7 @@ core::Result<SignedIn> Accounts::sign_in(std::string_view email, std::string_vie
   if (!user && user.error().code() != core::ErrorCode::kNotFound) return user.error();
   const bool known = user.has_value();
   const bool matches =
-      verify_password(known ? user->password_hash : dummy_hash_, password) && known;
+      verify_password(known ? user->password_hash : dummy_hash(), password) && known;
   if (!matches) {
     limiter_.record_failure(email, client, steady_now);
     return Error::unauthenticated("", std::string(kWrongCredentials));
@@ -125,12 +147,31 @@ core::Result<Caller> Accounts::authenticate(std::string_view token, std::chrono:
     return Error::unauthenticated("", std::string(kSignInFirst));
   }
   std::string hash = token_hash(token);
+  const auto steady_now = std::chrono::steady_clock::now();
+  std::uint64_t generation = 0;
+  if (options_.session_cache_ttl.count() > 0) {
+    const std::lock_guard lock(cache_mutex_);
+    generation = cache_generation_;
+    if (const auto it = session_cache_.find(hash); it != session_cache_.end()) {
+      if (now < it->second.expires_at && steady_now < it->second.fresh_until) {
+        return Caller{it->second.user_id, std::move(hash)};
+      }
+      session_cache_.erase(it);
+    }
+  }
   auto session = store_.find_session(hash, now);
   if (!session) {
     if (session.error().code() == core::ErrorCode::kNotFound) {
       return Error::unauthenticated("", std::string(kSignInFirst));
     }
     return session.error();
+  }
+  if (options_.session_cache_ttl.count() > 0) {
+    const std::lock_guard lock(cache_mutex_);
+    if (generation != cache_generation_) return Caller{session->user_id, std::move(hash)};
+    if (session_cache_.size() >= options_.session_cache_entries) session_cache_.clear();
+    session_cache_[hash] = {session->user_id, session->expires_at,
+                            steady_now + options_.session_cache_ttl};
   }
   // Deleting a user deletes their sessions in the same transaction, so a
   // live session always has its user.
@@ -139,6 +180,7 @@ core::Result<Caller> Accounts::authenticate(std::string_view token, std::chrono:
 
 core::Result<void> Accounts::sign_out(std::string_view hash) {
   auto ended = store_.delete_session(hash);
+  forget_session(hash);
   if (!ended && ended.error().code() == core::ErrorCode::kNotFound) return {};  // Already ended.
   return ended;
 }
@@ -158,12 +200,15 @@ core::Result<void> Accounts::change_password(const Caller& caller,
   if (!hash) return hash.error();
   if (auto ok = store_.update_password_hash(caller.user_id, *hash); !ok) return ok.error();
   auto ended = store_.delete_user_sessions(caller.user_id, caller.token_hash);
+  forget_sessions(caller.user_id, caller.token_hash);
   if (!ended) return ended.error();
   return {};
 }
 
 core::Result<void> Accounts::delete_account(std::int64_t user_id) {
-  return store_.delete_user(user_id);
+  auto deleted = store_.delete_user(user_id);
+  forget_sessions(user_id, "");
+  return deleted;
 }
 
 }  // namespace hipcoach::service

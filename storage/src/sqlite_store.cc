@@ -780,6 +780,7 @@ core::Result<std::vector<DiaryEntry>> SqliteStore::list_diary(std::int64_t user_
   int rc = before ? bind_all(use.get(), user_id, to_seconds(before->at_utc), before->id, limit)
                   : bind_all(use.get(), user_id, limit);
   std::vector<DiaryEntry> entries;
+  entries.reserve(static_cast<std::size_t>(std::min(limit, 100)));
   while (rc == SQLITE_OK || rc == SQLITE_ROW) {
     rc = sqlite3_step(use.get());
     if (rc != SQLITE_ROW) break;

@@ -53,11 +53,11 @@ class Api : public ::testing::Test {
 
   struct Call {
     std::string_view method = "GET";
-    std::string target;
-    std::string body;
-    std::string token;   // Sent as Bearer when set.
-    std::string cookie;  // The Cookie header, when set.
-    std::string_view origin;
+    std::string target{};
+    std::string body{};
+    std::string token{};   // Sent as Bearer when set.
+    std::string cookie{};  // The Cookie header, when set.
+    std::string_view origin{};
     std::string_view content_type = "application/json";
     std::string_view client = "192.0.2.1";
   };

@@ -23,7 +23,7 @@ struct ServerOptions {
   std::string db_url;
   // Workers for requests that wait on the database (writes wait for the
   // disk; several waiting writes share one commit).
-  int database_threads = 8;
+  int database_threads = 16;
   // Workers that hash and check passwords (argon2id, 12 MiB each).
   int hashing_threads = 1;
   // Mark the session cookie Secure: set when clients reach the server over HTTPS.

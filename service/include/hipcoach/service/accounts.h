@@ -14,9 +14,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "hipcoach/core/result.h"
 #include "hipcoach/service/auth.h"
@@ -28,6 +30,13 @@ struct AccountOptions {
   PasswordHashOptions hash = interactive_hash_options();
   std::chrono::seconds session_lifetime = std::chrono::days{30};
   SignInLimiterOptions limiter;
+  // How long a session found in the store is remembered in memory, so that
+  // the next requests with the same token skip the lookup. This process
+  // forgets a session at once when it is ended here (sign-out, password
+  // change, deleted account); another server process sharing the database
+  // may go on honouring it for up to this long. Zero: no cache.
+  std::chrono::seconds session_cache_ttl{10};
+  std::size_t session_cache_entries = 10'000;
 
   // The argon2id cost the server uses: 3 passes over 12 MiB, one of OWASP's
   // equivalent argon2id configurations (Password Storage Cheat Sheet), chosen
@@ -100,10 +109,27 @@ class Accounts {
   core::Result<void> delete_account(std::int64_t user_id);
 
  private:
+  struct CachedSession {
+    std::int64_t user_id = 0;
+    std::chrono::sys_seconds expires_at;                // The session's own expiry.
+    std::chrono::steady_clock::time_point fresh_until;  // When to ask the store again.
+  };
+  // Forgets the cached sessions of `user_id` but the one with `keep_hash`.
+  // Called after the store has ended them.
+  void forget_sessions(std::int64_t user_id, std::string_view keep_hash);
+  void forget_session(std::string_view hash);
+  const std::string& dummy_hash();
+
   storage::Store& store_;
   const AccountOptions options_;
   SignInLimiter limiter_;
-  std::string dummy_hash_;  // Verified against for unknown emails.
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;  // Verified against for unknown emails; made on first use.
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, CachedSession> session_cache_;  // Guarded by cache_mutex_.
+  // Counts the times sessions were forgotten (guarded by cache_mutex_): a
+  // lookup that raced with an ending does not cache what it read.
+  std::uint64_t cache_generation_ = 0;
 };
 
 // Checks the shape of an email address: 3..254 bytes, one '@' with text on
