@@ -12,23 +12,15 @@
 #include "hipcoach/service/records.h"
 #include "hipcoach/storage/data_files.h"
 #include "hipcoach/storage/memory_store.h"
+#include "records_fixture.h"
 
 namespace hipcoach::service {
 namespace {
 
 using nlohmann::json;
 
-const core::Protocol& shipped_protocol() {
-  static const core::LoadedProtocol loaded =
-      storage::load_protocol_dir(std::string(HIPCOACH_SOURCE_DIR) + "/data");
-  return loaded.protocol;
-}
-
-std::chrono::sys_seconds utc(const std::string& text) {
-  const auto parsed = core::parse_timestamp(text, "test");
-  EXPECT_TRUE(parsed.has_value()) << text;
-  return parsed ? parsed->utc : std::chrono::sys_seconds{};
-}
+using testing::shipped_protocol;
+using testing::utc;
 
 // A person with a diary, questionnaire responses and guided sessions in a
 // MemoryStore, and the report built at `now_`.

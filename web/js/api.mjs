@@ -23,49 +23,18 @@ async function problem_of(response) {
   }
 }
 
-// Fetches `path` and returns its JSON body. Throws ApiError when the server cannot be reached,
-// answers with an error (application/problem+json: type, title, status, detail, where) or
-// sends something that is not JSON; `what` names the thing asked for in those messages.
-export async function request_json(path, what, options = {}) {
-  let response;
-  try {
-    response = await fetch(path, {...options, headers: {Accept: 'application/json', ...options.headers}});
-  } catch (error) {
-    if (error?.name === 'AbortError') throw error;
-    throw new ApiError('The HipCoach server could not be reached. Check your connection and try again.');
-  }
-  if (!response.ok) {
-    const problem = await problem_of(response);
-    const title = problem.title || response.statusText || 'error';
-    throw new ApiError(`The server answered ${response.status} (${title}).`, {
-      status: response.status,
-      detail: typeof problem.detail === 'string' ? problem.detail : '',
-      where: typeof problem.where === 'string' ? problem.where : '',
-    });
-  }
-  try {
-    return await response.json();
-  } catch {
-    throw new ApiError(`The server sent ${what} that is not valid JSON.`, {status: response.status});
-  }
-}
-
 function retry_after_of(response) {
   const seconds = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
   return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
 }
 
-// Like request_json, for the account, diary and progress calls: sends `body` (when given) as
-// JSON with `method`, resolves to the answer's JSON, or to null when the answer has no body
-// (204). Throws ApiError as request_json does; on a 429 the error also carries
-// retry_after_seconds from the Retry-After header.
-export async function send_json(path, what, {method = 'GET', body, signal} = {}) {
-  const headers = {Accept: 'application/json'};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+// Fetches and returns the response when it is a success. Throws ApiError when the server cannot
+// be reached or answers with an error (application/problem+json: type, title, status, detail,
+// where); on a 429 the error also carries retry_after_seconds from the Retry-After header.
+async function fetch_ok(path, init) {
   let response;
   try {
-    response = await fetch(path, {method, headers, signal, credentials: 'same-origin',
-                                  body: body === undefined ? undefined : JSON.stringify(body)});
+    response = await fetch(path, init);
   } catch (error) {
     if (error?.name === 'AbortError') throw error;
     throw new ApiError('The HipCoach server could not be reached. Check your connection and try again.');
@@ -80,6 +49,31 @@ export async function send_json(path, what, {method = 'GET', body, signal} = {})
       retry_after_seconds: response.status === 429 ? retry_after_of(response) : 0,
     });
   }
+  return response;
+}
+
+// Fetches `path` and returns its JSON body. Throws ApiError as fetch_ok does, and when the
+// server sends something that is not JSON; `what` names the thing asked for in those messages.
+export async function request_json(path, what, options = {}) {
+  const response = await fetch_ok(
+      path, {...options, headers: {Accept: 'application/json', ...options.headers}});
+  try {
+    return await response.json();
+  } catch {
+    throw new ApiError(`The server sent ${what} that is not valid JSON.`, {status: response.status});
+  }
+}
+
+// Like request_json, for the account, diary and progress calls: sends `body` (when given) as
+// JSON with `method`, resolves to the answer's JSON, or to null when the answer has no body
+// (204). Throws ApiError as request_json does.
+export async function send_json(path, what, {method = 'GET', body, signal} = {}) {
+  const headers = {Accept: 'application/json'};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch_ok(path, {
+    method, headers, signal, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (response.status === 204) return null;
   const text = await response.text();
   if (text === '') return null;
