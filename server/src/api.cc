@@ -41,15 +41,19 @@ std::string dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-Response json_response(int status, const json& value) {
+// A private answer: never stored by caches.
+Response body_response(int status, std::string body,
+                       std::string_view content_type = "application/json") {
   Response response;
   response.status = status;
-  response.headers = {{"Content-Type", "application/json"},
+  response.headers = {{"Content-Type", content_type},
                       {"Cache-Control", "no-store"},
                       {"X-Content-Type-Options", "nosniff"}};
-  response.body = std::make_shared<const std::string>(dump(value));
+  response.body = std::make_shared<const std::string>(std::move(body));
   return response;
 }
+
+Response json_response(int status, const json& value) { return body_response(status, dump(value)); }
 
 Response no_content() {
   static const auto kEmpty = std::make_shared<const std::string>();
@@ -196,20 +200,19 @@ struct Api::Context {
 
 Api::Api(const core::Protocol& protocol, storage::Store& store, service::Accounts& accounts,
          ApiOptions options)
-    : protocol_(protocol),
-      store_(store),
-      accounts_(accounts),
-      options_(std::move(options)),
-      questionnaires_(make_representation(dump(core::questionnaires_to_json(protocol)),
-                                          "application/json", "no-cache")) {}
+    : protocol_(protocol), store_(store), accounts_(accounts), options_(std::move(options)) {}
 
 bool Api::owns(std::string_view path) {
   if (!path.starts_with(kPrefix)) return false;
+  const auto below = [&](std::string_view root) {
+    return path.size() > root.size() && path.starts_with(root) && path[root.size()] == '/';
+  };
   for (const std::string_view root :
-       {kAccounts, kSessions, kMe, kDiary, kQuestionnaires, kGuidedSessions, kProgress}) {
-    if (path == root || (path.starts_with(root) && path[root.size()] == '/')) return true;
+       {kAccounts, kSessions, kMe, kDiary, kGuidedSessions, kProgress}) {
+    if (path == root || below(root)) return true;
   }
-  return false;
+  // The list itself is a prepared resource of the Router; the responses are the Api's.
+  return below(kQuestionnaires);
 }
 
 Lane Api::lane(std::string_view method, std::string_view path) {
@@ -291,17 +294,6 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     }
     return signed_in_response(*signed_in);
   }
-  if (path == kQuestionnaires) {
-    if (!reads) return method_not_allowed("GET, HEAD");
-    Response response = json_response(200, nullptr);
-    response.headers = {{"Content-Type", questionnaires_.content_type},
-                        {"Cache-Control", questionnaires_.cache_control},
-                        {"X-Content-Type-Options", "nosniff"}};
-    response.body = questionnaires_.body;
-    if (method == "HEAD") response.body_mode = BodyMode::kHeadersOnly;
-    return response;
-  }
-
   // Everything below acts on the caller's own records.
   Context context;
   {
@@ -371,9 +363,7 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     if (format == "csv") {
       auto csv = service::export_diary_csv(store_, user_id);
       if (!csv) return error_response(csv.error());
-      response = json_response(200, nullptr);
-      response.body = std::make_shared<const std::string>(std::move(*csv));
-      response.headers[0] = {"Content-Type", "text/csv; charset=utf-8"};
+      response = body_response(200, std::move(*csv), "text/csv; charset=utf-8");
       response.headers.push_back(
           {"Content-Disposition", "attachment; filename=\"hipcoach-diary.csv\""});
     } else if (format == "json") {
@@ -406,8 +396,7 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
       if (static_cast<int>(entries->size()) == *limit) {
         next = service::encode_cursor(storage::cursor_after(entries->back()));
       }
-      Response response = json_response(200, nullptr);
-      response.body = std::make_shared<const std::string>(service::diary_page_json(*entries, next));
+      Response response = body_response(200, service::diary_page_json(*entries, next));
       if (method == "HEAD") response.body_mode = BodyMode::kHeadersOnly;
       return response;
     }

@@ -3,11 +3,11 @@
 // export and deletion. A thin shell over service::Accounts and the Store:
 // it reads the request, checks who is calling, and writes the answer.
 //
-// Who may call what: every route except sign-up, sign-in and the list of
-// questionnaires needs a session, and each acts only on the caller's own
-// records; a record of someone else answers 404, as one that does not exist.
-// A request whose session comes from the cookie and that changes anything
-// must carry this server's Origin (403 otherwise).
+// Who may call what: every route except sign-up and sign-in needs a session
+// (the list of questionnaires, GET /api/v1/questionnaires, is the Router's), and each acts only on
+// the caller's own records; a record of someone else answers 404, as one that does not exist. A
+// request whose session comes from the cookie and that changes anything must carry this server's
+// Origin (403 otherwise).
 //
 // Thread-safe. handle() blocks on the store (and, for the routes in
 // Lane::kHashing, on argon2id): the HTTP server runs each request on the
@@ -22,7 +22,6 @@
 #include "hipcoach/service/accounts.h"
 #include "hipcoach/storage/store.h"
 #include "message.h"
-#include "representation.h"
 
 namespace hipcoach::server {
 
@@ -72,7 +71,6 @@ class Api {
   storage::Store& store_;
   service::Accounts& accounts_;
   ApiOptions options_;
-  Representation questionnaires_;  // GET /api/v1/questionnaires, prepared once.
 };
 
 }  // namespace hipcoach::server

@@ -59,6 +59,8 @@ Router::Router(const core::Protocol& protocol, const StaticFileMap& files, const
                            {{"questions", core::questions_to_json(protocol.triage)}}, kRevalidate));
   }
   resources_.emplace(kProtocolPath, json_representation(core::to_json(protocol), kRevalidate));
+  resources_.emplace(kQuestionnairesPath,
+                     json_representation(core::questionnaires_to_json(protocol), kRevalidate));
   for (const core::MuscleGroup& group : protocol.groups) {
     resources_.emplace(std::string(kProtocolPath) + "/" + group.id,
                        json_representation(core::group_to_json(protocol, group), kRevalidate));

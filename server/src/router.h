@@ -10,6 +10,7 @@
 //   /api/v1/protocol        the whole protocol (core::to_json)
 //   /api/v1/protocol/{id}   one muscle group (core::group_to_json); 404 for an unknown id
 //   /api/v1/triage/questions  the triage questionnaire
+//   /api/v1/questionnaires  the outcome questionnaires (core::questionnaires_to_json)
 //   POST /api/v1/triage     answers in, triage result out (400 names the bad field;
 //                           415 unless JSON; 403 for another site's Origin;
 //                           503 when the data has no triage rules)
@@ -40,6 +41,7 @@ inline constexpr std::string_view kProtocolPath = "/api/v1/protocol";
 inline constexpr std::string_view kHealthPath = "/healthz";
 inline constexpr std::string_view kTriagePath = "/api/v1/triage";
 inline constexpr std::string_view kTriageQuestionsPath = "/api/v1/triage/questions";
+inline constexpr std::string_view kQuestionnairesPath = "/api/v1/questionnaires";
 
 class Router {
  public:
