@@ -9,7 +9,8 @@
 #     and its idle resident memory (VmRSS);
 #   - the diary, in the same run and with the same wrk settings: the
 #     authenticated GET of the last 30 entries and POST of an entry, against
-#     HipCoach (`serve --threads 1 --db sqlite:...`) and against bench/peer/
+#     HipCoach (`serve --threads $DIARY_THREADS --db sqlite:...`, one network
+#     thread per core by default, as `make run` starts it) and against bench/peer/
 #     (Node.js `http` + better-sqlite3, WAL, synchronous=FULL), each seeded
 #     with one account and 300 entries; then HipCoach's reads again while a
 #     second wrk signs in (POST /api/v1/sessions) at full rate; the resident
@@ -17,7 +18,7 @@
 #     HipCoach. The peer is installed here (npm ci in bench/peer) when
 #     missing, never by `make test`.
 # Usage: bench/run.sh            (from the repository root, after `make build`)
-# Env:   BUILD_DIR (default build), WRK_DURATION (default 10s),
+# Env:   BUILD_DIR (default build), WRK_DURATION (default 10s), DIARY_THREADS (default nproc),
 #        SIGNIN_CONNECTIONS (default 4: the sign-in wrk's connections).
 set -euo pipefail
 
