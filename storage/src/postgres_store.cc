@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "connection_pool.h"
 #include "migrations/postgres_migrations.h"
 
 namespace hipcoach::storage {
@@ -212,95 +213,35 @@ struct Connection {
   }
 };
 
-// Up to `size` connections, opened on demand and shared by all threads: a
-// caller takes one (waiting while all are in use) and gives it back.
-class Pool {
- public:
-  Pool(std::string url, std::chrono::milliseconds lock_timeout, int size)
-      : url_(std::move(url)), lock_timeout_(lock_timeout), size_(size) {}
+// Up to `size` connections, opened on demand and shared by all threads.
+using Pool = ConnectionPool<Connection>;
 
-  // A connection held for one call; back to the pool when it goes.
-  class Lease {
-   public:
-    Lease(Pool& pool, std::unique_ptr<Connection> connection)
-        : pool_(&pool), connection_(std::move(connection)) {}
-    Lease(Lease&& other) noexcept = default;
-    Lease& operator=(Lease&&) = delete;
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    ~Lease() {
-      if (connection_) pool_->give_back(std::move(connection_));
-    }
-    Connection& operator*() const { return *connection_; }
-    Connection* operator->() const { return connection_.get(); }
-
-   private:
-    Pool* pool_;
-    std::unique_ptr<Connection> connection_;
-  };
-
-  core::Result<Lease> take(const std::string& where) {
-    std::unique_lock lock(mutex_);
-    idle_changed_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
-    if (!idle_.empty()) {
-      auto connection = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(*this, std::move(connection));
-    }
-    ++open_;
-    lock.unlock();
-    auto connection = connect(where);
-    if (!connection) {
-      lock.lock();
-      --open_;
-      idle_changed_.notify_one();
-      return connection.error();
-    }
-    return Lease(*this, std::move(*connection));
+core::Result<std::unique_ptr<Connection>> connect(const std::string& url,
+                                                  std::chrono::milliseconds lock_timeout,
+                                                  const std::string& where) {
+  // connect_timeout first: the URL's own value, when it has one, wins.
+  const char* const keywords[] = {"connect_timeout", "dbname", nullptr};
+  const char* const values[] = {"10", url.c_str(), nullptr};
+  auto connection = std::make_unique<Connection>(PQconnectdbParams(keywords, values, 1));
+  if (connection->pg == nullptr || PQstatus(connection->pg) != CONNECTION_OK) {
+    return Error::unavailable(where, std::string(kUnreachable));
   }
-
- private:
-  core::Result<std::unique_ptr<Connection>> connect(const std::string& where) {
-    // connect_timeout first: the URL's own value, when it has one, wins.
-    const char* const keywords[] = {"connect_timeout", "dbname", nullptr};
-    const char* const values[] = {"10", url_.c_str(), nullptr};
-    auto connection = std::make_unique<Connection>(PQconnectdbParams(keywords, values, 1));
-    if (connection->pg == nullptr || PQstatus(connection->pg) != CONNECTION_OK) {
-      return Error::unavailable(where, std::string(kUnreachable));
-    }
-    PQsetNoticeReceiver(connection->pg, ignore_notice, nullptr);
-    ResultPtr set(
-        connection->execute("SELECT set_config('lock_timeout', $1, false), "
-                            "set_config('synchronous_commit', 'on', false)",
-                            params(std::string_view(std::to_string(lock_timeout_.count())))));
-    if (!set || PQresultStatus(set.get()) != PGRES_TUPLES_OK) {
-      return error_of(set.get(), connection->pg, where);
-    }
-    return connection;
+  PQsetNoticeReceiver(connection->pg, ignore_notice, nullptr);
+  ResultPtr set(
+      connection->execute("SELECT set_config('lock_timeout', $1, false), "
+                          "set_config('synchronous_commit', 'on', false)",
+                          params(std::string_view(std::to_string(lock_timeout.count())))));
+  if (!set || PQresultStatus(set.get()) != PGRES_TUPLES_OK) {
+    return error_of(set.get(), connection->pg, where);
   }
+  return connection;
+}
 
-  // A connection left broken or inside a transaction is closed, not reused.
-  void give_back(std::unique_ptr<Connection> connection) {
-    const bool reusable = PQstatus(connection->pg) == CONNECTION_OK &&
-                          PQtransactionStatus(connection->pg) == PQTRANS_IDLE;
-    if (!reusable) connection.reset();
-    const std::lock_guard lock(mutex_);
-    if (reusable) {
-      idle_.push_back(std::move(connection));
-    } else {
-      --open_;
-    }
-    idle_changed_.notify_one();
-  }
-
-  const std::string url_;
-  const std::chrono::milliseconds lock_timeout_;
-  const int size_;
-  std::mutex mutex_;
-  std::condition_variable idle_changed_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-  int open_ = 0;  // Idle and leased.
-};
+// A connection left broken or inside a transaction is closed, not reused.
+bool reusable(Connection& connection) {
+  return PQstatus(connection.pg) == CONNECTION_OK &&
+         PQtransactionStatus(connection.pg) == PQTRANS_IDLE;
+}
 
 // An open transaction on a leased connection; rolled back unless committed.
 class Transaction {
@@ -333,7 +274,12 @@ class Transaction {
 class PostgresStore final : public Store {
  public:
   PostgresStore(const std::string& url, const StoreOptions& options)
-      : pool_(url, options.busy_timeout, kPostgresPoolSize) {}
+      : pool_(
+            kPostgresPoolSize,
+            [url, lock_timeout = options.busy_timeout](const std::string& where) {
+              return connect(url, lock_timeout, where);
+            },
+            reusable) {}
 
   // Connects once and brings the schema up to date.
   core::Result<void> initialize();

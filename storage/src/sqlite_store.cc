@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "connection_pool.h"
 #include "migrations/migrations.h"
 
 namespace hipcoach::storage {
@@ -225,86 +226,21 @@ class Transaction {
   bool open_ = false;
 };
 
-// The connections that serve reads, opened on demand, up to `size`. WAL lets
-// them read the last commit while the writer holds its lock and syncs, so a
-// read never waits for a write. Thread-safe: a caller takes a connection
-// (waiting while all are in use) and gives it back.
-class ReaderPool {
- public:
-  ReaderPool(std::string path, const StoreOptions& options, int size)
-      : path_(std::move(path)), options_(options), size_(size) {}
+// The connections that serve reads, opened on demand. WAL lets them read the
+// last commit while the writer holds its lock and syncs, so a read never
+// waits for a write.
+using ReaderPool = ConnectionPool<Connection>;
 
-  // A connection held for one read; back to the pool when it goes.
-  class Lease {
-   public:
-    Lease(ReaderPool& pool, std::unique_ptr<Connection> connection)
-        : pool_(&pool), connection_(std::move(connection)) {}
-    Lease(Lease&& other) noexcept = default;
-    Lease& operator=(Lease&&) = delete;
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    ~Lease() {
-      if (connection_) pool_->give_back(std::move(connection_));
-    }
-    Connection& operator*() const { return *connection_; }
-    Connection* operator->() const { return connection_.get(); }
-
-   private:
-    ReaderPool* pool_;
-    std::unique_ptr<Connection> connection_;
-  };
-
-  core::Result<Lease> take(const std::string& where) {
-    std::unique_lock lock(mutex_);
-    idle_changed_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
-    if (!idle_.empty()) {
-      auto connection = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(*this, std::move(connection));
-    }
-    ++open_;
-    lock.unlock();
-    auto connection = connect(where);
-    if (!connection) {
-      lock.lock();
-      --open_;
-      idle_changed_.notify_one();
-      return connection.error();
-    }
-    return Lease(*this, std::move(*connection));
-  }
-
- private:
-  core::Result<std::unique_ptr<Connection>> connect(const std::string& where) {
-    // Not SQLITE_OPEN_CREATE: the writer made the file, and a file removed
-    // since is an error rather than a new, empty database.
-    auto connection = open_connection(path_, SQLITE_OPEN_READWRITE, options_);
-    if (!connection) return connection.error();
-    if (auto ok = (*connection)->run("PRAGMA query_only=ON", where); !ok) return ok.error();
-    return connection;
-  }
-
-  // A connection left inside a transaction is closed, not reused.
-  void give_back(std::unique_ptr<Connection> connection) {
-    const bool reusable = sqlite3_get_autocommit(connection->db()) != 0;
-    if (!reusable) connection.reset();
-    const std::lock_guard lock(mutex_);
-    if (reusable) {
-      idle_.push_back(std::move(connection));
-    } else {
-      --open_;
-    }
-    idle_changed_.notify_one();
-  }
-
-  const std::string path_;
-  const StoreOptions options_;
-  const int size_;
-  std::mutex mutex_;
-  std::condition_variable idle_changed_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-  int open_ = 0;  // Idle and leased.
-};
+core::Result<std::unique_ptr<Connection>> open_reader(const std::string& path,
+                                                      const StoreOptions& options,
+                                                      const std::string& where) {
+  // Not SQLITE_OPEN_CREATE: the writer made the file, and a file removed
+  // since is an error rather than a new, empty database.
+  auto connection = open_connection(path, SQLITE_OPEN_READWRITE, options);
+  if (!connection) return connection.error();
+  if (auto ok = (*connection)->run("PRAGMA query_only=ON", where); !ok) return ok.error();
+  return connection;
+}
 
 // The read connections a store keeps open at most.
 constexpr int kReaderPoolSize = 4;
@@ -317,7 +253,13 @@ class SqliteStore final : public Store {
   SqliteStore(std::unique_ptr<Connection> writer, const StoreOptions& options)
       : path_(writer->path()),
         writer_(std::move(writer)),
-        readers_(path_, options, kReaderPoolSize) {}
+        readers_(
+            kReaderPoolSize,
+            [path = path_, options](const std::string& where) {
+              return open_reader(path, options, where);
+            },
+            // A connection left inside a transaction is closed, not reused.
+            [](Connection& connection) { return sqlite3_get_autocommit(connection.db()) != 0; }) {}
 
   // Sets the write connection up and brings the schema up to date.
   core::Result<void> initialize();
