@@ -313,6 +313,12 @@ class SqliteStore final : public Store {
   template <typename... Values>
   core::Result<std::int64_t> change(const char* sql, const std::string& where,
                                     const Values&... values);
+  // Runs the SELECT `sql` with `values` bound on a reader connection and
+  // returns every row as `read_row` makes it from the statement (a T, or a
+  // Result<T> whose error ends the read).
+  template <typename T, typename ReadRow, typename... Values>
+  core::Result<std::vector<T>> select_rows(const char* sql, const std::string& where,
+                                           ReadRow read_row, const Values&... values);
   static core::Result<User> read_user(sqlite3_stmt* statement);
   static core::Result<DiaryEntry> read_diary_entry(sqlite3_stmt* statement);
   // REQUIRES: write_mutex_ held.
@@ -701,37 +707,42 @@ core::Result<DiaryEntry> SqliteStore::read_diary_entry(sqlite3_stmt* statement) 
   return entry;
 }
 
-core::Result<std::vector<DiaryEntry>> SqliteStore::list_diary(std::int64_t user_id, int limit,
-                                                              std::optional<DiaryCursor> before) {
-  if (auto ok = check_list_limit(limit); !ok) return ok.error();
-  const std::string where = "diary_entries";
+template <typename T, typename ReadRow, typename... Values>
+core::Result<std::vector<T>> SqliteStore::select_rows(const char* sql, const std::string& where,
+                                                      ReadRow read_row, const Values&... values) {
   auto reader = readers_.take(where);
   if (!reader) return reader.error();
-  auto select =
-      before ? (*reader)->statement("SELECT " HIPCOACH_DIARY_COLUMNS
-                                    " FROM diary_entries"
-                                    " WHERE user_id = ? AND (at_utc, id) < (?, ?)"
-                                    " ORDER BY at_utc DESC, id DESC LIMIT ?",
-                                    where)
-             : (*reader)->statement("SELECT " HIPCOACH_DIARY_COLUMNS
-                                    " FROM diary_entries"
-                                    " WHERE user_id = ? ORDER BY at_utc DESC, id DESC LIMIT ?",
-                                    where);
+  auto select = (*reader)->statement(sql, where);
   if (!select) return select.error();
   const StatementUse use(*select);
-  int rc = before ? bind_all(use.get(), user_id, to_seconds(before->at_utc), before->id, limit)
-                  : bind_all(use.get(), user_id, limit);
-  std::vector<DiaryEntry> entries;
-  entries.reserve(static_cast<std::size_t>(std::min(limit, 100)));
+  int rc = bind_all(use.get(), values...);
+  std::vector<T> rows;
   while (rc == SQLITE_OK || rc == SQLITE_ROW) {
     rc = sqlite3_step(use.get());
     if (rc != SQLITE_ROW) break;
-    auto entry = read_diary_entry(use.get());
-    if (!entry) return entry.error();
-    entries.push_back(std::move(*entry));
+    core::Result<T> row = read_row(use.get());
+    if (!row) return row.error();
+    rows.push_back(std::move(*row));
   }
   if (rc != SQLITE_DONE) return (*reader)->error(rc, where);
-  return entries;
+  return rows;
+}
+
+core::Result<std::vector<DiaryEntry>> SqliteStore::list_diary(std::int64_t user_id, int limit,
+                                                              std::optional<DiaryCursor> before) {
+  if (auto ok = check_list_limit(limit); !ok) return ok.error();
+  if (before) {
+    return select_rows<DiaryEntry>("SELECT " HIPCOACH_DIARY_COLUMNS
+                                   " FROM diary_entries"
+                                   " WHERE user_id = ? AND (at_utc, id) < (?, ?)"
+                                   " ORDER BY at_utc DESC, id DESC LIMIT ?",
+                                   "diary_entries", read_diary_entry, user_id,
+                                   to_seconds(before->at_utc), before->id, limit);
+  }
+  return select_rows<DiaryEntry>("SELECT " HIPCOACH_DIARY_COLUMNS
+                                 " FROM diary_entries"
+                                 " WHERE user_id = ? ORDER BY at_utc DESC, id DESC LIMIT ?",
+                                 "diary_entries", read_diary_entry, user_id, limit);
 }
 
 core::Result<DiaryEntry> SqliteStore::get_diary_entry(std::int64_t user_id, std::int64_t entry_id) {
@@ -768,30 +779,20 @@ core::Result<std::int64_t> SqliteStore::save_triage(const SavedTriage& triage) {
 }
 
 core::Result<std::vector<SavedTriage>> SqliteStore::list_triage(std::int64_t user_id) {
-  const std::string where = "saved_triage";
-  auto reader = readers_.take(where);
-  if (!reader) return reader.error();
-  auto select = (*reader)->statement(
+  return select_rows<SavedTriage>(
       "SELECT id, user_id, created_at, answers_json, result_json FROM saved_triage"
       " WHERE user_id = ? ORDER BY created_at DESC, id DESC",
-      where);
-  if (!select) return select.error();
-  const StatementUse use(*select);
-  int rc = bind_all(use.get(), user_id);
-  std::vector<SavedTriage> saved;
-  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-    rc = sqlite3_step(use.get());
-    if (rc != SQLITE_ROW) break;
-    SavedTriage triage;
-    triage.id = sqlite3_column_int64(use.get(), 0);
-    triage.user_id = sqlite3_column_int64(use.get(), 1);
-    triage.created_at = from_seconds(sqlite3_column_int64(use.get(), 2));
-    triage.answers_json = column_text(use.get(), 3);
-    triage.result_json = column_text(use.get(), 4);
-    saved.push_back(std::move(triage));
-  }
-  if (rc != SQLITE_DONE) return (*reader)->error(rc, where);
-  return saved;
+      "saved_triage",
+      [](sqlite3_stmt* statement) {
+        SavedTriage triage;
+        triage.id = sqlite3_column_int64(statement, 0);
+        triage.user_id = sqlite3_column_int64(statement, 1);
+        triage.created_at = from_seconds(sqlite3_column_int64(statement, 2));
+        triage.answers_json = column_text(statement, 3);
+        triage.result_json = column_text(statement, 4);
+        return triage;
+      },
+      user_id);
 }
 
 core::Result<std::int64_t> SqliteStore::add_questionnaire_response(
@@ -807,32 +808,22 @@ core::Result<std::int64_t> SqliteStore::add_questionnaire_response(
 
 core::Result<std::vector<QuestionnaireResponse>> SqliteStore::list_questionnaire_responses(
     std::int64_t user_id) {
-  const std::string where = "questionnaire_responses";
-  auto reader = readers_.take(where);
-  if (!reader) return reader.error();
-  auto select = (*reader)->statement(
+  return select_rows<QuestionnaireResponse>(
       "SELECT id, user_id, questionnaire_id, at, at_utc, answers_json, score"
       " FROM questionnaire_responses WHERE user_id = ? ORDER BY at_utc, id",
-      where);
-  if (!select) return select.error();
-  const StatementUse use(*select);
-  int rc = bind_all(use.get(), user_id);
-  std::vector<QuestionnaireResponse> responses;
-  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-    rc = sqlite3_step(use.get());
-    if (rc != SQLITE_ROW) break;
-    QuestionnaireResponse response;
-    response.id = sqlite3_column_int64(use.get(), 0);
-    response.user_id = sqlite3_column_int64(use.get(), 1);
-    response.questionnaire_id = column_text(use.get(), 2);
-    response.at = column_text(use.get(), 3);
-    response.at_utc = from_seconds(sqlite3_column_int64(use.get(), 4));
-    response.answers_json = column_text(use.get(), 5);
-    response.score = sqlite3_column_double(use.get(), 6);
-    responses.push_back(std::move(response));
-  }
-  if (rc != SQLITE_DONE) return (*reader)->error(rc, where);
-  return responses;
+      "questionnaire_responses",
+      [](sqlite3_stmt* statement) {
+        QuestionnaireResponse response;
+        response.id = sqlite3_column_int64(statement, 0);
+        response.user_id = sqlite3_column_int64(statement, 1);
+        response.questionnaire_id = column_text(statement, 2);
+        response.at = column_text(statement, 3);
+        response.at_utc = from_seconds(sqlite3_column_int64(statement, 4));
+        response.answers_json = column_text(statement, 5);
+        response.score = sqlite3_column_double(statement, 6);
+        return response;
+      },
+      user_id);
 }
 
 core::Result<std::int64_t> SqliteStore::add_guided_session(const GuidedSessionRecord& record) {
@@ -847,32 +838,22 @@ core::Result<std::int64_t> SqliteStore::add_guided_session(const GuidedSessionRe
 
 core::Result<std::vector<GuidedSessionRecord>> SqliteStore::list_guided_sessions(
     std::int64_t user_id) {
-  const std::string where = "guided_sessions";
-  auto reader = readers_.take(where);
-  if (!reader) return reader.error();
-  auto select = (*reader)->statement(
+  return select_rows<GuidedSessionRecord>(
       "SELECT id, user_id, started_at, ended_at, pain_before, pain_after, record_json"
       " FROM guided_sessions WHERE user_id = ? ORDER BY started_at, id",
-      where);
-  if (!select) return select.error();
-  const StatementUse use(*select);
-  int rc = bind_all(use.get(), user_id);
-  std::vector<GuidedSessionRecord> records;
-  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-    rc = sqlite3_step(use.get());
-    if (rc != SQLITE_ROW) break;
-    GuidedSessionRecord record;
-    record.id = sqlite3_column_int64(use.get(), 0);
-    record.user_id = sqlite3_column_int64(use.get(), 1);
-    record.started_at = from_seconds(sqlite3_column_int64(use.get(), 2));
-    record.ended_at = from_seconds(sqlite3_column_int64(use.get(), 3));
-    record.pain_before = column_optional_int(use.get(), 4);
-    record.pain_after = column_optional_int(use.get(), 5);
-    record.record_json = column_text(use.get(), 6);
-    records.push_back(std::move(record));
-  }
-  if (rc != SQLITE_DONE) return (*reader)->error(rc, where);
-  return records;
+      "guided_sessions",
+      [](sqlite3_stmt* statement) {
+        GuidedSessionRecord record;
+        record.id = sqlite3_column_int64(statement, 0);
+        record.user_id = sqlite3_column_int64(statement, 1);
+        record.started_at = from_seconds(sqlite3_column_int64(statement, 2));
+        record.ended_at = from_seconds(sqlite3_column_int64(statement, 3));
+        record.pain_before = column_optional_int(statement, 4);
+        record.pain_after = column_optional_int(statement, 5);
+        record.record_json = column_text(statement, 6);
+        return record;
+      },
+      user_id);
 }
 
 #undef HIPCOACH_DIARY_COLUMNS
