@@ -1,8 +1,10 @@
 #include "hipcoach/storage/memory_store.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "migrations/migrations.h"
 
@@ -22,6 +24,34 @@ std::string fold_email(std::string_view email) {
 
 std::string row(std::string_view table, std::int64_t id) {
   return std::string(table) + "/" + std::to_string(id);
+}
+
+// Gives `record` of an existing user the next id of `table` and keeps it.
+// REQUIRES: the store's mutex held.
+template <typename Record>
+core::Result<std::int64_t> keep(const std::map<std::int64_t, User>& users,
+                                std::map<std::int64_t, Record>& table, std::int64_t& next_id,
+                                Record record) {
+  if (!users.contains(record.user_id)) {
+    return Error::not_found(row("users", record.user_id), "no such user");
+  }
+  record.id = next_id++;
+  const std::int64_t id = record.id;
+  table.emplace(id, std::move(record));
+  return id;
+}
+
+// The records of `user_id` in `table`, ordered by `before`. REQUIRES: the
+// store's mutex held.
+template <typename Record, typename Before>
+std::vector<Record> records_of(const std::map<std::int64_t, Record>& table, std::int64_t user_id,
+                               Before before) {
+  std::vector<Record> records;
+  for (const auto& [id, record] : table) {
+    if (record.user_id == user_id) records.push_back(record);
+  }
+  std::sort(records.begin(), records.end(), before);
+  return records;
 }
 
 }  // namespace
@@ -131,13 +161,7 @@ core::Result<std::int64_t> MemoryStore::delete_user_sessions(std::int64_t user_i
 core::Result<std::int64_t> MemoryStore::add_diary_entry(const DiaryEntry& entry) {
   if (auto ok = check_diary_entry(entry); !ok) return ok.error();
   const std::scoped_lock lock(mutex_);
-  if (!users_.contains(entry.user_id)) {
-    return Error::not_found(row("users", entry.user_id), "no such user");
-  }
-  DiaryEntry stored = entry;
-  stored.id = next_diary_id_++;
-  diary_.emplace(stored.id, stored);
-  return stored.id;
+  return keep(users_, diary_, next_diary_id_, entry);
 }
 
 core::Result<std::vector<DiaryEntry>> MemoryStore::list_diary(std::int64_t user_id, int limit,
@@ -184,78 +208,45 @@ core::Result<void> MemoryStore::delete_diary_entry(std::int64_t user_id, std::in
 core::Result<std::int64_t> MemoryStore::save_triage(const SavedTriage& triage) {
   if (auto ok = check_saved_triage(triage); !ok) return ok.error();
   const std::scoped_lock lock(mutex_);
-  if (!users_.contains(triage.user_id)) {
-    return Error::not_found(row("users", triage.user_id), "no such user");
-  }
-  SavedTriage stored = triage;
-  stored.id = next_triage_id_++;
-  triage_.emplace(stored.id, stored);
-  return stored.id;
+  return keep(users_, triage_, next_triage_id_, triage);
 }
 
 core::Result<std::vector<SavedTriage>> MemoryStore::list_triage(std::int64_t user_id) {
   const std::scoped_lock lock(mutex_);
-  std::vector<SavedTriage> saved;
-  for (const auto& [id, triage] : triage_) {
-    if (triage.user_id == user_id) saved.push_back(triage);
-  }
-  std::sort(saved.begin(), saved.end(), [](const SavedTriage& a, const SavedTriage& b) {
+  return records_of(triage_, user_id, [](const SavedTriage& a, const SavedTriage& b) {
     return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
   });
-  return saved;
 }
 
 core::Result<std::int64_t> MemoryStore::add_questionnaire_response(
     const QuestionnaireResponse& response) {
   if (auto ok = check_questionnaire_response(response); !ok) return ok.error();
   const std::scoped_lock lock(mutex_);
-  if (!users_.contains(response.user_id)) {
-    return Error::not_found(row("users", response.user_id), "no such user");
-  }
-  QuestionnaireResponse stored = response;
-  stored.id = next_questionnaire_id_++;
-  questionnaire_responses_.emplace(stored.id, stored);
-  return stored.id;
+  return keep(users_, questionnaire_responses_, next_questionnaire_id_, response);
 }
 
 core::Result<std::vector<QuestionnaireResponse>> MemoryStore::list_questionnaire_responses(
     std::int64_t user_id) {
   const std::scoped_lock lock(mutex_);
-  std::vector<QuestionnaireResponse> responses;
-  for (const auto& [id, response] : questionnaire_responses_) {
-    if (response.user_id == user_id) responses.push_back(response);
-  }
-  std::sort(responses.begin(), responses.end(),
-            [](const QuestionnaireResponse& a, const QuestionnaireResponse& b) {
-              return std::tie(a.at_utc, a.id) < std::tie(b.at_utc, b.id);
-            });
-  return responses;
+  return records_of(questionnaire_responses_, user_id,
+                    [](const QuestionnaireResponse& a, const QuestionnaireResponse& b) {
+                      return std::tie(a.at_utc, a.id) < std::tie(b.at_utc, b.id);
+                    });
 }
 
 core::Result<std::int64_t> MemoryStore::add_guided_session(const GuidedSessionRecord& record) {
   if (auto ok = check_guided_session(record); !ok) return ok.error();
   const std::scoped_lock lock(mutex_);
-  if (!users_.contains(record.user_id)) {
-    return Error::not_found(row("users", record.user_id), "no such user");
-  }
-  GuidedSessionRecord stored = record;
-  stored.id = next_guided_session_id_++;
-  guided_sessions_.emplace(stored.id, stored);
-  return stored.id;
+  return keep(users_, guided_sessions_, next_guided_session_id_, record);
 }
 
 core::Result<std::vector<GuidedSessionRecord>> MemoryStore::list_guided_sessions(
     std::int64_t user_id) {
   const std::scoped_lock lock(mutex_);
-  std::vector<GuidedSessionRecord> records;
-  for (const auto& [id, record] : guided_sessions_) {
-    if (record.user_id == user_id) records.push_back(record);
-  }
-  std::sort(records.begin(), records.end(),
-            [](const GuidedSessionRecord& a, const GuidedSessionRecord& b) {
-              return std::tie(a.started_at, a.id) < std::tie(b.started_at, b.id);
-            });
-  return records;
+  return records_of(guided_sessions_, user_id,
+                    [](const GuidedSessionRecord& a, const GuidedSessionRecord& b) {
+                      return std::tie(a.started_at, a.id) < std::tie(b.started_at, b.id);
+                    });
 }
 
 }  // namespace hipcoach::storage
