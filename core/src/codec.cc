@@ -164,33 +164,33 @@ json to_json(const Source& source) {
           {"note", source.note}};
 }
 
-json group_to_json(const Protocol& protocol, const MuscleGroup& group) {
-  json views = json::array();
+json to_json(const Statement& statement) { return statement_json(statement); }
+
+json body_map_to_json(const Protocol& protocol, const std::set<std::string>& views,
+                      const std::set<std::string>& landmarks) {
+  json view_list = json::array();
   for (const BodyMapView& view : protocol.body_map.views) {
-    if (view.id == group.body_map_view) views.push_back(view_json(view));
+    if (views.count(view.id) != 0) view_list.push_back(view_json(view));
   }
-  json landmarks = json::array();
+  json landmark_list = json::array();
   for (const Landmark& landmark : protocol.body_map.landmarks) {
-    for (const std::string& id : group.landmarks) {
-      if (landmark.id == id) landmarks.push_back(landmark_json(landmark));
-    }
+    if (landmarks.count(landmark.id) != 0) landmark_list.push_back(landmark_json(landmark));
   }
-  // Every area on the group's view: its own places to treat and the places to avoid.
+  // Every area on those views: the places to treat and the places to avoid.
   json areas = json::array();
   for (const BodyMapArea& area : protocol.body_map.areas) {
-    if (area.view == group.body_map_view) areas.push_back(area_json(area));
+    if (views.count(area.view) != 0) areas.push_back(area_json(area));
   }
-  const std::set<std::string> cited = cited_by(protocol, group);
-  json sources = json::array();
-  for (const Source& source : protocol.sources) {
-    if (cited.count(source.id) != 0) sources.push_back(to_json(source));
-  }
+  return {{"views", std::move(view_list)},
+          {"landmarks", std::move(landmark_list)},
+          {"areas", std::move(areas)}};
+}
+
+json group_to_json(const Protocol& protocol, const MuscleGroup& group) {
+  const std::set<std::string> landmarks(group.landmarks.begin(), group.landmarks.end());
   return {{"group", group_json(group)},
-          {"body_map",
-           {{"views", std::move(views)},
-            {"landmarks", std::move(landmarks)},
-            {"areas", std::move(areas)}}},
-          {"sources", std::move(sources)}};
+          {"body_map", body_map_to_json(protocol, {group.body_map_view}, landmarks)},
+          {"sources", sources_to_json(protocol, cited_by(protocol, group))}};
 }
 
 json group_list_to_json(const Protocol& protocol) {

@@ -13,6 +13,7 @@
 
 #include "hipcoach/core/utf8.h"
 #include "questionnaire_data.h"
+#include "session_data.h"
 #include "toml_reader.h"
 #include "triage_data.h"
 
@@ -400,6 +401,7 @@ LoadedProtocol load_protocol(const DataFile& sources, std::span<const DataFile> 
   Checker checker(loaded.diagnostics);
   Context context;
   TriageContext triage_context;
+  bool session_seen = false;
 
   if (auto document = parse_file(checker, sources)) {
     read_sources(checker, sources, *document, loaded.protocol);
@@ -429,10 +431,12 @@ LoadedProtocol load_protocol(const DataFile& sources, std::span<const DataFile> 
       read_triage_rules(root, loaded.protocol, triage_context);
     } else if (*kind == "questionnaire") {
       read_questionnaire(root, loaded.protocol);
+    } else if (*kind == "session") {
+      read_session(root, loaded.protocol, session_seen);
     } else {
       root.report(*root.node("kind", false, ""), "kind",
                   "must be \"muscle_group\", \"guidance\", \"body_map\", "
-                  "\"triage_questions\", \"triage_rules\" or \"questionnaire\", got \"" +
+                  "\"triage_questions\", \"triage_rules\", \"questionnaire\" or \"session\", got \"" +
                       *kind + "\"");
       context.unreadable_files = true;
       continue;

@@ -24,6 +24,15 @@ nlohmann::json to_json(const Source& source);
 // {"group": {...}, "body_map": {...}, "sources": [...]}.
 nlohmann::json group_to_json(const Protocol& protocol, const MuscleGroup& group);
 
+// A statement: {"text", "cite"}.
+nlohmann::json to_json(const Statement& statement);
+
+// The body-map views in `views`, the landmarks in `landmarks` and every area
+// on those views: {"views": [...], "landmarks": [...], "areas": [...]}, in
+// protocol order.
+nlohmann::json body_map_to_json(const Protocol& protocol, const std::set<std::string>& views,
+                                const std::set<std::string>& landmarks);
+
 // A short list for menus: [{"id", "name", "summary", "order"}...].
 nlohmann::json group_list_to_json(const Protocol& protocol);
 

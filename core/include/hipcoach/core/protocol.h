@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hipcoach/core/questionnaire.h"
+#include "hipcoach/core/session_model.h"
 #include "hipcoach/core/statement.h"
 #include "hipcoach/core/triage_model.h"
 
@@ -131,6 +132,7 @@ struct Protocol {
   BodyMap body_map;
   TriageData triage;
   std::vector<Questionnaire> questionnaires;  // From data/questionnaires/; may be empty.
+  SessionData session;                        // From the file of kind "session".
 
   // Returns the group with `id`, or nullptr. The pointer lives as long as *this.
   const MuscleGroup* find_group(std::string_view id) const;
