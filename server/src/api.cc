@@ -15,6 +15,7 @@
 #include "hipcoach/service/progress.h"
 #include "hipcoach/service/records.h"
 #include "problem.h"
+#include "session_routes.h"
 
 namespace hipcoach::server {
 namespace {
@@ -31,7 +32,6 @@ constexpr std::string_view kPassword = "/api/v1/me/password";
 constexpr std::string_view kExport = "/api/v1/me/export";
 constexpr std::string_view kDiary = "/api/v1/diary";
 constexpr std::string_view kQuestionnaires = "/api/v1/questionnaires";
-constexpr std::string_view kGuidedSessions = "/api/v1/guided-sessions";
 constexpr std::string_view kProgress = "/api/v1/progress";
 constexpr std::string_view kSavedTriage = "/api/v1/me/triage";
 
@@ -207,17 +207,18 @@ bool Api::owns(std::string_view path) {
   const auto below = [&](std::string_view root) {
     return path.size() > root.size() && path.starts_with(root) && path[root.size()] == '/';
   };
-  for (const std::string_view root :
-       {kAccounts, kSessions, kMe, kDiary, kGuidedSessions, kProgress}) {
+  for (const std::string_view root : {kAccounts, kSessions, kMe, kDiary, kProgress}) {
     if (path == root || below(root)) return true;
   }
+  if (is_session_route(path)) return true;
   // The list itself is a prepared resource of the Router; the responses are the Api's.
   return below(kQuestionnaires);
 }
 
 Lane Api::lane(std::string_view method, std::string_view path) {
   if (method == "GET" || method == "HEAD") {
-    return path == kExport || path == kProgress ? Lane::kDatabase : Lane::kInline;
+    return path == kExport || path == kProgress || is_session_route(path) ? Lane::kDatabase
+                                                                          : Lane::kInline;
   }
   if ((method == "POST" && (path == kAccounts || path == kSessions)) ||
       (method == "PUT" && path == kPassword)) {
@@ -455,16 +456,8 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     answer["score"] = core::to_json(scored->score);
     return json_response(201, answer);
   }
-  if (path == kGuidedSessions) {
-    if (method != "POST") return method_not_allowed("POST");
-    json body;
-    if (auto problem = read_body(request, body)) return std::move(*problem);
-    auto record = service::guided_session_from_json(body, user_id, now);
-    if (!record) return error_response(record.error());
-    auto saved = store_.add_guided_session(*record);
-    if (!saved) return error_response(saved.error());
-    record->id = *saved;
-    return json_response(201, service::to_json(*record));
+  if (is_session_route(path)) {
+    return handle_session_route({protocol_, store_, user_id, now}, request, path, query);
   }
   if (path == kSavedTriage) {
     if (reads) {
