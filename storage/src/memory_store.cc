@@ -108,6 +108,7 @@ core::Result<void> MemoryStore::delete_user(std::int64_t user_id) {
   std::erase_if(questionnaire_responses_,
                 [&](const auto& item) { return item.second.user_id == user_id; });
   std::erase_if(guided_sessions_, [&](const auto& item) { return item.second.user_id == user_id; });
+  reminders_.erase(user_id);
   user_ids_by_folded_email_.erase(fold_email(it->second.email));
   users_.erase(it);
   return {};
@@ -247,6 +248,53 @@ core::Result<std::vector<GuidedSessionRecord>> MemoryStore::list_guided_sessions
                     [](const GuidedSessionRecord& a, const GuidedSessionRecord& b) {
                       return std::tie(a.started_at, a.id) < std::tie(b.started_at, b.id);
                     });
+}
+
+core::Result<Reminders> MemoryStore::get_reminders(std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = reminders_.find(user_id);
+  if (it == reminders_.end()) return Error::not_found(row("reminders", user_id), "no reminders");
+  return it->second;
+}
+
+core::Result<void> MemoryStore::put_reminders(const Reminders& reminders) {
+  if (auto ok = check_reminders(reminders); !ok) return ok;
+  const std::scoped_lock lock(mutex_);
+  if (!users_.contains(reminders.user_id)) {
+    return Error::not_found(row("users", reminders.user_id), "no such user");
+  }
+  Reminders& kept = reminders_[reminders.user_id];
+  std::string feed = std::move(kept.feed_token_hash);
+  kept = reminders;
+  kept.feed_token_hash = std::move(feed);
+  return {};
+}
+
+core::Result<void> MemoryStore::set_reminder_feed(std::int64_t user_id,
+                                                  std::string_view token_hash) {
+  if (auto ok = check_feed_token_hash(token_hash); !ok) return ok;
+  const std::scoped_lock lock(mutex_);
+  const auto it = reminders_.find(user_id);
+  if (it == reminders_.end()) return Error::not_found(row("reminders", user_id), "no reminders");
+  if (!token_hash.empty()) {
+    for (const auto& [other, reminders] : reminders_) {
+      if (other != user_id && reminders.feed_token_hash == token_hash) {
+        return Error::conflict(row("reminders", user_id), "a row with this key exists");
+      }
+    }
+  }
+  it->second.feed_token_hash = std::string(token_hash);
+  return {};
+}
+
+core::Result<Reminders> MemoryStore::find_reminders_by_feed(std::string_view token_hash) {
+  const std::scoped_lock lock(mutex_);
+  if (!token_hash.empty()) {
+    for (const auto& [user_id, reminders] : reminders_) {
+      if (reminders.feed_token_hash == token_hash) return reminders;
+    }
+  }
+  return Error::not_found("reminders", "no reminders have this feed");
 }
 
 }  // namespace hipcoach::storage

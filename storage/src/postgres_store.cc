@@ -135,6 +135,18 @@ std::string get_text(const PGresult* result, int row_index, int column) {
           static_cast<std::size_t>(PQgetlength(result, row_index, column))};
 }
 
+// A bytea column in text format (hex, "\\x0102..."), decoded to its bytes.
+std::string get_bytea(const PGresult* result, int row_index, int column) {
+  if (PQgetisnull(result, row_index, column) != 0) return {};
+  std::size_t length = 0;
+  unsigned char* bytes = PQunescapeBytea(
+      reinterpret_cast<const unsigned char*>(PQgetvalue(result, row_index, column)), &length);
+  if (bytes == nullptr) return {};
+  std::string decoded(reinterpret_cast<const char*>(bytes), length);
+  PQfreemem(bytes);
+  return decoded;
+}
+
 // Server notices could quote data: drop them instead of printing them.
 void ignore_notice(void*, const PGresult*) {}
 
@@ -309,6 +321,10 @@ class PostgresStore final : public Store {
   core::Result<std::int64_t> add_guided_session(const GuidedSessionRecord& record) override;
   core::Result<std::vector<GuidedSessionRecord>> list_guided_sessions(
       std::int64_t user_id) override;
+  core::Result<Reminders> get_reminders(std::int64_t user_id) override;
+  core::Result<void> put_reminders(const Reminders& reminders) override;
+  core::Result<void> set_reminder_feed(std::int64_t user_id, std::string_view token_hash) override;
+  core::Result<Reminders> find_reminders_by_feed(std::string_view token_hash) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
 
@@ -486,7 +502,8 @@ core::Result<void> PostgresStore::delete_user(std::int64_t user_id) {
        {"DELETE FROM sessions WHERE user_id = $1", "DELETE FROM diary_entries WHERE user_id = $1",
         "DELETE FROM saved_triage WHERE user_id = $1",
         "DELETE FROM questionnaire_responses WHERE user_id = $1",
-        "DELETE FROM guided_sessions WHERE user_id = $1"}) {
+        "DELETE FROM guided_sessions WHERE user_id = $1",
+        "DELETE FROM reminders WHERE user_id = $1"}) {
     if (auto ok = query(db, sql, params(user_id), where); !ok) return ok.error();
   }
   auto removed = query(db, "DELETE FROM users WHERE id = $1", params(user_id), where);
@@ -771,6 +788,72 @@ core::Result<std::vector<GuidedSessionRecord>> PostgresStore::list_guided_sessio
   return records;
 }
 
+#define HIPCOACH_REMINDER_COLUMNS "user_id, weekdays, minute_of_day, feed_token_hash, updated_at"
+
+core::Result<Reminders> read_reminders(const PGresult* result) {
+  Reminders reminders;
+  reminders.user_id = get_int(result, 0, 0);
+  const std::int64_t weekdays = get_int(result, 0, 1);
+  if (weekdays < 0 || weekdays > kMaxReminderWeekdays) {
+    return Error::internal(row("reminders", reminders.user_id), "weekdays holds an unknown value");
+  }
+  reminders.weekdays = static_cast<std::uint8_t>(weekdays);
+  reminders.minute_of_day = static_cast<int>(get_int(result, 0, 2));
+  reminders.feed_token_hash = get_bytea(result, 0, 3);
+  reminders.updated_at = from_seconds(get_int(result, 0, 4));
+  return reminders;
+}
+
+core::Result<Reminders> PostgresStore::get_reminders(std::int64_t user_id) {
+  const std::string where = row("reminders", user_id);
+  auto result = query("SELECT " HIPCOACH_REMINDER_COLUMNS " FROM reminders WHERE user_id = $1",
+                      params(user_id), where);
+  if (!result) return result.error();
+  if (PQntuples(result->get()) == 0) return Error::not_found(where, "no reminders");
+  return read_reminders(result->get());
+}
+
+core::Result<void> PostgresStore::put_reminders(const Reminders& reminders) {
+  if (auto ok = check_reminders(reminders); !ok) return ok;
+  auto done = insert(
+      "INSERT INTO reminders (user_id, weekdays, minute_of_day, updated_at)"
+      " VALUES ($1, $2, $3, $4)"
+      " ON CONFLICT (user_id) DO UPDATE SET weekdays = excluded.weekdays,"
+      " minute_of_day = excluded.minute_of_day, updated_at = excluded.updated_at"
+      " RETURNING user_id",
+      params(reminders.user_id, static_cast<int>(reminders.weekdays), reminders.minute_of_day,
+             to_seconds(reminders.updated_at)),
+      reminders.user_id, row("reminders", reminders.user_id));
+  if (!done) return done.error();
+  return {};
+}
+
+core::Result<void> PostgresStore::set_reminder_feed(std::int64_t user_id,
+                                                    std::string_view token_hash) {
+  if (auto ok = check_feed_token_hash(token_hash); !ok) return ok;
+  const std::string where = row("reminders", user_id);
+  auto changed = token_hash.empty()
+                     ? change("UPDATE reminders SET feed_token_hash = NULL WHERE user_id = $1",
+                              params(user_id), where)
+                     : change("UPDATE reminders SET feed_token_hash = $1 WHERE user_id = $2",
+                              params(Bytea{token_hash}, user_id), where);
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no reminders");
+  return {};
+}
+
+core::Result<Reminders> PostgresStore::find_reminders_by_feed(std::string_view token_hash) {
+  const std::string where = "reminders";
+  if (token_hash.empty()) return Error::not_found(where, "no reminders have this feed");
+  auto result =
+      query("SELECT " HIPCOACH_REMINDER_COLUMNS " FROM reminders WHERE feed_token_hash = $1",
+            params(Bytea{token_hash}), where);
+  if (!result) return result.error();
+  if (PQntuples(result->get()) == 0) return Error::not_found(where, "no reminders have this feed");
+  return read_reminders(result->get());
+}
+
+#undef HIPCOACH_REMINDER_COLUMNS
 #undef HIPCOACH_USER_COLUMNS
 #undef HIPCOACH_DIARY_COLUMNS
 

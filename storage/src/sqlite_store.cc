@@ -289,6 +289,10 @@ class SqliteStore final : public Store {
   core::Result<std::int64_t> add_guided_session(const GuidedSessionRecord& record) override;
   core::Result<std::vector<GuidedSessionRecord>> list_guided_sessions(
       std::int64_t user_id) override;
+  core::Result<Reminders> get_reminders(std::int64_t user_id) override;
+  core::Result<void> put_reminders(const Reminders& reminders) override;
+  core::Result<void> set_reminder_feed(std::int64_t user_id, std::string_view token_hash) override;
+  core::Result<Reminders> find_reminders_by_feed(std::string_view token_hash) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
 
@@ -513,7 +517,8 @@ core::Result<void> SqliteStore::delete_user(std::int64_t user_id) {
        {"DELETE FROM sessions WHERE user_id = ?", "DELETE FROM diary_entries WHERE user_id = ?",
         "DELETE FROM saved_triage WHERE user_id = ?",
         "DELETE FROM questionnaire_responses WHERE user_id = ?",
-        "DELETE FROM guided_sessions WHERE user_id = ?"}) {
+        "DELETE FROM guided_sessions WHERE user_id = ?",
+        "DELETE FROM reminders WHERE user_id = ?"}) {
     auto remove = writer_->statement(sql, where);
     if (!remove) return remove.error();
     const StatementUse use(*remove);
@@ -856,6 +861,73 @@ core::Result<std::vector<GuidedSessionRecord>> SqliteStore::list_guided_sessions
       user_id);
 }
 
+#define HIPCOACH_REMINDER_COLUMNS "user_id, weekdays, minute_of_day, feed_token_hash, updated_at"
+
+core::Result<Reminders> read_reminders(sqlite3_stmt* statement) {
+  Reminders reminders;
+  reminders.user_id = sqlite3_column_int64(statement, 0);
+  const int weekdays = sqlite3_column_int(statement, 1);
+  if (weekdays < 0 || weekdays > kMaxReminderWeekdays) {
+    return Error::internal(row("reminders", reminders.user_id), "weekdays holds an unknown value");
+  }
+  reminders.weekdays = static_cast<std::uint8_t>(weekdays);
+  reminders.minute_of_day = sqlite3_column_int(statement, 2);
+  reminders.feed_token_hash = column_text(statement, 3);
+  reminders.updated_at = from_seconds(sqlite3_column_int64(statement, 4));
+  return reminders;
+}
+
+core::Result<Reminders> SqliteStore::get_reminders(std::int64_t user_id) {
+  const std::string where = row("reminders", user_id);
+  auto rows = select_rows<Reminders>("SELECT " HIPCOACH_REMINDER_COLUMNS
+                                     " FROM reminders WHERE user_id = ?",
+                                     where, read_reminders, user_id);
+  if (!rows) return rows.error();
+  if (rows->empty()) return Error::not_found(where, "no reminders");
+  return std::move(rows->front());
+}
+
+core::Result<void> SqliteStore::put_reminders(const Reminders& reminders) {
+  if (auto ok = check_reminders(reminders); !ok) return ok;
+  auto done = insert(
+      "INSERT INTO reminders (user_id, weekdays, minute_of_day, updated_at) VALUES (?, ?, ?, ?)"
+      " ON CONFLICT (user_id) DO UPDATE SET weekdays = excluded.weekdays,"
+      " minute_of_day = excluded.minute_of_day, updated_at = excluded.updated_at",
+      reminders.user_id, row("reminders", reminders.user_id), reminders.user_id,
+      static_cast<int>(reminders.weekdays), reminders.minute_of_day,
+      to_seconds(reminders.updated_at));
+  if (!done) return done.error();
+  return {};
+}
+
+core::Result<void> SqliteStore::set_reminder_feed(std::int64_t user_id,
+                                                  std::string_view token_hash) {
+  if (auto ok = check_feed_token_hash(token_hash); !ok) return ok;
+  const std::string where = row("reminders", user_id);
+  // A separate statement for NULL: SQLite may bind an empty blob as NULL or
+  // as a zero-length blob, and the CHECK refuses the latter.
+  auto changed =
+      token_hash.empty()
+          ? change("UPDATE reminders SET feed_token_hash = NULL WHERE user_id = ?", where, user_id)
+          : change("UPDATE reminders SET feed_token_hash = ? WHERE user_id = ?", where,
+                   Blob{token_hash}, user_id);
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no reminders");
+  return {};
+}
+
+core::Result<Reminders> SqliteStore::find_reminders_by_feed(std::string_view token_hash) {
+  const std::string where = "reminders";
+  if (token_hash.empty()) return Error::not_found(where, "no reminders have this feed");
+  auto rows = select_rows<Reminders>("SELECT " HIPCOACH_REMINDER_COLUMNS
+                                     " FROM reminders WHERE feed_token_hash = ?",
+                                     where, read_reminders, Blob{token_hash});
+  if (!rows) return rows.error();
+  if (rows->empty()) return Error::not_found(where, "no reminders have this feed");
+  return std::move(rows->front());
+}
+
+#undef HIPCOACH_REMINDER_COLUMNS
 #undef HIPCOACH_DIARY_COLUMNS
 #undef HIPCOACH_USER_COLUMNS
 

@@ -191,6 +191,23 @@ core::Result<void> check_guided_session(const GuidedSessionRecord& record) {
   return check_text("record_json", record.record_json, 1, kMaxRecordJsonBytes);
 }
 
+core::Result<void> check_reminders(const Reminders& reminders) {
+  if (reminders.weekdays > kMaxReminderWeekdays) {
+    return Error::invalid_input("weekdays", "must be 0.." + std::to_string(kMaxReminderWeekdays) +
+                                                ", got " + std::to_string(reminders.weekdays));
+  }
+  if (reminders.minute_of_day < 0 || reminders.minute_of_day > kMaxReminderMinute) {
+    return Error::invalid_input("minute_of_day", "must be 0.." +
+                                                     std::to_string(kMaxReminderMinute) + ", got " +
+                                                     std::to_string(reminders.minute_of_day));
+  }
+  return {};
+}
+
+core::Result<void> check_feed_token_hash(std::string_view token_hash) {
+  return check_bytes("feed_token_hash", token_hash, 0, kMaxTokenHashBytes);
+}
+
 core::Result<void> check_list_limit(int limit) {
   if (limit < 1 || limit > kMaxListLimit) {
     return Error::invalid_input(

@@ -63,7 +63,7 @@ TEST_F(PostgresServer, RefusesADatabaseFromANewerProgram) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), "url");
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (2); upgrade hipcoach");
+            "database schema version 99 is newer than this program (3); upgrade hipcoach");
 }
 
 TEST_F(PostgresServer, AppliesTheMigrationsOnlyOnce) {
@@ -72,7 +72,7 @@ TEST_F(PostgresServer, AppliesTheMigrationsOnlyOnce) {
   ASSERT_TRUE(again) << again.error().to_string();
   auto version = (*again)->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 2);
+  EXPECT_EQ(*version, migrations::kLatestSchemaVersion);
 }
 
 TEST_F(PostgresServer, UpgradesAVersion1SchemaInPlace) {
@@ -90,7 +90,7 @@ TEST_F(PostgresServer, UpgradesAVersion1SchemaInPlace) {
   ASSERT_TRUE(store) << store.error().to_string();
   auto version = (*store)->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 2);
+  EXPECT_EQ(*version, migrations::kLatestSchemaVersion);
   auto user = (*store)->find_user_by_email("ana@example.org");
   ASSERT_TRUE(user) << user.error().to_string();
   auto diary = (*store)->list_diary(user->id, 10, std::nullopt);
@@ -103,6 +103,36 @@ TEST_F(PostgresServer, UpgradesAVersion1SchemaInPlace) {
   ASSERT_TRUE((*store)->delete_user(user->id));
   EXPECT_TRUE((*store)->list_questionnaire_responses(user->id)->empty());
   EXPECT_TRUE((*store)->list_guided_sessions(user->id)->empty());
+}
+
+TEST_F(PostgresServer, UpgradesAVersion2SchemaInPlace) {
+  ASSERT_TRUE(testing::postgres_test_run(
+      "SET search_path TO " + schema() + "; " +
+      std::string(migrations::kPostgresMigrations[0].sql) +
+      std::string(migrations::kPostgresMigrations[1].sql) +
+      "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+      "INSERT INTO schema_version (version) VALUES (2);"
+      "INSERT INTO users (email, role, password_hash, created_at)"
+      " VALUES ('ana@example.org', 'patient', 'hash', 0);"
+      "INSERT INTO guided_sessions (user_id, started_at, ended_at, record_json)"
+      " SELECT id, 100, 200, '{}' FROM users;"));
+
+  auto store = open_store(url_);
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto version = (*store)->schema_version();
+  ASSERT_TRUE(version) << version.error().to_string();
+  EXPECT_EQ(*version, 3);
+  auto user = (*store)->find_user_by_email("ana@example.org");
+  ASSERT_TRUE(user) << user.error().to_string();
+  EXPECT_EQ((*store)->list_guided_sessions(user->id)->size(), 1U);
+  EXPECT_EQ((*store)->get_reminders(user->id).error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE((*store)->put_reminders(testing::make_reminders(user->id, 0b0010101, 18 * 60)));
+  ASSERT_TRUE((*store)->set_reminder_feed(user->id, "feed"));
+  EXPECT_EQ((*store)->find_reminders_by_feed("feed")->user_id, user->id);
+
+  // The new table cascades from users like the old ones.
+  ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
+  EXPECT_EQ((*store)->get_reminders(user->id).error().code(), ErrorCode::kNotFound);
 }
 
 TEST_F(PostgresServer, TheNewTablesCascadeFromUsersEvenWithoutTheStore) {

@@ -25,7 +25,7 @@ using testing::make_response;
 using testing::make_user;
 using testing::TempDir;
 
-constexpr int kLatestVersion = 2;
+constexpr int kLatestVersion = 3;
 
 // While one lives, every SQLite connection this process opens gets
 // max_page_count = `pages`: its database cannot grow past that, and a write
@@ -103,8 +103,8 @@ TEST_F(SqliteStore, AppliesEveryMigrationToANewFile) {
   EXPECT_EQ(raw.query("PRAGMA user_version"), std::to_string(kLatestVersion));
   EXPECT_EQ(raw.query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                       "('users', 'sessions', 'diary_entries', 'saved_triage', "
-                      "'questionnaire_responses', 'guided_sessions')"),
-            "6");
+                      "'questionnaire_responses', 'guided_sessions', 'reminders')"),
+            "7");
 }
 
 TEST_F(SqliteStore, UpgradesAVersion1DatabaseInPlace) {
@@ -126,7 +126,7 @@ TEST_F(SqliteStore, UpgradesAVersion1DatabaseInPlace) {
   ASSERT_TRUE(store) << store.error().to_string();
   auto version = (*store)->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 2);
+  EXPECT_EQ(*version, kLatestVersion);
 
   auto user = (*store)->find_user_by_email("ana@example.org");
   ASSERT_TRUE(user) << user.error().to_string();
@@ -144,6 +144,40 @@ TEST_F(SqliteStore, UpgradesAVersion1DatabaseInPlace) {
                       "(SELECT count(*) FROM guided_sessions) + "
                       "(SELECT count(*) FROM diary_entries) + (SELECT count(*) FROM sessions)"),
             "0");
+}
+
+TEST_F(SqliteStore, UpgradesAVersion2DatabaseInPlace) {
+  {
+    RawConnection raw(path_);
+    const std::string version2 =
+        "BEGIN; " + std::string(migrations::kSqliteMigrations[0].sql) +
+        std::string(migrations::kSqliteMigrations[1].sql) +
+        " PRAGMA user_version = 2; "
+        "INSERT INTO users (email, role, password_hash, created_at) "
+        "VALUES ('ana@example.org', 'patient', 'hash', 0); "
+        "INSERT INTO guided_sessions (user_id, started_at, ended_at, record_json) "
+        "VALUES (1, 100, 200, '{}'); "
+        "COMMIT;";
+    ASSERT_EQ(raw.exec(version2), SQLITE_OK);
+  }
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto version = (*store)->schema_version();
+  ASSERT_TRUE(version) << version.error().to_string();
+  EXPECT_EQ(*version, 3);
+
+  auto user = (*store)->find_user_by_email("ana@example.org");
+  ASSERT_TRUE(user) << user.error().to_string();
+  EXPECT_EQ((*store)->list_guided_sessions(user->id)->size(), 1U);
+  EXPECT_EQ((*store)->get_reminders(user->id).error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE((*store)->put_reminders(testing::make_reminders(user->id, 0b0010101, 18 * 60)));
+  ASSERT_TRUE((*store)->set_reminder_feed(user->id, "feed"));
+  EXPECT_EQ((*store)->find_reminders_by_feed("feed")->user_id, user->id);
+
+  // The new table cascades from users like the old ones.
+  RawConnection raw(path_);
+  ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM users"), SQLITE_OK);
+  EXPECT_EQ(raw.query("SELECT count(*) FROM reminders"), "0");
 }
 
 TEST_F(SqliteStore, TheNewTablesCascadeFromUsersEvenWithoutTheStore) {
@@ -221,7 +255,7 @@ TEST_F(SqliteStore, RefusesADatabaseFromANewerVersion) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), path_.string());
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (2); upgrade hipcoach");
+            "database schema version 99 is newer than this program (3); upgrade hipcoach");
 }
 
 TEST_F(SqliteStore, SaysAFileOfRandomBytesIsDamaged) {

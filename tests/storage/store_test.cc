@@ -26,6 +26,7 @@ using testing::at_seconds;
 using testing::FailingStore;
 using testing::make_entry;
 using testing::make_guided_session;
+using testing::make_reminders;
 using testing::make_response;
 using testing::make_user;
 using testing::TempDir;
@@ -142,7 +143,7 @@ TYPED_TEST_SUITE(StoreContract, Implementations, ImplementationNames);
 TYPED_TEST(StoreContract, ReportsTheLatestSchemaVersion) {
   auto version = this->store_->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 2);
+  EXPECT_EQ(*version, 3);
 }
 
 // Accounts.
@@ -236,9 +237,16 @@ TYPED_TEST(StoreContract, DeletingAUserDeletesEverythingOfTheirsAndNothingElse) 
     ASSERT_TRUE(this->store_->save_triage({0, user, at_seconds(10), "{}", "{}"}));
     ASSERT_TRUE(this->store_->add_questionnaire_response(make_response(user, 40, 100)));
     ASSERT_TRUE(this->store_->add_guided_session(make_guided_session(user, 100)));
+    ASSERT_TRUE(this->store_->put_reminders(make_reminders(user, 0b0010101, 18 * 60 + 30)));
+    ASSERT_TRUE(this->store_->set_reminder_feed(user, "feed-" + std::to_string(user)));
   }
 
   ASSERT_TRUE(this->store_->delete_user(ana));
+  EXPECT_EQ(this->store_->get_reminders(ana).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(this->store_->find_reminders_by_feed("feed-" + std::to_string(ana)).error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(this->store_->get_reminders(ben));
+  EXPECT_TRUE(this->store_->find_reminders_by_feed("feed-" + std::to_string(ben)));
 
   EXPECT_FALSE(this->store_->find_user(ana));
   EXPECT_FALSE(this->store_->find_session("token-" + std::to_string(ana), at_seconds(1)));
@@ -887,6 +895,130 @@ TYPED_TEST(StoreContract, AnEntryForAMissingUserFailsAloneAmongConcurrentWrites)
   std::sort(listed.begin(), listed.end());
   EXPECT_EQ(listed, expected);
   EXPECT_TRUE(this->diary_ids(missing).empty());
+}
+
+// Reminders.
+
+TYPED_TEST(StoreContract, ReportsNoRemindersAsNotFound) {
+  const auto ana = this->add_user("ana@example.org");
+  auto reminders = this->store_->get_reminders(ana);
+  ASSERT_FALSE(reminders);
+  EXPECT_EQ(reminders.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(reminders.error().where(), "reminders/" + std::to_string(ana));
+}
+
+TYPED_TEST(StoreContract, ReadsBackRemindersAndReplacesTheScheduleKeepingTheFeed) {
+  const auto ana = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->put_reminders(make_reminders(ana, 0b0010101, 18 * 60 + 30)));
+  ASSERT_TRUE(this->store_->set_reminder_feed(ana, "feed-hash"));
+  Reminders changed = make_reminders(ana, 0b1000000, 7 * 60 + 5);
+  changed.updated_at = at_seconds(1'800'000'000);
+  changed.feed_token_hash = "ignored";
+  ASSERT_TRUE(this->store_->put_reminders(changed));
+
+  auto reminders = this->store_->get_reminders(ana);
+  ASSERT_TRUE(reminders) << reminders.error().to_string();
+  EXPECT_EQ(reminders->user_id, ana);
+  EXPECT_EQ(reminders->weekdays, 0b1000000);
+  EXPECT_EQ(reminders->minute_of_day, 7 * 60 + 5);
+  EXPECT_EQ(reminders->feed_token_hash, "feed-hash");
+  EXPECT_EQ(reminders->updated_at, at_seconds(1'800'000'000));
+}
+
+TYPED_TEST(StoreContract, AcceptsTheWholeRangeOfReminders) {
+  const auto ana = this->add_user("ana@example.org");
+  for (const auto& [weekdays, minute] : {std::pair<std::uint8_t, int>{0, 0}, {0x7f, 1439}}) {
+    ASSERT_TRUE(this->store_->put_reminders(make_reminders(ana, weekdays, minute)));
+    auto reminders = this->store_->get_reminders(ana);
+    ASSERT_TRUE(reminders) << reminders.error().to_string();
+    EXPECT_EQ(reminders->weekdays, weekdays);
+    EXPECT_EQ(reminders->minute_of_day, minute);
+    EXPECT_EQ(reminders->feed_token_hash, "");
+  }
+}
+
+TYPED_TEST(StoreContract, RefusesRemindersOutOfRangeAndStoresNothing) {
+  const auto ana = this->add_user("ana@example.org");
+  struct Case {
+    std::uint8_t weekdays;
+    int minute;
+    const char* where;
+  };
+  for (const Case& bad : {Case{0x80, 0, "weekdays"}, Case{0xff, 0, "weekdays"},
+                          Case{1, -1, "minute_of_day"}, Case{1, 1440, "minute_of_day"}}) {
+    SCOPED_TRACE(bad.where);
+    auto put = this->store_->put_reminders(make_reminders(ana, bad.weekdays, bad.minute));
+    ASSERT_FALSE(put);
+    EXPECT_EQ(put.error().code(), ErrorCode::kInvalidInput);
+    EXPECT_EQ(put.error().where(), bad.where);
+  }
+  EXPECT_FALSE(this->store_->get_reminders(ana));
+}
+
+TYPED_TEST(StoreContract, RefusesRemindersForAMissingUser) {
+  auto put = this->store_->put_reminders(make_reminders(7, 1, 0));
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(put.error().where(), "users/7");
+}
+
+TYPED_TEST(StoreContract, FindsRemindersByTheirFeedUntilItIsReplacedOrRemoved) {
+  const auto ana = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->put_reminders(make_reminders(ana, 0b0010101, 18 * 60 + 30)));
+  EXPECT_EQ(this->store_->find_reminders_by_feed("first").error().code(), ErrorCode::kNotFound);
+
+  ASSERT_TRUE(this->store_->set_reminder_feed(ana, "first"));
+  auto found = this->store_->find_reminders_by_feed("first");
+  ASSERT_TRUE(found) << found.error().to_string();
+  EXPECT_EQ(found->user_id, ana);
+  EXPECT_EQ(found->minute_of_day, 18 * 60 + 30);
+  EXPECT_EQ(found->feed_token_hash, "first");
+
+  ASSERT_TRUE(this->store_->set_reminder_feed(ana, "second"));
+  EXPECT_EQ(this->store_->find_reminders_by_feed("first").error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(this->store_->find_reminders_by_feed("second"));
+
+  ASSERT_TRUE(this->store_->set_reminder_feed(ana, ""));
+  EXPECT_EQ(this->store_->find_reminders_by_feed("second").error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(this->store_->find_reminders_by_feed("").error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(this->store_->get_reminders(ana)->feed_token_hash, "");
+}
+
+TYPED_TEST(StoreContract, KeepsRawFeedHashBytes) {
+  const auto ana = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->put_reminders(make_reminders(ana, 1, 0)));
+  const std::string raw("\x00\xff\x01\x80", 4);
+  ASSERT_TRUE(this->store_->set_reminder_feed(ana, raw));
+  auto found = this->store_->find_reminders_by_feed(raw);
+  ASSERT_TRUE(found) << found.error().to_string();
+  EXPECT_EQ(found->feed_token_hash, raw);
+  EXPECT_EQ(this->store_->get_reminders(ana)->feed_token_hash, raw);
+}
+
+TYPED_TEST(StoreContract, AFeedNeedsRemindersFirst) {
+  const auto ana = this->add_user("ana@example.org");
+  auto set = this->store_->set_reminder_feed(ana, "feed");
+  ASSERT_FALSE(set);
+  EXPECT_EQ(set.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(set.error().where(), "reminders/" + std::to_string(ana));
+}
+
+TYPED_TEST(StoreContract, RefusesAFeedHashAnotherUserHasAndAnOversizedOne) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  ASSERT_TRUE(this->store_->put_reminders(make_reminders(ana, 1, 0)));
+  ASSERT_TRUE(this->store_->put_reminders(make_reminders(ben, 2, 0)));
+  ASSERT_TRUE(this->store_->set_reminder_feed(ana, "taken"));
+
+  auto taken = this->store_->set_reminder_feed(ben, "taken");
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().code(), ErrorCode::kConflict);
+  auto oversized = this->store_->set_reminder_feed(ben, std::string(kMaxTokenHashBytes + 1, 'h'));
+  ASSERT_FALSE(oversized);
+  EXPECT_EQ(oversized.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(oversized.error().where(), "feed_token_hash");
+  EXPECT_EQ(this->store_->find_reminders_by_feed("taken")->user_id, ana);
+  EXPECT_EQ(this->store_->get_reminders(ben)->feed_token_hash, "");
 }
 
 // FailingStore: a caller's error path, shown on the memory store.

@@ -81,6 +81,15 @@ inline GuidedSessionRecord make_guided_session(std::int64_t user_id, std::int64_
   return record;
 }
 
+inline Reminders make_reminders(std::int64_t user_id, std::uint8_t weekdays, int minute_of_day) {
+  Reminders reminders;
+  reminders.user_id = user_id;
+  reminders.weekdays = weekdays;
+  reminders.minute_of_day = minute_of_day;
+  reminders.updated_at = at_seconds(1'700'000'000);
+  return reminders;
+}
+
 // Forwards every call to another store, except that call number
 // `failing_call` (counting from 1, over all methods) fails with kUnavailable
 // instead of reaching it. Like leveldb's ErrorEnv and Beast's fail_count.
@@ -175,6 +184,22 @@ class FailingStore final : public Store {
       std::int64_t user_id) override {
     if (fails()) return failure();
     return store_.list_guided_sessions(user_id);
+  }
+  core::Result<Reminders> get_reminders(std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.get_reminders(user_id);
+  }
+  core::Result<void> put_reminders(const Reminders& reminders) override {
+    if (fails()) return failure();
+    return store_.put_reminders(reminders);
+  }
+  core::Result<void> set_reminder_feed(std::int64_t user_id, std::string_view token_hash) override {
+    if (fails()) return failure();
+    return store_.set_reminder_feed(user_id, token_hash);
+  }
+  core::Result<Reminders> find_reminders_by_feed(std::string_view token_hash) override {
+    if (fails()) return failure();
+    return store_.find_reminders_by_feed(token_hash);
   }
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override {

@@ -16,7 +16,7 @@ struct Migration {
 
 // The region CHECK mirrors core::kLocations; a contract test stores every
 // location, so the two cannot drift apart unnoticed.
-inline constexpr std::array<Migration, 2> kSqliteMigrations = {{
+inline constexpr std::array<Migration, 3> kSqliteMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -86,6 +86,17 @@ CREATE TABLE guided_sessions (
   CHECK (ended_at >= started_at)
 ) STRICT;
 CREATE INDEX guided_sessions_by_user_time ON guided_sessions (user_id, started_at, id);
+)sql"},
+    // Reminders: one row per person, and the hash of their calendar feed's
+    // token, unique when set (NULL: no feed; UNIQUE allows many NULLs).
+    {3, R"sql(
+CREATE TABLE reminders (
+  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  weekdays INTEGER NOT NULL CHECK (weekdays BETWEEN 0 AND 127),
+  minute_of_day INTEGER NOT NULL CHECK (minute_of_day BETWEEN 0 AND 1439),
+  feed_token_hash BLOB UNIQUE CHECK (length(feed_token_hash) BETWEEN 1 AND 128),
+  updated_at INTEGER NOT NULL
+) STRICT;
 )sql"},
 }};
 

@@ -17,7 +17,7 @@ namespace hipcoach::storage::migrations {
   "translate(" column ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 // The region CHECK mirrors core::kLocations, as in the SQLite schema.
-inline constexpr std::array<Migration, 2> kPostgresMigrations = {{
+inline constexpr std::array<Migration, 3> kPostgresMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -87,6 +87,16 @@ CREATE TABLE guided_sessions (
   CHECK (ended_at >= started_at)
 );
 CREATE INDEX guided_sessions_by_user_time ON guided_sessions (user_id, started_at, id);
+)sql"},
+    // Reminders, as in the SQLite schema.
+    {3, R"sql(
+CREATE TABLE reminders (
+  user_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  weekdays INTEGER NOT NULL CHECK (weekdays BETWEEN 0 AND 127),
+  minute_of_day INTEGER NOT NULL CHECK (minute_of_day BETWEEN 0 AND 1439),
+  feed_token_hash BYTEA UNIQUE CHECK (octet_length(feed_token_hash) BETWEEN 1 AND 128),
+  updated_at BIGINT NOT NULL
+);
 )sql"},
 }};
 

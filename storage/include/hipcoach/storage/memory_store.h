@@ -42,6 +42,10 @@ class MemoryStore final : public Store {
   core::Result<std::int64_t> add_guided_session(const GuidedSessionRecord& record) override;
   core::Result<std::vector<GuidedSessionRecord>> list_guided_sessions(
       std::int64_t user_id) override;
+  core::Result<Reminders> get_reminders(std::int64_t user_id) override;
+  core::Result<void> put_reminders(const Reminders& reminders) override;
+  core::Result<void> set_reminder_feed(std::int64_t user_id, std::string_view token_hash) override;
+  core::Result<Reminders> find_reminders_by_feed(std::string_view token_hash) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
 
@@ -60,6 +64,7 @@ class MemoryStore final : public Store {
   std::map<std::int64_t, SavedTriage> triage_;
   std::map<std::int64_t, QuestionnaireResponse> questionnaire_responses_;
   std::map<std::int64_t, GuidedSessionRecord> guided_sessions_;
+  std::map<std::int64_t, Reminders> reminders_;  // By user id.
 };
 
 }  // namespace hipcoach::storage

@@ -153,6 +153,22 @@ struct GuidedSessionRecord {
   std::string record_json;
 };
 
+// A person's reminder schedule and the private link of its calendar feed.
+struct Reminders {
+  std::int64_t user_id = 0;
+  // The days: bit 0 = Monday ... bit 6 = Sunday (0..kMaxReminderWeekdays);
+  // 0 means no reminder.
+  std::uint8_t weekdays = 0;
+  // The local time of day, in minutes after midnight: 0..kMaxReminderMinute.
+  int minute_of_day = 0;
+  // The hash of the feed link's token, as for a session; empty when there is
+  // no link. Ignored by put_reminders (set_reminder_feed changes it).
+  std::string feed_token_hash;
+  std::chrono::sys_seconds updated_at{};
+};
+inline constexpr std::uint8_t kMaxReminderWeekdays = 0x7f;
+inline constexpr int kMaxReminderMinute = 24 * 60 - 1;
+
 class Store {
  public:
   Store() = default;
@@ -181,7 +197,8 @@ class Store {
   virtual core::Result<void> update_password_hash(std::int64_t user_id,
                                                   std::string_view password_hash) = 0;
   // Deletes the user and everything of theirs (sessions, diary, saved
-  // triage, questionnaire responses, guided sessions), all or nothing.
+  // triage, questionnaire responses, guided sessions, reminders), all or
+  // nothing.
   // kNotFound when there is no such user.
   virtual core::Result<void> delete_user(std::int64_t user_id) = 0;
 
@@ -251,6 +268,28 @@ class Store {
   virtual core::Result<std::vector<GuidedSessionRecord>> list_guided_sessions(
       std::int64_t user_id) = 0;
 
+  // Reminders.
+
+  // The user's reminders; kNotFound when they have none (or no such user).
+  virtual core::Result<Reminders> get_reminders(std::int64_t user_id) = 0;
+  // Saves the schedule and updated_at of `reminders` for its user, adding
+  // the row or replacing the schedule; a feed link the user has stays as it
+  // was. kInvalidInput when weekdays or minute_of_day is out of range (where:
+  // the field name); kNotFound when the user does not exist.
+  virtual core::Result<void> put_reminders(const Reminders& reminders) = 0;
+  // Replaces the user's feed link by the one whose token hashes to
+  // `token_hash` (1..kMaxTokenHashBytes bytes, any bytes), or removes it
+  // when `token_hash` is empty: the old link stops working at once.
+  // kNotFound when the user has no reminders (put_reminders first);
+  // kConflict when another feed has this hash; kInvalidInput for a hash
+  // longer than kMaxTokenHashBytes.
+  virtual core::Result<void> set_reminder_feed(std::int64_t user_id,
+                                               std::string_view token_hash) = 0;
+  // The reminders whose feed link has `token_hash`. kNotFound when none has
+  // it, the link was replaced or removed, or `token_hash` is empty: these
+  // are not told apart.
+  virtual core::Result<Reminders> find_reminders_by_feed(std::string_view token_hash) = 0;
+
   // Ends every session of the user except the one whose hash is
   // `keep_token_hash` (empty: ends them all), e.g. after a password change.
   // Returns how many were deleted; an unknown user has none.
@@ -268,5 +307,8 @@ core::Result<void> check_saved_triage(const SavedTriage& triage);
 core::Result<void> check_list_limit(int limit);
 core::Result<void> check_questionnaire_response(const QuestionnaireResponse& response);
 core::Result<void> check_guided_session(const GuidedSessionRecord& record);
+core::Result<void> check_reminders(const Reminders& reminders);
+// Also accepts an empty hash (no link).
+core::Result<void> check_feed_token_hash(std::string_view token_hash);
 
 }  // namespace hipcoach::storage
