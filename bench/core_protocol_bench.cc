@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hipcoach/core/codec.h"
+#include "hipcoach/core/session.h"
 #include "hipcoach/core/triage.h"
 #include "hipcoach/core/validate.h"
 #include "hipcoach/storage/data_files.h"
@@ -75,5 +76,24 @@ void BM_TriageRequest(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TriageRequest)->Unit(benchmark::kMicrosecond);
+
+// The largest guided-session plan: every muscle group, both sides (the
+// session issue targets < 50 us).
+void BM_BuildSessionPlan(benchmark::State& state) {
+  const auto& data = data_set();
+  const core::LoadedProtocol loaded = core::load_protocol(data.sources, data.files);
+  core::PlanRequest request;
+  for (const core::MuscleGroup& group : loaded.protocol.groups) request.groups.push_back(group.id);
+  request.side = "both";
+  std::size_t steps = 0;
+  for (auto _ : state) {
+    core::Result<core::SessionPlan> plan = core::build_session_plan(loaded.protocol, request);
+    steps = plan ? plan->steps.size() : 0;
+    benchmark::DoNotOptimize(plan);
+  }
+  state.counters["groups"] = static_cast<double>(request.groups.size());
+  state.counters["steps"] = static_cast<double>(steps);
+}
+BENCHMARK(BM_BuildSessionPlan)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
