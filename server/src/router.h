@@ -15,8 +15,10 @@
 //                           415 unless JSON; 403 for another site's Origin;
 //                           503 when the data has no triage rules)
 //   /api/v1/accounts, sessions, me, diary, questionnaires, guided-sessions,
-//   progress                the API of accounts and records (api.h,
-//                           docs/api.md); 503 when the server has no Api
+//   progress, session-plan, sessions-log
+//                           the API of accounts and records (api.h,
+//                           session_routes.h, docs/api.md); 503 when the
+//                           server has no Api
 //   /healthz                {"status":"ok"}
 //   /...                    the files of web/; "/" and "DIR/" serve index.html
 // Everything else answers 404, and a target that is not a safe absolute path
