@@ -15,6 +15,7 @@
 #include "hipcoach/service/progress.h"
 #include "hipcoach/service/records.h"
 #include "problem.h"
+#include "reminder_routes.h"
 #include "session_routes.h"
 
 namespace hipcoach::server {
@@ -295,6 +296,8 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     }
     return signed_in_response(*signed_in);
   }
+  // A calendar app cannot sign in: the feed's key is its permission.
+  if (path == kReminderFeedPath) return handle_reminder_feed(store_, now, request, query);
   // Everything below acts on the caller's own records.
   Context context;
   {
@@ -459,6 +462,7 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
   if (is_session_route(path)) {
     return handle_session_route({protocol_, store_, user_id, now}, request, path, query);
   }
+  if (is_reminder_route(path)) return handle_reminder_route({store_, user_id, now}, request, path);
   if (path == kSavedTriage) {
     if (reads) {
       auto saved = store_.list_triage(user_id);

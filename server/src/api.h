@@ -3,7 +3,8 @@
 // export and deletion. A thin shell over service::Accounts and the Store:
 // it reads the request, checks who is calling, and writes the answer.
 //
-// Who may call what: every route except sign-up and sign-in needs a session
+// Who may call what: every route except sign-up, sign-in and the reminder
+// calendar feed (whose key is its permission; reminder_routes.h) needs a session
 // (the list of questionnaires, GET /api/v1/questionnaires, is the Router's), and each acts only on
 // the caller's own records; a record of someone else answers 404, as one that does not exist. A
 // request whose session comes from the cookie and that changes anything must carry this server's
