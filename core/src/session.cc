@@ -125,21 +125,22 @@ Result<void> check_request(const Protocol& protocol, const PlanRequest& request)
       for (const MuscleGroup& group : protocol.groups) {
         known += (known.empty() ? "" : ", ") + group.id;
       }
-      return Error::invalid_input(where, "unknown muscle group \"" + request.groups[i] +
-                                             "\"; expected one of " + known);
+      return Error::invalid_input(
+          where, "unknown muscle group \"" + request.groups[i] + "\"; expected one of " + known);
     }
     if (std::find(request.groups.begin(), request.groups.begin() + static_cast<long>(i),
                   request.groups[i]) != request.groups.begin() + static_cast<long>(i)) {
-      return Error::invalid_input(where, "muscle group \"" + request.groups[i] + "\" is listed twice");
+      return Error::invalid_input(where,
+                                  "muscle group \"" + request.groups[i] + "\" is listed twice");
     }
   }
   if (!is_one_of(kSides, request.side)) {
-    return Error::invalid_input("/side", "must be \"left\", \"right\" or \"both\", got \"" +
-                                             request.side + "\"");
+    return Error::invalid_input(
+        "/side", "must be \"left\", \"right\" or \"both\", got \"" + request.side + "\"");
   }
   if (request.pain_limit && (*request.pain_limit < 0 || *request.pain_limit > kMaxPainLimit)) {
-    return Error::invalid_input("/pain_limit", "must be an integer 0..10, got " +
-                                                   std::to_string(*request.pain_limit));
+    return Error::invalid_input(
+        "/pain_limit", "must be an integer 0..10, got " + std::to_string(*request.pain_limit));
   }
   for (std::size_t i = 0; i < request.cautions.size(); ++i) {
     const std::string where = "/cautions/" + std::to_string(i);
@@ -192,8 +193,9 @@ std::string_view phase_name(Phase phase) {
 }
 
 std::size_t SessionPlan::treat_step_count() const {
-  return static_cast<std::size_t>(std::count_if(
-      steps.begin(), steps.end(), [](const PlanStep& step) { return step.kind == StepKind::kTreat; }));
+  return static_cast<std::size_t>(
+      std::count_if(steps.begin(), steps.end(),
+                    [](const PlanStep& step) { return step.kind == StepKind::kTreat; }));
 }
 
 Result<SessionPlan> build_session_plan(const Protocol& protocol, const PlanRequest& request) {
@@ -267,12 +269,14 @@ Result<RecheckOutcome> evaluate_recheck(const Protocol& protocol, const SessionP
   Answers answers;
   for (std::size_t i = 0; i < red_flags.size(); ++i) {
     const std::string where = "/red_flags/" + std::to_string(i);
-    const bool asked = std::any_of(plan.recheck.begin(), plan.recheck.end(),
-                                   [&](const RecheckQuestion& q) { return q.red_flag == red_flags[i]; });
+    const bool asked =
+        std::any_of(plan.recheck.begin(), plan.recheck.end(),
+                    [&](const RecheckQuestion& q) { return q.red_flag == red_flags[i]; });
     if (!asked) {
       return Error::invalid_input(where, "\"" + red_flags[i] + "\" is not asked before a session");
     }
-    const auto index = std::find(kRedFlags.begin(), kRedFlags.end(), red_flags[i]) - kRedFlags.begin();
+    const auto index =
+        std::find(kRedFlags.begin(), kRedFlags.end(), red_flags[i]) - kRedFlags.begin();
     const std::uint32_t bit = 1U << static_cast<unsigned>(index);
     if ((answers.red_flags & bit) != 0) {
       return Error::invalid_input(where, "\"" + red_flags[i] + "\" is listed twice");
@@ -332,7 +336,8 @@ Result<Coach> Coach::restore(const SessionPlan& plan, CoachState state) {
     return bad_state("/step_held_ms", "must be 0.." + std::to_string(max_held) + " on this step");
   }
   if (state.next_cue > step.cues.size()) {
-    return bad_state("/next_cue", "must be 0.." + std::to_string(step.cues.size()) + " on this step");
+    return bad_state("/next_cue",
+                     "must be 0.." + std::to_string(step.cues.size()) + " on this step");
   }
   for (std::size_t i = 0; i < state.holds.size(); ++i) {
     const HoldRecord& hold = state.holds[i];
@@ -341,8 +346,8 @@ Result<Coach> Coach::restore(const SessionPlan& plan, CoachState state) {
       return bad_state(where + "/step", "must be the index of a treat step");
     }
     if (hold.held_ms < 0 || hold.held_ms > max_hold_ms(plan.steps[hold.step])) {
-      return bad_state(where + "/held_ms", "must be 0.." +
-                                               std::to_string(max_hold_ms(plan.steps[hold.step])));
+      return bad_state(where + "/held_ms",
+                       "must be 0.." + std::to_string(max_hold_ms(plan.steps[hold.step])));
     }
     if (!hold.stop_rule.empty() && !is_known_rule(plan, hold.stop_rule)) {
       return bad_state(where + "/stop_rule", "unknown stop rule \"" + hold.stop_rule + "\"");
@@ -352,9 +357,8 @@ Result<Coach> Coach::restore(const SessionPlan& plan, CoachState state) {
     return bad_state("/stop_rule", "unknown stop rule \"" + state.stop_rule + "\"");
   }
   for (std::size_t i = 0; i < state.red_flags.size(); ++i) {
-    const bool asked = std::any_of(plan.recheck.begin(), plan.recheck.end(), [&](const auto& q) {
-      return q.red_flag == state.red_flags[i];
-    });
+    const bool asked = std::any_of(plan.recheck.begin(), plan.recheck.end(),
+                                   [&](const auto& q) { return q.red_flag == state.red_flags[i]; });
     if (!asked) return bad_state("/red_flags/" + std::to_string(i), "not asked before a session");
   }
   if (!state.red_flags.empty() && state.phase != Phase::kStopped) {
@@ -539,9 +543,9 @@ Result<std::vector<CoachEvent>> Coach::report_pain(SessionTime now, int pain) {
   }
   if (!is_active(state_.phase)) return not_in_phase("rate pain during a hold", state_.phase);
   if (!plan_->pain_limit || pain <= *plan_->pain_limit) return tick(now);
-  const auto it = std::find_if(plan_->stop_rules.begin(), plan_->stop_rules.end(), [](const auto& r) {
-    return r.trigger == StopRule::Trigger::kPainAboveLimit;
-  });
+  const auto it =
+      std::find_if(plan_->stop_rules.begin(), plan_->stop_rules.end(),
+                   [](const auto& r) { return r.trigger == StopRule::Trigger::kPainAboveLimit; });
   if (it == plan_->stop_rules.end()) return tick(now);
   return stop_rule(now, it->id);
 }

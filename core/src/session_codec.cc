@@ -25,7 +25,9 @@ json statements_json(const std::vector<Statement>& statements) {
 }
 
 json cue_json(const PlanCue& cue) {
-  return {{"id", cue.id}, {"at_seconds", cue.at_seconds}, {"text", cue.text.text},
+  return {{"id", cue.id},
+          {"at_seconds", cue.at_seconds},
+          {"text", cue.text.text},
           {"cite", cue.text.cite}};
 }
 
@@ -46,13 +48,13 @@ json step_json(const PlanStep& step) {
 }
 
 json stop_rule_json(const StopRule& rule) {
-  return {{"id", rule.id},
-          {"label", rule.label},
-          {"ends", rule.ends == StopRule::Ends::kHold ? "hold" : "session"},
-          {"trigger",
-           rule.trigger == StopRule::Trigger::kReported ? "reported" : "pain_above_limit"},
-          {"text", rule.text.text},
-          {"cite", rule.text.cite}};
+  return {
+      {"id", rule.id},
+      {"label", rule.label},
+      {"ends", rule.ends == StopRule::Ends::kHold ? "hold" : "session"},
+      {"trigger", rule.trigger == StopRule::Trigger::kReported ? "reported" : "pain_above_limit"},
+      {"text", rule.text.text},
+      {"cite", rule.text.cite}};
 }
 
 json recheck_json(const Protocol& protocol, const SessionPlan& plan, std::set<std::string>& cited) {
@@ -70,11 +72,11 @@ json recheck_json(const Protocol& protocol, const SessionPlan& plan, std::set<st
         cited.insert(rule->reason.cite.begin(), rule->reason.cite.end());
       }
     }
-    questions.push_back({{"red_flag", question.red_flag},
-                         {"question", question.question},
-                         {"advice",
-                          {{"disposition", disposition_name(disposition)},
-                           {"reasons", std::move(reasons)}}}});
+    questions.push_back(
+        {{"red_flag", question.red_flag},
+         {"question", question.question},
+         {"advice",
+          {{"disposition", disposition_name(disposition)}, {"reasons", std::move(reasons)}}}});
   }
   return {{"intro", to_json(plan.recheck_intro)}, {"questions", std::move(questions)}};
 }
@@ -157,12 +159,13 @@ Result<std::int64_t> integer_at(const json& object, std::string_view where, std:
 constexpr std::int64_t kMaxMs = std::numeric_limits<std::int64_t>::max() / 4;
 
 Result<Phase> phase_from(std::string_view name) {
-  for (Phase phase : {Phase::kRecheck, Phase::kRunning, Phase::kPaused, Phase::kStopped,
-                      Phase::kFinished}) {
+  for (Phase phase :
+       {Phase::kRecheck, Phase::kRunning, Phase::kPaused, Phase::kStopped, Phase::kFinished}) {
     if (phase_name(phase) == name) return phase;
   }
-  return Error::invalid_input("/phase", "must be \"recheck\", \"running\", \"paused\", "
-                                        "\"stopped\" or \"finished\"");
+  return Error::invalid_input("/phase",
+                              "must be \"recheck\", \"running\", \"paused\", "
+                              "\"stopped\" or \"finished\"");
 }
 
 }  // namespace
@@ -223,7 +226,8 @@ Result<PlanRequest> plan_request_from_json(const json& body) {
 json to_json(const CoachState& state) {
   json holds = json::array();
   for (const HoldRecord& hold : state.holds) {
-    holds.push_back({{"step", hold.step}, {"held_ms", hold.held_ms}, {"stop_rule", hold.stop_rule}});
+    holds.push_back(
+        {{"step", hold.step}, {"held_ms", hold.held_ms}, {"stop_rule", hold.stop_rule}});
   }
   return {{"phase", phase_name(state.phase)},
           {"step", state.step},
@@ -361,8 +365,8 @@ Result<json> check_session_record(const Protocol& protocol, const json& record) 
     return Error::invalid_input(base + "/points", "must be an array");
   }
   if (points->size() > kMaxRecordPoints) {
-    return Error::invalid_input(base + "/points", "must have at most " +
-                                                      std::to_string(kMaxRecordPoints) + " entries");
+    return Error::invalid_input(
+        base + "/points", "must have at most " + std::to_string(kMaxRecordPoints) + " entries");
   }
   json normalised_points = json::array();
   for (std::size_t i = 0; i < points->size(); ++i) {
@@ -380,16 +384,15 @@ Result<json> check_session_record(const Protocol& protocol, const json& record) 
     auto group_id = string_at(point, where, "group", true);
     if (!group_id) return group_id.error();
     const MuscleGroup* group = protocol.find_group(*group_id);
-    if (group == nullptr ||
-        std::find(groups->begin(), groups->end(), *group_id) == groups->end()) {
+    if (group == nullptr || std::find(groups->begin(), groups->end(), *group_id) == groups->end()) {
       return Error::invalid_input(where + "/group", "must be one of the record's groups");
     }
     auto area = string_at(point, where, "area", true);
     if (!area) return area.error();
     if (std::none_of(group->areas.begin(), group->areas.end(),
                      [&](const TreatmentArea& a) { return a.id == *area; })) {
-      return Error::invalid_input(where + "/area", "unknown area \"" + *area + "\" of group \"" +
-                                                       group->id + "\"");
+      return Error::invalid_input(where + "/area",
+                                  "unknown area \"" + *area + "\" of group \"" + group->id + "\"");
     }
     auto held = integer_at(point, where, "held_seconds", 0, group->hold_seconds.max);
     if (!held) return held.error();
@@ -407,14 +410,15 @@ Result<json> check_session_record(const Protocol& protocol, const json& record) 
   auto rule = string_at(record, base, "stop_rule", false);
   if (!rule) return rule.error();
   if (!rule->empty()) {
-    const auto it = std::find_if(protocol.session.stop_rules.begin(),
-                                 protocol.session.stop_rules.end(),
-                                 [&](const StopRule& r) { return r.id == *rule; });
+    const auto it =
+        std::find_if(protocol.session.stop_rules.begin(), protocol.session.stop_rules.end(),
+                     [&](const StopRule& r) { return r.id == *rule; });
     if (it == protocol.session.stop_rules.end()) {
       return Error::invalid_input(base + "/stop_rule", "unknown stop rule \"" + *rule + "\"");
     }
     if (it->ends != StopRule::Ends::kSession) {
-      return Error::invalid_input(base + "/stop_rule", "\"" + *rule + "\" ends a hold, not the session");
+      return Error::invalid_input(base + "/stop_rule",
+                                  "\"" + *rule + "\" ends a hold, not the session");
     }
   }
   auto flags = strings_at(record, base, "red_flags", false);
@@ -431,12 +435,9 @@ Result<json> check_session_record(const Protocol& protocol, const json& record) 
     return Error::invalid_input(base + "/outcome",
                                 "must be \"stopped\" when a stop rule or a red flag ended it");
   }
-  return json{{"outcome", *outcome},
-              {"sides", *sides},
-              {"groups", *groups},
-              {"points", std::move(normalised_points)},
-              {"stop_rule", *rule},
-              {"red_flags", *flags}};
+  return json{{"outcome", *outcome}, {"sides", *sides},
+              {"groups", *groups},   {"points", std::move(normalised_points)},
+              {"stop_rule", *rule},  {"red_flags", *flags}};
 }
 
 }  // namespace hipcoach::core

@@ -23,7 +23,8 @@ Statement read_text_and_cite(TableReader& reader) {
 void read_cue(TableReader& reader, SessionData& session) {
   CueRule cue;
   cue.id = read_defined_id(reader, "cue");
-  if (const toml::node* at = reader.node("at", true, "seconds (an integer) or \"min\" or \"max\"")) {
+  if (const toml::node* at =
+          reader.node("at", true, "seconds (an integer) or \"min\" or \"max\"")) {
     const std::string path = join_path(reader.path(), "at");
     if (const auto* seconds = at->as_integer()) {
       if (seconds->get() < 0 || seconds->get() > kMaxCueSeconds) {
@@ -39,8 +40,8 @@ void read_cue(TableReader& reader, SessionData& session) {
     } else if (word != nullptr && word->get() == "max") {
       cue.at = CueRule::At::kMaxHold;
     } else if (word != nullptr) {
-      reader.report(*at, path, "must be \"min\", \"max\" or a number of seconds, got \"" +
-                                   word->get() + "\"");
+      reader.report(*at, path,
+                    "must be \"min\", \"max\" or a number of seconds, got \"" + word->get() + "\"");
     } else {
       reader.report(*at, path,
                     "expected seconds (an integer) or \"min\" or \"max\", got " +

@@ -43,17 +43,17 @@ std::string_view step_kind_name(StepKind kind);
 
 // A cue spoken during a hold, at a time into it.
 struct PlanCue {
-  std::string id;       // From the session data, e.g. "deeper".
-  int at_seconds = 0;   // Seconds into the hold, 0..max hold.
+  std::string id;      // From the session data, e.g. "deeper".
+  int at_seconds = 0;  // Seconds into the hold, 0..max hold.
   Statement text;
 };
 
 struct PlanStep {
   StepKind kind = StepKind::kPosition;
-  std::string side;      // "left" or "right"; empty for after-care.
-  std::string group;     // Id of the MuscleGroup; empty for after-care.
-  std::string area;      // Id of the TreatmentArea (locate, treat, move: the next area); else empty.
-  std::string title;     // Short, e.g. "Left side: front (anterior) fibres".
+  std::string side;   // "left" or "right"; empty for after-care.
+  std::string group;  // Id of the MuscleGroup; empty for after-care.
+  std::string area;   // Id of the TreatmentArea (locate, treat, move: the next area); else empty.
+  std::string title;  // Short, e.g. "Left side: front (anterior) fibres".
   // What to do, the clinic's advice first, then the published caveats.
   std::vector<Statement> instructions;
   std::string body_map_view;  // Empty for after-care.
@@ -89,9 +89,9 @@ struct SessionPlan {
 
 // What a person chose, or what their triage gave.
 struct PlanRequest {
-  std::vector<std::string> groups;  // Group ids, in the order to treat; at least one.
-  std::string side;                 // "left", "right" or "both".
-  std::optional<int> pain_limit;    // 0..10.
+  std::vector<std::string> groups;    // Group ids, in the order to treat; at least one.
+  std::string side;                   // "left", "right" or "both".
+  std::optional<int> pain_limit;      // 0..10.
   std::vector<std::string> cautions;  // Ids of kCautions the person has.
 };
 
@@ -133,20 +133,20 @@ std::string_view phase_name(Phase phase);
 
 // What happened at one treat step.
 struct HoldRecord {
-  std::size_t step = 0;        // Index into SessionPlan::steps.
-  std::int64_t held_ms = 0;    // Time held, pauses excluded, at most the max hold.
-  std::string stop_rule;       // The stop rule that ended this hold early; empty if none.
+  std::size_t step = 0;      // Index into SessionPlan::steps.
+  std::int64_t held_ms = 0;  // Time held, pauses excluded, at most the max hold.
+  std::string stop_rule;     // The stop rule that ended this hold early; empty if none.
 };
 
 // The whole state: plain data, saved and restored as it is.
 struct CoachState {
   Phase phase = Phase::kRecheck;
   std::size_t step = 0;
-  SessionTime started_at{0};     // When the re-check was passed (0 before).
-  SessionTime ended_at{0};       // When stopped or finished (0 before).
+  SessionTime started_at{0};      // When the re-check was passed (0 before).
+  SessionTime ended_at{0};        // When stopped or finished (0 before).
   std::int64_t step_held_ms = 0;  // Hold time on this step up to `running_since`.
-  SessionTime running_since{0};  // When the timer last (re)started; meaningful while kRunning.
-  std::size_t next_cue = 0;      // Index of the next cue of this step to fire.
+  SessionTime running_since{0};   // When the timer last (re)started; meaningful while kRunning.
+  std::size_t next_cue = 0;       // Index of the next cue of this step to fire.
   std::vector<HoldRecord> holds;  // One per treat step visited, in plan order of visit.
   std::string stop_rule;          // The stop rule that ended the session; empty if none.
   std::vector<std::string> red_flags;  // Answered yes at the re-check (then kStopped).
