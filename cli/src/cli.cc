@@ -18,6 +18,7 @@
 #include "progress_command.h"
 #include "protocol_text.h"
 #include "questionnaire_command.h"
+#include "reminders_command.h"
 #include "triage_command.h"
 #include "user_command.h"
 
@@ -243,6 +244,26 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
                                  "Data directory (holds sources.toml and questionnaires/)");
   add_database_options(questionnaire_take, take_options.database, true);
 
+  CLI::App* reminders = app.add_subcommand("reminders", "Days and a time for the session");
+  reminders->require_subcommand(1);
+  RemindersSetOptions reminders_set_options;
+  CLI::App* reminders_set = reminders->add_subcommand(
+      "set", "Choose the days and the local time of the session (replaces what was set)");
+  reminders_set
+      ->add_option("--days", reminders_set_options.days,
+                   "Comma-separated: mon,tue,wed,thu,fri,sat,sun (\"\" for none)")
+      ->required();
+  reminders_set->add_option("--time", reminders_set_options.time, "24-hour HH:MM, e.g. 18:30")
+      ->required();
+  add_database_options(reminders_set, reminders_set_options.database, true);
+  RemindersShowOptions reminders_show_options;
+  CLI::App* reminders_show = reminders->add_subcommand(
+      "show", "Print the days and time, and whether a session is due today");
+  add_database_options(reminders_show, reminders_show_options.database, true);
+  CLI::App* reminders_ics = reminders->add_subcommand(
+      "ics", "Print the reminders as an iCalendar file to import into a calendar");
+  add_database_options(reminders_ics, reminders_show_options.database, true);
+
   ProgressOptions progress_options;
   CLI::App* progress = app.add_subcommand(
       "progress",
@@ -367,6 +388,16 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
     if (!load(data_dir, loaded, err)) return kExitInvalidData;
     return run_questionnaire_take(command("hipcoach questionnaire take"), loaded.protocol,
                                   take_options);
+  }
+
+  if (reminders_set->parsed()) {
+    return run_reminders_set(command("hipcoach reminders set"), reminders_set_options);
+  }
+  if (reminders_show->parsed()) {
+    return run_reminders_show(command("hipcoach reminders show"), reminders_show_options);
+  }
+  if (reminders_ics->parsed()) {
+    return run_reminders_ics(command("hipcoach reminders ics"), reminders_show_options);
   }
 
   if (progress->parsed()) {
