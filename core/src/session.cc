@@ -51,6 +51,7 @@ std::vector<PlanCue> cues_for(const SessionData& session, const Range& hold) {
 void add_group_steps(const Protocol& protocol, const MuscleGroup& group, const std::string& side,
                      std::vector<PlanStep>& steps) {
   const std::string prefix = side_title(side) + ", " + group.name + ": ";
+  const std::vector<PlanCue> cues = cues_for(protocol.session, group.hold_seconds);
   PlanStep position{.kind = StepKind::kPosition, .side = side, .group = group.id};
   position.title = prefix + "get into position";
   append(position.instructions, group.position);
@@ -84,29 +85,38 @@ void add_group_steps(const Protocol& protocol, const MuscleGroup& group, const s
     treat.body_map_area = area.body_map_area;
     treat.min_hold_seconds = group.hold_seconds.min;
     treat.max_hold_seconds = group.hold_seconds.max;
-    treat.cues = cues_for(protocol.session, group.hold_seconds);
+    treat.cues = cues;
     steps.push_back(std::move(treat));
   }
 }
 
-void cite_all(std::set<std::string>& ids, const Statement& statement) {
+void cite_all(std::set<std::string_view>& ids, const Statement& statement) {
   ids.insert(statement.cite.begin(), statement.cite.end());
 }
 
+void cite_all(std::set<std::string_view>& ids, const std::vector<Statement>& statements) {
+  for (const Statement& statement : statements) cite_all(ids, statement);
+}
+
+// The sources the plan cites, collected from the data it was built from
+// rather than from its steps, which repeat the same statements per side and area.
 std::vector<std::string> cited_sources(const Protocol& protocol, const SessionPlan& plan) {
-  std::set<std::string> ids;
-  for (const PlanStep& step : plan.steps) {
-    for (const Statement& statement : step.instructions) cite_all(ids, statement);
-    for (const PlanCue& cue : step.cues) cite_all(ids, cue.text);
+  std::set<std::string_view> ids;
+  for (const std::string& group_id : plan.groups) {
+    const MuscleGroup& group = *protocol.find_group(group_id);
+    for (const Step* step : {&group.position, &group.locate, &group.treat}) {
+      cite_all(ids, step->advice);
+      cite_all(ids, step->caveats);
+    }
+    for (const TreatmentArea& area : group.areas) cite_all(ids, area.description);
+    ids.insert(group.hold_seconds.cite.begin(), group.hold_seconds.cite.end());
   }
+  for (const CueRule& cue : protocol.session.cues) cite_all(ids, cue.text);
+  cite_all(ids, protocol.session.aftercare);
   for (const StopRule& rule : plan.stop_rules) cite_all(ids, rule.text);
   cite_all(ids, plan.recheck_intro);
-  for (const Statement& statement : plan.cautions) cite_all(ids, statement);
-  for (const Statement& statement : plan.before) cite_all(ids, statement);
-  for (const std::string& group_id : plan.groups) {
-    const MuscleGroup* group = protocol.find_group(group_id);
-    ids.insert(group->hold_seconds.cite.begin(), group->hold_seconds.cite.end());
-  }
+  cite_all(ids, plan.cautions);
+  cite_all(ids, plan.before);
   std::vector<std::string> out;
   for (const Source& source : protocol.sources) {
     if (ids.count(source.id) != 0) out.push_back(source.id);
@@ -208,6 +218,11 @@ Result<SessionPlan> build_session_plan(const Protocol& protocol, const PlanReque
   }
   plan.groups = request.groups;
   plan.pain_limit = request.pain_limit;
+  std::size_t step_count = 1;
+  for (const std::string& group_id : plan.groups) {
+    step_count += 3 * protocol.find_group(group_id)->areas.size();
+  }
+  plan.steps.reserve(step_count * plan.sides.size());
   for (const std::string& side : plan.sides) {
     for (const std::string& group_id : plan.groups) {
       add_group_steps(protocol, *protocol.find_group(group_id), side, plan.steps);
