@@ -1,10 +1,11 @@
 // The account page: sign in or create an account; when signed in, who you are, sign out,
-// change the password, download your data and delete the account.
+// change the password, reminders (reminders.mjs), download your data and delete the account.
 // With ?next=diary (progress, questionnaire) it says why the visitor was sent here and goes
 // back there after signing in.
 
 import {ApiError} from './api.mjs';
 import {h} from './dom.mjs';
+import {show_reminders} from './reminders.mjs';
 import {FormErrors, forget_preferences, kReturnPages, local_date, set_status, show_load_error} from './ui.mjs';
 import {change_password, delete_account, fetch_me, sign_in, sign_out, sign_up} from './user-api.mjs';
 
@@ -43,6 +44,7 @@ function show_signed_in(user) {
   elements.signed_out.hidden = true;
   elements.signed_in.hidden = false;
   document.title = 'Your account · HipCoach';
+  show_reminders({session_ended});
 }
 
 // Disables `button` while `work` runs.
