@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "coach_command.h"
 #include "command.h"
 #include "diary_command.h"
 #include "hipcoach/core/codec.h"
@@ -279,6 +280,31 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
                        "Data directory (holds sources.toml and questionnaires/)");
   add_database_options(progress, progress_options.database, true);
 
+  CoachOptions coach_options;
+  std::int64_t coach_triage = 0;
+  int coach_pain_limit = 0;
+  CLI::App* coach = app.add_subcommand(
+      "coach",
+      "The guided session: pain before, a re-check of the red flags, each point with its hold "
+      "timer, cues and stop rules, pain after; saved to the diary. Full screen at a terminal, "
+      "else (or with --plain) line by line");
+  coach->add_option("--groups", coach_options.groups,
+                    "Muscle groups to treat, comma-separated, in order (hipcoach protocol list)");
+  coach->add_option("--side", coach_options.side, "left, right or both");
+  const CLI::Option* coach_pain_limit_option =
+      coach->add_option("--pain-limit", coach_pain_limit,
+                        "Your own limit 0..10: a pain rating above it during a hold ends the hold");
+  coach->add_option("--cautions", coach_options.cautions,
+                    "What applies to you, comma-separated: blood_thinners, bleeding_disorder, "
+                    "pregnant, broken_or_infected_skin, implant_or_recent_surgery_at_site, "
+                    "osteoporosis");
+  const CLI::Option* coach_triage_option = coach->add_option(
+      "--triage", coach_triage,
+      "Instead of --groups, --side and --cautions: the plan of your saved triage ID");
+  coach->add_flag("--plain", coach_options.plain, "Line by line even at a terminal");
+  coach->add_option("--data", data_dir, "Data directory (holds sources.toml and protocol/)");
+  add_database_options(coach, coach_options.database, true);
+
   std::vector<std::string> arguments(args.begin() + (args.empty() ? 0 : 1), args.end());
   std::reverse(arguments.begin(), arguments.end());  // CLI11 takes them reversed.
   try {
@@ -388,6 +414,14 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
     if (!load(data_dir, loaded, err)) return kExitInvalidData;
     return run_questionnaire_take(command("hipcoach questionnaire take"), loaded.protocol,
                                   take_options);
+  }
+
+  if (coach->parsed()) {
+    core::LoadedProtocol loaded;
+    if (!load(data_dir, loaded, err)) return kExitInvalidData;
+    if (coach_triage_option->count() > 0) coach_options.triage = coach_triage;
+    if (coach_pain_limit_option->count() > 0) coach_options.pain_limit = coach_pain_limit;
+    return run_coach(command("hipcoach coach"), loaded.protocol, coach_options);
   }
 
   if (reminders_set->parsed()) {
