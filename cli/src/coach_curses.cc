@@ -178,7 +178,11 @@ int CursesCoachUi::put_wrapped(int row, std::string_view text, int max_lines, at
   for (std::size_t i = 0; i < lines.size() && static_cast<int>(i) < max_lines; ++i) {
     const bool cut = static_cast<int>(i) + 1 == max_lines && i + 1 < lines.size();
     if (i == 0 && bullet > 0) put(row, 2, text.substr(0, bullet), attributes);
-    put(row++, 2 + static_cast<int>(bullet), cut ? lines[i] + " ..." : lines[i], attributes);
+    // The last line that fits says that more text follows.
+    const std::string line =
+        cut ? wrap(lines[i], static_cast<std::size_t>(COLS - 8) - bullet).front() + " ..."
+            : lines[i];
+    put(row++, 2 + static_cast<int>(bullet), line, attributes);
   }
   return row;
 }
@@ -245,6 +249,8 @@ std::optional<int> CursesCoachUi::ask_pain(std::string_view question) {
   ::wclear(stdscr);
   while (true) {
     std::vector<std::string> paragraphs = {"0 = no pain, 10 = the worst pain you can imagine."};
+    // Why the session just stopped, if a stop rule ended it.
+    if (message_.rfind("STOP: ", 0) == 0) paragraphs.push_back(message_);
     if (!problem.empty()) paragraphs.push_back(problem);
     draw_page(question, paragraphs, "Type a number 0-10 and press Enter (q quits).", typed);
     const int key = read_key(-1);
