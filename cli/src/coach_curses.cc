@@ -157,13 +157,16 @@ int CursesCoachUi::read_key(int timeout_ms) {
 }
 
 void CursesCoachUi::put(int row, int column, std::string_view text, attr_t attributes) {
-  if (row < 0 || row >= LINES || column >= COLS) return;
+  if (row < 0 || row >= LINES || column < 0 || column >= COLS) return;
   ::wattron(stdscr, static_cast<int>(attributes));
   // Cut to the width (by characters; a wide character may overflow, which
   // ncurses clips).
   std::string shown(text);
   const auto width = static_cast<std::size_t>(COLS - column);
-  if (columns(shown) > width) shown = wrap(shown, width).front();
+  if (columns(shown) > width) {
+    const std::vector<std::string> lines = wrap(shown, width);
+    shown = lines.empty() ? std::string() : lines.front();
+  }
   ::mvwaddstr(stdscr, row, column, shown.c_str());
   ::wattroff(stdscr, static_cast<int>(attributes));
 }
