@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "access_log.h"
+#include "api_support.h"
 #include "hipcoach/core/codec.h"
 #include "hipcoach/core/timestamp.h"
 #include "hipcoach/service/auth.h"
@@ -37,49 +38,6 @@ constexpr std::string_view kProgress = "/api/v1/progress";
 constexpr std::string_view kSavedTriage = "/api/v1/me/triage";
 
 constexpr int kDefaultDiaryLimit = 30;
-
-std::string dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// A private answer: never stored by caches.
-Response body_response(int status, std::string body,
-                       std::string_view content_type = "application/json") {
-  Response response;
-  response.status = status;
-  response.headers = {{"Content-Type", content_type},
-                      {"Cache-Control", "no-store"},
-                      {"X-Content-Type-Options", "nosniff"}};
-  response.body = std::make_shared<const std::string>(std::move(body));
-  return response;
-}
-
-Response json_response(int status, const json& value) { return body_response(status, dump(value)); }
-
-Response no_content() {
-  static const auto kEmpty = std::make_shared<const std::string>();
-  Response response;
-  response.status = 204;
-  response.headers = {{"Cache-Control", "no-store"}};
-  response.body = kEmpty;
-  response.body_mode = BodyMode::kNone;
-  return response;
-}
-
-Response method_not_allowed(std::string_view allow) {
-  Response response = problem_response(405, "method", "this resource does not take this method");
-  response.headers.push_back({"Allow", allow});
-  return response;
-}
-
-Response error_response(const Error& error) {
-  if (error.code() == core::ErrorCode::kInternal) log_error("api", error.to_string());
-  Response response = problem_response(error);
-  if (error.code() == core::ErrorCode::kUnauthenticated) {
-    response.headers.push_back({"WWW-Authenticate", "Bearer"});
-  }
-  return response;
-}
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -112,21 +70,6 @@ std::string_view cookie_value(std::string_view header, std::string_view name) {
   return {};
 }
 
-// The raw value of `key` in a query string, or nullopt.
-std::optional<std::string_view> query_value(std::string_view query, std::string_view key) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto equals = pair.find('=');
-    if (pair.substr(0, equals) == key) {
-      return equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
-}
-
 core::Result<int> query_integer(std::string_view query, std::string_view key, int fallback, int min,
                                 int max) {
   const auto text = query_value(query, key);
@@ -146,27 +89,6 @@ bool same_origin(std::string_view origin, std::string_view host) {
   return origin.substr(scheme_end + 3) == host;
 }
 
-bool is_json(std::string_view content_type) {
-  const std::string_view media_type = trim(content_type.substr(0, content_type.find(';')));
-  return media_type.size() == 16 && starts_with_ignoring_case(media_type, "application/json");
-}
-
-// Parses the JSON body into `out`; returns the problem to answer when it cannot.
-std::optional<Response> read_body(const Request& request, json& out) {
-  if (!is_json(request.content_type)) {
-    return problem_response(415, "Content-Type", "send the body as application/json");
-  }
-  try {
-    out = json::parse(request.body);
-    return std::nullopt;
-  } catch (const json::parse_error& e) {
-    // The byte offset locates the problem; the parser's own message could
-    // quote the body, so it is not passed on.
-    return problem_response(400, "/",
-                            fmt::format("the body is not valid JSON (at byte {})", e.byte));
-  }
-}
-
 // Reads a required string field of a sign-in or sign-up body.
 core::Result<std::string> string_field(const json& body, std::string_view key) {
   const std::string where = "/" + std::string(key);
@@ -176,17 +98,6 @@ core::Result<std::string> string_field(const json& body, std::string_view key) {
     return Error::invalid_input(where, "is required: a string");
   }
   return found->get<std::string>();
-}
-
-// A path's id segment ("17"), or nullopt when it is not a positive integer.
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0 || text.empty() ||
-      text.front() == '+') {
-    return std::nullopt;
-  }
-  return id;
 }
 
 Response not_found(std::string_view what) { return problem_response(404, "path", what); }

@@ -7,8 +7,10 @@
 #include <string>
 
 #include "access_log.h"
+#include "api_support.h"
 #include "hipcoach/core/reminders.h"
 #include "hipcoach/service/auth.h"
+#include "hipcoach/service/records.h"
 #include "problem.h"
 
 namespace hipcoach::server {
@@ -21,115 +23,6 @@ using nlohmann::json;
 // The start of the feed's UID: the hash of the key, cut. It stays the same
 // while the link does and tells nothing about the person.
 constexpr std::size_t kUidHashChars = 24;
-
-Response body_response(int status, std::string body, std::string_view content_type,
-                       std::string_view cache_control) {
-  Response response;
-  response.status = status;
-  response.headers = {{"Content-Type", content_type},
-                      {"Cache-Control", cache_control},
-                      {"X-Content-Type-Options", "nosniff"}};
-  response.body = std::make_shared<const std::string>(std::move(body));
-  return response;
-}
-
-// A record of the caller's: never stored by caches.
-Response json_response(int status, const json& value) {
-  return body_response(status, value.dump(-1, ' ', false, json::error_handler_t::replace),
-                       "application/json", "no-store");
-}
-
-Response no_content() {
-  Response response;
-  response.status = 204;
-  response.headers = {{"Cache-Control", "no-store"}};
-  response.body = std::make_shared<const std::string>();
-  response.body_mode = BodyMode::kNone;
-  return response;
-}
-
-Response error_response(const Error& error) {
-  if (error.code() == ErrorCode::kInternal) log_error("api", error.to_string());
-  return problem_response(error);
-}
-
-Response method_not_allowed(std::string_view allow) {
-  Response response = problem_response(405, "method", "this resource does not take this method");
-  response.headers.push_back({"Allow", allow});
-  return response;
-}
-
-Response headers_only_for_head(const Request& request, Response response) {
-  if (request.method == "HEAD") response.body_mode = BodyMode::kHeadersOnly;
-  return response;
-}
-
-bool is_json(std::string_view content_type) {
-  std::string_view media_type = content_type.substr(0, content_type.find(';'));
-  while (!media_type.empty() && media_type.back() == ' ') media_type.remove_suffix(1);
-  constexpr std::string_view kJson = "application/json";
-  if (media_type.size() != kJson.size()) return false;
-  for (std::size_t i = 0; i < kJson.size(); ++i) {
-    const char c = media_type[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kJson[i]) return false;
-  }
-  return true;
-}
-
-// Parses the JSON body into `out`; returns the problem to answer when it cannot.
-std::optional<Response> read_body(const Request& request, json& out) {
-  if (!is_json(request.content_type)) {
-    return problem_response(415, "Content-Type", "send the body as application/json");
-  }
-  try {
-    out = json::parse(request.body);
-    return std::nullopt;
-  } catch (const json::parse_error& e) {
-    // The parser's own message could quote the body.
-    return problem_response(400, "/",
-                            fmt::format("the body is not valid JSON (at byte {})", e.byte));
-  }
-}
-
-// The raw value of `key` in a query string, or nullopt.
-std::optional<std::string_view> query_value(std::string_view query, std::string_view key) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto equals = pair.find('=');
-    if (pair.substr(0, equals) == key) {
-      return equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
-}
-
-// {"days": [...], "time": "HH:MM" or null, "feed": {"active": bool}}. With
-// no day there is no reminder, so no time either.
-json reminders_json(const std::optional<storage::Reminders>& reminders) {
-  json days = json::array();
-  json time = nullptr;
-  bool active = false;
-  if (reminders) {
-    for (const auto name : core::weekday_names(reminders->weekdays)) days.push_back(name);
-    if (reminders->weekdays != 0) time = core::format_time_of_day(reminders->minute_of_day);
-    active = !reminders->feed_token_hash.empty();
-  }
-  return {{"days", std::move(days)}, {"time", std::move(time)}, {"feed", {{"active", active}}}};
-}
-
-// The caller's reminders, or nullopt when they have none.
-core::Result<std::optional<storage::Reminders>> find_reminders(storage::Store& store,
-                                                               std::int64_t user_id) {
-  auto reminders = store.get_reminders(user_id);
-  if (reminders) return std::optional<storage::Reminders>(std::move(*reminders));
-  if (reminders.error().code() == ErrorCode::kNotFound) {
-    return std::optional<storage::Reminders>();
-  }
-  return reminders.error();
-}
 
 Response reminders(const ReminderRouteContext& context, const Request& request) {
   if (request.method == "PUT") {
@@ -146,9 +39,9 @@ Response reminders(const ReminderRouteContext& context, const Request& request) 
   } else if (request.method != "GET" && request.method != "HEAD") {
     return method_not_allowed("GET, HEAD, PUT");
   }
-  auto reminders = find_reminders(context.store, context.user_id);
+  auto reminders = service::find_reminders(context.store, context.user_id);
   if (!reminders) return error_response(reminders.error());
-  return headers_only_for_head(request, json_response(200, reminders_json(*reminders)));
+  return headers_only_for_head(request, json_response(200, service::to_json(*reminders)));
 }
 
 Response feed_link(const ReminderRouteContext& context, const Request& request) {
@@ -159,7 +52,7 @@ Response feed_link(const ReminderRouteContext& context, const Request& request) 
     return no_content();
   }
   if (request.method != "POST") return method_not_allowed("POST, DELETE");
-  auto existing = find_reminders(context.store, context.user_id);
+  auto existing = service::find_reminders(context.store, context.user_id);
   if (!existing) return error_response(existing.error());
   if (!*existing) {
     // A link before any schedule: an empty one, which the feed shows as a

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "access_log.h"
+#include "api_support.h"
 #include "hipcoach/core/session.h"
 #include "hipcoach/core/session_codec.h"
 #include "hipcoach/service/records.h"
@@ -23,91 +24,6 @@ using core::Error;
 using nlohmann::json;
 
 constexpr int kMaxLogLimit = storage::kMaxListLimit;
-
-std::string dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// A record of the caller's: never stored by caches.
-Response json_response(int status, const json& value) {
-  Response response;
-  response.status = status;
-  response.headers = {{"Content-Type", "application/json"},
-                      {"Cache-Control", "no-store"},
-                      {"X-Content-Type-Options", "nosniff"}};
-  response.body = std::make_shared<const std::string>(dump(value));
-  return response;
-}
-
-Response error_response(const Error& error) {
-  if (error.code() == core::ErrorCode::kInternal) log_error("api", error.to_string());
-  return problem_response(error);
-}
-
-Response method_not_allowed(std::string_view allow) {
-  Response response = problem_response(405, "method", "this resource does not take this method");
-  response.headers.push_back({"Allow", allow});
-  return response;
-}
-
-Response headers_only_for_head(const Request& request, Response response) {
-  if (request.method == "HEAD") response.body_mode = BodyMode::kHeadersOnly;
-  return response;
-}
-
-bool is_json(std::string_view content_type) {
-  std::string_view media_type = content_type.substr(0, content_type.find(';'));
-  while (!media_type.empty() && media_type.back() == ' ') media_type.remove_suffix(1);
-  constexpr std::string_view kJson = "application/json";
-  if (media_type.size() != kJson.size()) return false;
-  for (std::size_t i = 0; i < kJson.size(); ++i) {
-    const char c = media_type[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kJson[i]) return false;
-  }
-  return true;
-}
-
-// Parses the JSON body into `out`; returns the problem to answer when it cannot.
-std::optional<Response> read_body(const Request& request, json& out) {
-  if (!is_json(request.content_type)) {
-    return problem_response(415, "Content-Type", "send the body as application/json");
-  }
-  try {
-    out = json::parse(request.body);
-    return std::nullopt;
-  } catch (const json::parse_error& e) {
-    // The parser's own message could quote the body (health data).
-    return problem_response(400, "/",
-                            fmt::format("the body is not valid JSON (at byte {})", e.byte));
-  }
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes %XX escapes and '+' (a space in a form-encoded query); nullopt for a
-// malformed escape.
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int high = hex_digit(text[i + 1]);
-      const int low = hex_digit(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      out += static_cast<char>(high * 16 + low);
-      i += 2;
-    } else {
-      out += text[i] == '+' ? ' ' : text[i];
-    }
-  }
-  return out;
-}
 
 // The parameters of a query string, each decoded and given at most once.
 class Query {

@@ -71,6 +71,8 @@ core::Result<json> export_json(const core::Protocol& protocol, storage::Store& s
   if (!sessions) return sessions.error();
   auto triage = store.list_triage(user.id);
   if (!triage) return triage.error();
+  auto reminders = find_reminders(store, user.id);
+  if (!reminders) return reminders.error();
 
   json diary_json = json::array();
   for (const storage::DiaryEntry& entry : *diary) diary_json.push_back(to_json(entry));
@@ -92,7 +94,8 @@ core::Result<json> export_json(const core::Protocol& protocol, storage::Store& s
               {"diary", std::move(diary_json)},
               {"questionnaire_responses", std::move(responses_json)},
               {"guided_sessions", std::move(sessions_json)},
-              {"triage", std::move(triage_json)}};
+              {"triage", std::move(triage_json)},
+              {"reminders", to_json(*reminders)}};
 }
 
 core::Result<std::string> export_diary_csv(storage::Store& store, std::int64_t user_id) {

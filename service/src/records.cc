@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "hipcoach/core/codec.h"
+#include "hipcoach/core/reminders.h"
 #include "hipcoach/core/timestamp.h"
 #include "hipcoach/core/triage_model.h"
 #include "hipcoach/core/utf8.h"
@@ -422,6 +423,28 @@ json to_json(const storage::User& user) {
 std::chrono::minutes offset_of(std::string_view at) {
   const auto parsed = core::parse_timestamp(at, "at");
   return parsed ? parsed->offset : std::chrono::minutes{0};
+}
+
+json to_json(const std::optional<storage::Reminders>& reminders) {
+  json days = json::array();
+  json time = nullptr;
+  bool active = false;
+  if (reminders) {
+    for (const auto name : core::weekday_names(reminders->weekdays)) days.push_back(name);
+    if (reminders->weekdays != 0) time = core::format_time_of_day(reminders->minute_of_day);
+    active = !reminders->feed_token_hash.empty();
+  }
+  return {{"days", std::move(days)}, {"time", std::move(time)}, {"feed", {{"active", active}}}};
+}
+
+core::Result<std::optional<storage::Reminders>> find_reminders(storage::Store& store,
+                                                               std::int64_t user_id) {
+  auto reminders = store.get_reminders(user_id);
+  if (reminders) return std::optional<storage::Reminders>(std::move(*reminders));
+  if (reminders.error().code() == core::ErrorCode::kNotFound) {
+    return std::optional<storage::Reminders>();
+  }
+  return reminders.error();
 }
 
 }  // namespace hipcoach::service

@@ -174,6 +174,21 @@ TEST_F(ExportTest, JsonHoldsEverySectionAndNoPasswordHash) {
   EXPECT_EQ(text.find("password"), std::string::npos) << text;
 }
 
+TEST_F(ExportTest, JsonHoldsTheRemindersButNotTheFeedKeysHash) {
+  storage::Reminders reminders;
+  reminders.user_id = user_.id;
+  reminders.weekdays = 0b0010101;  // Monday, Wednesday, Friday.
+  reminders.minute_of_day = 18 * 60 + 30;
+  reminders.updated_at = now_;
+  ASSERT_TRUE(store_.put_reminders(reminders).has_value());
+  ASSERT_TRUE(store_.set_reminder_feed(user_.id, "feed-hash-that-must-not-leak").has_value());
+  const json exported_json = exported();
+  EXPECT_EQ(
+      exported_json["reminders"],
+      json({{"days", {"mon", "wed", "fri"}}, {"time", "18:30"}, {"feed", {{"active", true}}}}));
+  EXPECT_EQ(exported_json.dump().find("feed-hash"), std::string::npos);
+}
+
 TEST_F(ExportTest, JsonHoldsResponsesSessionsAndTriageOfThisUserOnly) {
   const storage::User other = add_user("other@example.org");
   const core::Questionnaire* nprs = core::find_questionnaire(shipped_protocol(), "nprs");

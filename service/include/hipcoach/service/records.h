@@ -77,6 +77,14 @@ nlohmann::json to_json(const storage::GuidedSessionRecord& record);
 // {"id", "created_at", "answers", "result"}.
 nlohmann::json to_json(const storage::SavedTriage& triage);
 
+// The reminders: {"days": ["mon", ...], "time": "HH:MM" or null, "feed": {"active": bool}}.
+// With no reminders, or no day, there is no time either. Never the feed's hash.
+nlohmann::json to_json(const std::optional<storage::Reminders>& reminders);
+
+// The user's reminders, or nullopt when they have none; the store's errors otherwise.
+core::Result<std::optional<storage::Reminders>> find_reminders(storage::Store& store,
+                                                               std::int64_t user_id);
+
 // {"id", "email", "role", "created_at"}: never the password hash.
 nlohmann::json to_json(const storage::User& user);
 
