@@ -285,21 +285,20 @@ int run_coach(const Command& command, const core::Protocol& protocol, const Coac
   }
 
   int exit_code = kExitOk;
-  const std::unique_ptr<storage::Store> store = open_database(command, options.database, exit_code);
-  if (!store) return exit_code;
-  const std::optional<storage::User> user =
-      find_account(command, *store, options.database, exit_code);
-  if (!user) return exit_code;
+  std::optional<Account> account = open_account(command, options.database, exit_code);
+  if (!account) return exit_code;
+  storage::Store& store = *account->store;
+  const storage::User& user = account->user;
 
   if (options.triage) {
     auto from_triage =
-        service::plan_request_from_saved_triage(protocol, *store, user->id, *options.triage);
+        service::plan_request_from_saved_triage(protocol, store, user.id, *options.triage);
     if (!from_triage) {
       const core::Error& error = from_triage.error();
       if (error.code() == core::ErrorCode::kNotFound) {
         return command.fail(
             kExitUsage, "--triage",
-            "no saved triage " + std::to_string(*options.triage) + " for " + user->email);
+            "no saved triage " + std::to_string(*options.triage) + " for " + user.email);
       }
       if (error.code() == core::ErrorCode::kConflict) {
         return command.fail(kExitInvalidData, "--triage", error.message());
@@ -331,7 +330,7 @@ int run_coach(const Command& command, const core::Protocol& protocol, const Coac
   write_summary(protocol, coach, run, aftercare_shown, notes, command.out);
 
   const json body = session_log_body(command, coach, run, started, options.triage);
-  auto saved = service::log_session(protocol, *store, body, user->id, command.environment.now(),
+  auto saved = service::log_session(protocol, store, body, user.id, command.environment.now(),
                                     service::RecordCheck::kAlways);
   if (!saved) {
     notes.write(protocol, command.out);
@@ -343,7 +342,7 @@ int run_coach(const Command& command, const core::Protocol& protocol, const Coac
   }
   command.out << '\n';
   write_wrapped("Saved guided session " + std::to_string(saved->id) + " to the diary of " +
-                    user->email + " (hipcoach progress shows pain around sessions).",
+                    user.email + " (hipcoach progress shows pain around sessions).",
                 "", command.out);
   notes.write(protocol, command.out);
   return kExitOk;

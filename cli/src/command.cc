@@ -122,6 +122,15 @@ int store_failure(const Command& command, const core::Error& error) {
   return command.fail(kExitInvalidData, "the database", error.to_string());
 }
 
+std::optional<Account> open_account(const Command& command, const DatabaseOptions& options,
+                                    int& exit_code) {
+  std::unique_ptr<storage::Store> store = open_database(command, options, exit_code);
+  if (!store) return std::nullopt;
+  std::optional<storage::User> user = find_account(command, *store, options, exit_code);
+  if (!user) return std::nullopt;
+  return Account{std::move(store), std::move(*user)};
+}
+
 std::optional<std::string> read_input(const std::string& path, std::istream& in) {
   if (path == "-") return std::string(std::istreambuf_iterator<char>(in), {});
   std::ifstream file(path, std::ios::binary);

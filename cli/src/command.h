@@ -61,6 +61,17 @@ std::unique_ptr<storage::Store> open_database(const Command& command,
 std::optional<storage::User> find_account(const Command& command, storage::Store& store,
                                           const DatabaseOptions& options, int& exit_code);
 
+// The database and the account a command acts for.
+struct Account {
+  std::unique_ptr<storage::Store> store;
+  storage::User user;
+};
+
+// open_database, then find_account: on failure prints why, sets `exit_code`
+// and returns nullopt.
+std::optional<Account> open_account(const Command& command, const DatabaseOptions& options,
+                                    int& exit_code);
+
 // The exit code for a store error: kExitInvalidData (the database is at
 // fault, never the arguments).
 int store_failure(const Command& command, const core::Error& error);

@@ -76,13 +76,12 @@ int run_diary_add(const Command& command, const DiaryAddOptions& options) {
   }
 
   int exit_code = kExitOk;
-  const std::unique_ptr<storage::Store> store = open_database(command, options.database, exit_code);
-  if (!store) return exit_code;
-  const std::optional<storage::User> user =
-      find_account(command, *store, options.database, exit_code);
-  if (!user) return exit_code;
-  entry->user_id = user->id;
-  auto id = store->add_diary_entry(*entry);
+  std::optional<Account> account = open_account(command, options.database, exit_code);
+  if (!account) return exit_code;
+  storage::Store& store = *account->store;
+  const storage::User& user = account->user;
+  entry->user_id = user.id;
+  auto id = store.add_diary_entry(*entry);
   if (!id) return store_failure(command, id.error());
 
   command.out << "Saved diary entry " << *id << ": pain " << entry->pain << " ("
@@ -99,17 +98,16 @@ int run_diary_add(const Command& command, const DiaryAddOptions& options) {
 
 int run_diary_list(const Command& command, const DiaryListOptions& options) {
   int exit_code = kExitOk;
-  const std::unique_ptr<storage::Store> store = open_database(command, options.database, exit_code);
-  if (!store) return exit_code;
-  const std::optional<storage::User> user =
-      find_account(command, *store, options.database, exit_code);
-  if (!user) return exit_code;
-  auto entries = store->list_diary(user->id, options.limit, std::nullopt);
+  std::optional<Account> account = open_account(command, options.database, exit_code);
+  if (!account) return exit_code;
+  storage::Store& store = *account->store;
+  const storage::User& user = account->user;
+  auto entries = store.list_diary(user.id, options.limit, std::nullopt);
   if (!entries) return store_failure(command, entries.error());
   // One more entry beyond the page says whether there is a next page.
   bool more = false;
   if (static_cast<int>(entries->size()) == options.limit) {
-    auto next = store->list_diary(user->id, 1, storage::cursor_after(entries->back()));
+    auto next = store.list_diary(user.id, 1, storage::cursor_after(entries->back()));
     if (!next) return store_failure(command, next.error());
     more = !next->empty();
   }
@@ -123,11 +121,11 @@ int run_diary_list(const Command& command, const DiaryListOptions& options) {
     return kExitOk;
   }
   if (entries->empty()) {
-    command.out << "The diary of " << user->email
+    command.out << "The diary of " << user.email
                 << " is empty. Add an entry with: hipcoach diary add PAIN\n";
     return kExitOk;
   }
-  command.out << "Diary of " << user->email << ", newest first\n";
+  command.out << "Diary of " << user.email << ", newest first\n";
   char line[160];
   std::snprintf(line, sizeof line, "%6s  %-25s  %4s  %-8s  %-5s  %-14s  %s\n", "ID", "WHEN", "PAIN",
                 "CONTEXT", "SIDE", "REGION", "NOTE");

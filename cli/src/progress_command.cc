@@ -212,13 +212,12 @@ void write_progress(const core::Protocol& protocol, const json& report, std::str
 int run_progress(const Command& command, const core::Protocol& protocol,
                  const ProgressOptions& options) {
   int exit_code = kExitOk;
-  const std::unique_ptr<storage::Store> store = open_database(command, options.database, exit_code);
-  if (!store) return exit_code;
-  const std::optional<storage::User> user =
-      find_account(command, *store, options.database, exit_code);
-  if (!user) return exit_code;
-  auto report = service::progress_report(protocol, *store, user->id, command.environment.now(),
-                                         options.weeks);
+  std::optional<Account> account = open_account(command, options.database, exit_code);
+  if (!account) return exit_code;
+  storage::Store& store = *account->store;
+  const storage::User& user = account->user;
+  auto report =
+      service::progress_report(protocol, store, user.id, command.environment.now(), options.weeks);
   if (!report) {
     const core::Error& error = report.error();
     if (error.where() == "weeks") return command.fail(kExitUsage, "--weeks", error.message());
@@ -230,7 +229,7 @@ int run_progress(const Command& command, const core::Protocol& protocol,
   if (options.json) {
     command.out << report->dump(2) << '\n';
   } else {
-    write_progress(protocol, *report, user->email, terminal_charset(command.environment),
+    write_progress(protocol, *report, user.email, terminal_charset(command.environment),
                    command.out);
   }
   return kExitOk;

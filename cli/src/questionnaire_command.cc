@@ -166,11 +166,10 @@ int run_questionnaire_take(const Command& command, const core::Protocol& protoco
                         "no questionnaire \"" + options.id + "\"; the questionnaires are:" + known);
   }
   int exit_code = kExitOk;
-  const std::unique_ptr<storage::Store> store = open_database(command, options.database, exit_code);
-  if (!store) return exit_code;
-  const std::optional<storage::User> user =
-      find_account(command, *store, options.database, exit_code);
-  if (!user) return exit_code;
+  std::optional<Account> account = open_account(command, options.database, exit_code);
+  if (!account) return exit_code;
+  storage::Store& store = *account->store;
+  const storage::User& user = account->user;
 
   json body;
   std::string source = "answers";
@@ -191,13 +190,13 @@ int run_questionnaire_take(const Command& command, const core::Protocol& protoco
                           "/: is not JSON; expected {\"answers\": [{\"item\", \"value\"}...]}");
     }
   }
-  auto response = service::questionnaire_response_from_json(*questionnaire, body, user->id,
+  auto response = service::questionnaire_response_from_json(*questionnaire, body, user.id,
                                                             command.environment.now());
   if (!response) {
     return command.fail(kExitInvalidData, source,
                         response.error().where() + ": " + response.error().message());
   }
-  auto id = store->add_questionnaire_response(response->record);
+  auto id = store.add_questionnaire_response(response->record);
   if (!id) return store_failure(command, id.error());
   const core::QuestionnaireScore& score = response->score;
   command.out << '\n'

@@ -56,17 +56,16 @@ int run_reminders_set(const Command& command, const RemindersSetOptions& options
   if (!minute) return command.fail(kExitUsage, "--time", minute.error().message());
 
   int exit_code = kExitOk;
-  const std::unique_ptr<storage::Store> store = open_database(command, options.database, exit_code);
-  if (!store) return exit_code;
-  const std::optional<storage::User> user =
-      find_account(command, *store, options.database, exit_code);
-  if (!user) return exit_code;
+  std::optional<Account> account = open_account(command, options.database, exit_code);
+  if (!account) return exit_code;
+  storage::Store& store = *account->store;
+  const storage::User& user = account->user;
   storage::Reminders reminders;
-  reminders.user_id = user->id;
+  reminders.user_id = user.id;
   reminders.weekdays = *weekdays;
   reminders.minute_of_day = *minute;
   reminders.updated_at = command.environment.now();
-  if (auto ok = store->put_reminders(reminders); !ok) return store_failure(command, ok.error());
+  if (auto ok = store.put_reminders(reminders); !ok) return store_failure(command, ok.error());
   if (*weekdays == 0) {
     command.out << "Reminders turned off: no day is chosen.\n";
   } else {
@@ -78,12 +77,11 @@ int run_reminders_set(const Command& command, const RemindersSetOptions& options
 
 int run_reminders_show(const Command& command, const RemindersShowOptions& options) {
   int exit_code = kExitOk;
-  const std::unique_ptr<storage::Store> store = open_database(command, options.database, exit_code);
-  if (!store) return exit_code;
-  const std::optional<storage::User> user =
-      find_account(command, *store, options.database, exit_code);
-  if (!user) return exit_code;
-  const auto reminders = load_reminders(command, *store, user->id, exit_code);
+  std::optional<Account> account = open_account(command, options.database, exit_code);
+  if (!account) return exit_code;
+  storage::Store& store = *account->store;
+  const storage::User& user = account->user;
+  const auto reminders = load_reminders(command, store, user.id, exit_code);
   if (exit_code != kExitOk) return exit_code;
   if (!reminders || reminders->weekdays == 0) {
     command.out << "No reminders are set; " << kHowToSet << "\n";
@@ -113,12 +111,11 @@ int run_reminders_show(const Command& command, const RemindersShowOptions& optio
 
 int run_reminders_ics(const Command& command, const RemindersShowOptions& options) {
   int exit_code = kExitOk;
-  const std::unique_ptr<storage::Store> store = open_database(command, options.database, exit_code);
-  if (!store) return exit_code;
-  const std::optional<storage::User> user =
-      find_account(command, *store, options.database, exit_code);
-  if (!user) return exit_code;
-  const auto reminders = load_reminders(command, *store, user->id, exit_code);
+  std::optional<Account> account = open_account(command, options.database, exit_code);
+  if (!account) return exit_code;
+  storage::Store& store = *account->store;
+  const storage::User& user = account->user;
+  const auto reminders = load_reminders(command, store, user.id, exit_code);
   if (exit_code != kExitOk) return exit_code;
   if (!reminders || reminders->weekdays == 0) {
     return command.fail(kExitInvalidData, "", "no reminders are set; " + std::string(kHowToSet));
@@ -126,7 +123,7 @@ int run_reminders_ics(const Command& command, const RemindersShowOptions& option
   const core::ReminderSchedule schedule{reminders->weekdays, reminders->minute_of_day};
   // A UID of its own, so that importing the file again replaces the event.
   command.out << core::reminder_calendar(
-      schedule, "user-" + std::to_string(user->id) + "-reminders@hipcoach.local",
+      schedule, "user-" + std::to_string(user.id) + "-reminders@hipcoach.local",
       command.environment.now());
   return kExitOk;
 }
