@@ -365,7 +365,9 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
                  loaded.protocol.triage.group_rules.size() +
                  loaded.protocol.triage.caution_rules.size() +
                  loaded.protocol.triage.advice_rules.size()
-          << " triage rules)\n";
+          << " triage rules, " << loaded.protocol.questionnaires.size() << " questionnaires, "
+          << loaded.protocol.session.cues.size() << " session cues, "
+          << loaded.protocol.session.stop_rules.size() << " stop rules)\n";
     } else {
       print_diagnostics(loaded.diagnostics, err);
     }
