@@ -6,100 +6,25 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "hipcoach/storage/data_files.h"
-#include "hipcoach/storage/memory_store.h"
+#include "api_fixture.h"
 #include "router.h"
 
 namespace hipcoach::server {
 namespace {
 
 using nlohmann::json;
-using std::chrono::sys_seconds;
+using testing::kOwnOrigin;
+using testing::kPassword;
+using testing::Reply;
+using testing::shipped_protocol;
 
-const core::Protocol& shipped_protocol() {
-  static const core::LoadedProtocol kLoaded =
-      storage::load_protocol_dir(std::string(HIPCOACH_SOURCE_DIR) + "/data");
-  return kLoaded.protocol;
-}
-
-constexpr std::string_view kHost = "127.0.0.1:8080";
-constexpr std::string_view kOwnOrigin = "http://127.0.0.1:8080";
-constexpr std::string_view kPassword = "correct horse battery";
-
-struct Reply {
-  int status = 0;
-  json body;
-  std::string raw;
-  Response response;
-  std::string header(std::string_view name) const { return std::string(response.header(name)); }
-};
-
-class Api : public ::testing::Test {
+class Api : public testing::ApiFixture {
  protected:
-  Api() {
-    service::AccountOptions account_options;
-    account_options.hash = service::PasswordHashOptions::minimum();
-    accounts_ = std::make_unique<service::Accounts>(store_, account_options);
-    ApiOptions options;
-    options.now = [this] { return now_; };
-    options.steady_now = [this] { return steady_; };
-    api_ = std::make_unique<server::Api>(shipped_protocol(), store_, *accounts_, options);
-    router_ = std::make_unique<Router>(shipped_protocol(), StaticFileMap{}, api_.get());
-  }
-
-  struct Call {
-    std::string_view method = "GET";
-    std::string target{};
-    std::string body{};
-    std::string token{};   // Sent as Bearer when set.
-    std::string cookie{};  // The Cookie header, when set.
-    std::string_view origin{};
-    std::string_view content_type = "application/json";
-    std::string_view client = "192.0.2.1";
-  };
-
-  Reply call(const Call& c) {
-    const std::string authorization = c.token.empty() ? "" : "Bearer " + c.token;
-    Reply reply;
-    reply.response = router_->handle(Request{.method = c.method,
-                                             .target = c.target,
-                                             .content_type = c.content_type,
-                                             .origin = c.origin,
-                                             .host = kHost,
-                                             .authorization = authorization,
-                                             .cookie = c.cookie,
-                                             .client = c.client,
-                                             .body = c.body});
-    reply.status = reply.response.status;
-    reply.raw = *reply.response.body;
-    reply.body = json::parse(reply.raw, nullptr, false);
-    return reply;
-  }
-
-  Reply post(std::string target, json body, std::string token = "") {
-    return call({.method = "POST",
-                 .target = std::move(target),
-                 .body = body.dump(),
-                 .token = std::move(token)});
-  }
-  Reply get(std::string target, std::string token) {
-    return call({.target = std::move(target), .token = std::move(token)});
-  }
-  Reply del(std::string target, std::string token) {
-    return call({.method = "DELETE", .target = std::move(target), .token = std::move(token)});
-  }
-
-  // Signs up and returns the token.
-  std::string sign_up(const std::string& email) {
-    const Reply reply = post("/api/v1/accounts", {{"email", email}, {"password", kPassword}});
-    EXPECT_EQ(reply.status, 201) << reply.raw;
-    return reply.body.value("token", "");
-  }
-
   std::int64_t add_entry(const std::string& token, int pain = 6) {
     const Reply reply = post("/api/v1/diary",
                              {{"pain", pain},
@@ -111,14 +36,6 @@ class Api : public ::testing::Test {
     EXPECT_EQ(reply.status, 201) << reply.raw;
     return reply.body.value("id", std::int64_t{0});
   }
-
-  storage::MemoryStore store_;
-  std::unique_ptr<service::Accounts> accounts_;
-  std::unique_ptr<server::Api> api_;
-  std::unique_ptr<Router> router_;
-  sys_seconds now_ =
-      std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + std::chrono::hours{15};
-  std::chrono::steady_clock::time_point steady_{std::chrono::hours{1000}};
 };
 
 TEST_F(Api, SignUpReturnsATokenAndAnHttpOnlyStrictCookie) {

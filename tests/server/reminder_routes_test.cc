@@ -6,79 +6,29 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "access_log.h"
 #include "api.h"
-#include "hipcoach/storage/data_files.h"
-#include "hipcoach/storage/memory_store.h"
+#include "api_fixture.h"
 #include "router.h"
 
 namespace hipcoach::server {
 namespace {
 
 using nlohmann::json;
-using std::chrono::sys_seconds;
+using testing::kOwnOrigin;
+using testing::Reply;
 
-const core::Protocol& shipped_protocol() {
-  static const core::LoadedProtocol kLoaded =
-      storage::load_protocol_dir(std::string(HIPCOACH_SOURCE_DIR) + "/data");
-  return kLoaded.protocol;
-}
-
-constexpr std::string_view kHost = "127.0.0.1:8080";
-constexpr std::string_view kOwnOrigin = "http://127.0.0.1:8080";
-constexpr std::string_view kPassword = "correct horse battery";
-
-struct Reply {
-  int status = 0;
-  json body;
-  std::string raw;
-  Response response;
-  std::string header(std::string_view name) const { return std::string(response.header(name)); }
-};
-
-class ReminderRoutes : public ::testing::Test {
+class ReminderRoutes : public testing::ApiFixture {
  protected:
-  ReminderRoutes() {
-    service::AccountOptions account_options;
-    account_options.hash = service::PasswordHashOptions::minimum();
-    accounts_ = std::make_unique<service::Accounts>(store_, account_options);
-    ApiOptions options;
-    options.now = [this] { return now_; };
-    api_ = std::make_unique<server::Api>(shipped_protocol(), store_, *accounts_, options);
-    router_ = std::make_unique<Router>(shipped_protocol(), StaticFileMap{}, api_.get());
-  }
-
-  struct Call {
-    std::string_view method = "GET";
-    std::string target{};
-    std::string body{};
-    std::string token{};   // Sent as Bearer when set.
-    std::string cookie{};  // The Cookie header, when set.
-    std::string_view origin{};
-    std::string_view content_type = "application/json";
-  };
-
-  Reply call(const Call& c) {
-    const std::string authorization = c.token.empty() ? "" : "Bearer " + c.token;
-    Reply reply;
-    reply.response = router_->handle(Request{.method = c.method,
-                                             .target = c.target,
-                                             .content_type = c.content_type,
-                                             .origin = c.origin,
-                                             .host = kHost,
-                                             .authorization = authorization,
-                                             .cookie = c.cookie,
-                                             .client = "192.0.2.1",
-                                             .body = c.body});
-    reply.status = reply.response.status;
-    reply.raw = *reply.response.body;
-    reply.body = json::parse(reply.raw, nullptr, false);
-    return reply;
-  }
+  // Thursday 2026-11-26, 15:00 UTC.
+  ReminderRoutes()
+      : ApiFixture(std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} +
+                   std::chrono::hours{15}) {}
 
   Reply put_reminders(const std::string& body, const std::string& token) {
     return call({.method = "PUT", .target = "/api/v1/me/reminders", .body = body, .token = token});
@@ -94,22 +44,6 @@ class ReminderRoutes : public ::testing::Test {
     return reply.body.value("path", "");
   }
   Reply feed(const std::string& path) { return call({.target = path}); }
-
-  std::string sign_up(const std::string& email) {
-    const Reply reply = call({.method = "POST",
-                              .target = "/api/v1/accounts",
-                              .body = json{{"email", email}, {"password", kPassword}}.dump()});
-    EXPECT_EQ(reply.status, 201) << reply.raw;
-    return reply.body.value("token", "");
-  }
-
-  storage::MemoryStore store_;
-  std::unique_ptr<service::Accounts> accounts_;
-  std::unique_ptr<server::Api> api_;
-  std::unique_ptr<Router> router_;
-  // Thursday 2026-11-26, 15:00 UTC.
-  sys_seconds now_ =
-      std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} + std::chrono::hours{15};
 };
 
 TEST_F(ReminderRoutes, SaysThereAreNoRemindersAtFirst) {

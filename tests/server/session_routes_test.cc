@@ -6,31 +6,25 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "api.h"
+#include "api_fixture.h"
 #include "hipcoach/core/session.h"
 #include "hipcoach/core/session_codec.h"
-#include "hipcoach/storage/data_files.h"
-#include "hipcoach/storage/memory_store.h"
 #include "router.h"
 
 namespace hipcoach::server {
 namespace {
 
 using nlohmann::json;
-using std::chrono::sys_seconds;
+using testing::kOwnOrigin;
+using testing::Reply;
+using testing::shipped_protocol;
 
-const core::Protocol& shipped_protocol() {
-  static const core::LoadedProtocol kLoaded =
-      storage::load_protocol_dir(std::string(HIPCOACH_SOURCE_DIR) + "/data");
-  return kLoaded.protocol;
-}
-
-constexpr std::string_view kHost = "127.0.0.1:8080";
-constexpr std::string_view kOwnOrigin = "http://127.0.0.1:8080";
 constexpr std::string_view kGluteus = "gluteus-medius-minimus";
 
 // Answers that lead to self-care of the left gluteus medius and minimus.
@@ -47,71 +41,8 @@ const json& self_care_answers() {
   return kAnswers;
 }
 
-struct Reply {
-  int status = 0;
-  json body;
-  std::string raw;
-  Response response;
-  std::string header(std::string_view name) const { return std::string(response.header(name)); }
-};
-
-class SessionRoutes : public ::testing::Test {
+class SessionRoutes : public testing::ApiFixture {
  protected:
-  SessionRoutes() {
-    service::AccountOptions account_options;
-    account_options.hash = service::PasswordHashOptions::minimum();
-    accounts_ = std::make_unique<service::Accounts>(store_, account_options);
-    ApiOptions options;
-    options.now = [this] { return now_; };
-    api_ = std::make_unique<Api>(shipped_protocol(), store_, *accounts_, options);
-    router_ = std::make_unique<Router>(shipped_protocol(), StaticFileMap{}, api_.get());
-  }
-
-  struct Call {
-    std::string_view method = "GET";
-    std::string target{};
-    std::string body{};
-    std::string token{};
-    std::string cookie{};
-    std::string_view origin{};
-    std::string_view if_none_match{};
-  };
-
-  Reply call(const Call& c) {
-    const std::string authorization = c.token.empty() ? "" : "Bearer " + c.token;
-    Reply reply;
-    reply.response = router_->handle(Request{.method = c.method,
-                                             .target = c.target,
-                                             .if_none_match = c.if_none_match,
-                                             .content_type = "application/json",
-                                             .origin = c.origin,
-                                             .host = kHost,
-                                             .authorization = authorization,
-                                             .cookie = c.cookie,
-                                             .client = "192.0.2.1",
-                                             .body = c.body});
-    reply.status = reply.response.status;
-    reply.raw = *reply.response.body;
-    reply.body = json::parse(reply.raw, nullptr, false);
-    return reply;
-  }
-  Reply get(std::string target, std::string token) {
-    return call({.target = std::move(target), .token = std::move(token)});
-  }
-  Reply post(std::string target, const json& body, std::string token) {
-    return call({.method = "POST",
-                 .target = std::move(target),
-                 .body = body.dump(),
-                 .token = std::move(token)});
-  }
-
-  std::string sign_up(const std::string& email) {
-    const Reply reply =
-        post("/api/v1/accounts", {{"email", email}, {"password", "correct horse battery"}}, "");
-    EXPECT_EQ(reply.status, 201) << reply.raw;
-    return reply.body.value("token", "");
-  }
-
   std::int64_t save_triage(const std::string& token, const json& answers) {
     const Reply reply = post("/api/v1/me/triage", answers, token);
     EXPECT_EQ(reply.status, 201) << reply.raw;
@@ -121,13 +52,6 @@ class SessionRoutes : public ::testing::Test {
   std::size_t logged(const std::string& token) {
     return get("/api/v1/sessions-log", token).body["sessions"].size();
   }
-
-  storage::MemoryStore store_;
-  std::unique_ptr<service::Accounts> accounts_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<Router> router_;
-  sys_seconds now_ =
-      std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + std::chrono::hours{15};
 };
 
 // A session log body: one 120 s hold on the left anterior fibres.

@@ -1,0 +1,122 @@
+// The fixture the API route tests share: the Router over the real Api, without
+// sockets, on a MemoryStore with the shipped data, cheap password hashes and
+// clocks the tests move. Each route test derives its own fixture from
+// ApiFixture and adds the helpers for its routes.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "api.h"
+#include "hipcoach/storage/data_files.h"
+#include "hipcoach/storage/memory_store.h"
+#include "router.h"
+
+namespace hipcoach::server::testing {
+
+// The protocol from the repository's data folder, loaded once.
+inline const core::Protocol& shipped_protocol() {
+  static const core::LoadedProtocol kLoaded =
+      storage::load_protocol_dir(std::string(HIPCOACH_SOURCE_DIR) + "/data");
+  return kLoaded.protocol;
+}
+
+inline constexpr std::string_view kHost = "127.0.0.1:8080";
+inline constexpr std::string_view kOwnOrigin = "http://127.0.0.1:8080";
+inline constexpr std::string_view kPassword = "correct horse battery";
+
+// A response with its body as text and, when it is JSON, parsed (a discarded
+// value otherwise).
+struct Reply {
+  int status = 0;
+  nlohmann::json body;
+  std::string raw;
+  Response response;
+  std::string header(std::string_view name) const { return std::string(response.header(name)); }
+};
+
+class ApiFixture : public ::testing::Test {
+ protected:
+  // Wednesday 2026-11-25, 15:00 UTC.
+  static constexpr std::chrono::sys_seconds kWednesdayAfternoon =
+      std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + std::chrono::hours{15};
+
+  ApiFixture() : ApiFixture(kWednesdayAfternoon) {}
+  // The wall clock starts at `start`; tests move it through now_.
+  explicit ApiFixture(std::chrono::sys_seconds start) : now_(start) {
+    service::AccountOptions account_options;
+    account_options.hash = service::PasswordHashOptions::minimum();
+    accounts_ = std::make_unique<service::Accounts>(store_, account_options);
+    ApiOptions options;
+    options.now = [this] { return now_; };
+    options.steady_now = [this] { return steady_; };
+    api_ = std::make_unique<server::Api>(shipped_protocol(), store_, *accounts_, options);
+    router_ = std::make_unique<Router>(shipped_protocol(), StaticFileMap{}, api_.get());
+  }
+
+  struct Call {
+    std::string_view method = "GET";
+    std::string target{};
+    std::string body{};
+    std::string token{};   // Sent as Bearer when set.
+    std::string cookie{};  // The Cookie header, when set.
+    std::string_view origin{};
+    std::string_view if_none_match{};
+    std::string_view content_type = "application/json";
+    std::string_view client = "192.0.2.1";
+  };
+
+  Reply call(const Call& c) {
+    const std::string authorization = c.token.empty() ? "" : "Bearer " + c.token;
+    Reply reply;
+    reply.response = router_->handle(Request{.method = c.method,
+                                             .target = c.target,
+                                             .if_none_match = c.if_none_match,
+                                             .content_type = c.content_type,
+                                             .origin = c.origin,
+                                             .host = kHost,
+                                             .authorization = authorization,
+                                             .cookie = c.cookie,
+                                             .client = c.client,
+                                             .body = c.body});
+    reply.status = reply.response.status;
+    reply.raw = *reply.response.body;
+    reply.body = nlohmann::json::parse(reply.raw, nullptr, false);
+    return reply;
+  }
+
+  Reply post(std::string target, const nlohmann::json& body, std::string token = "") {
+    return call({.method = "POST",
+                 .target = std::move(target),
+                 .body = body.dump(),
+                 .token = std::move(token)});
+  }
+  Reply get(std::string target, std::string token) {
+    return call({.target = std::move(target), .token = std::move(token)});
+  }
+  Reply del(std::string target, std::string token) {
+    return call({.method = "DELETE", .target = std::move(target), .token = std::move(token)});
+  }
+
+  // Signs up with kPassword and returns the token.
+  std::string sign_up(const std::string& email) {
+    const Reply reply = post("/api/v1/accounts", {{"email", email}, {"password", kPassword}});
+    EXPECT_EQ(reply.status, 201) << reply.raw;
+    return reply.body.value("token", "");
+  }
+
+  storage::MemoryStore store_;
+  std::unique_ptr<service::Accounts> accounts_;
+  std::unique_ptr<server::Api> api_;
+  std::unique_ptr<Router> router_;
+  std::chrono::sys_seconds now_;  // The wall clock the Api sees.
+  // The steady clock the Api sees (it times the sign-in rate limit).
+  std::chrono::steady_clock::time_point steady_{std::chrono::hours{1000}};
+};
+
+}  // namespace hipcoach::server::testing
