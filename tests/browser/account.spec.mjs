@@ -57,7 +57,7 @@ async function wait_for_account_state(page) {
 }
 
 async function wait_for_account_state_if(page, file) {
-  if (['account.html', 'diary.html', 'progress.html'].includes(file)) await wait_for_account_state(page);
+  if (['account.html', 'diary.html', 'progress.html', 'coach.html'].includes(file)) await wait_for_account_state(page);
 }
 
 async function sign_up(page, email = new_email(), password = kPassword) {
@@ -314,18 +314,18 @@ describe('account page', () => {
 });
 
 describe('site header', () => {
-  for (const file of ['index.html', 'triage.html', 'account.html', 'diary.html', 'questionnaire.html',
+  for (const file of ['index.html', 'triage.html', 'coach.html', 'account.html', 'diary.html', 'questionnaire.html',
                       'progress.html']) {
     it(`links every page from ${file} at 360 px, keyboard reachable, without sideways scrolling`, async () => {
       const page = await new_page(browser, kPhone);
       try {
         await page.goto(`${server.url}${file}`);
-        // The diary and progress pages send a signed-out visitor to the account page.
-        if (file === 'diary.html' || file === 'progress.html') await page.waitForURL(/account\.html\?next=/);
+        // The diary, progress and coach pages send a signed-out visitor to the account page.
+        if (['diary.html', 'progress.html', 'coach.html'].includes(file)) await page.waitForURL(/account\.html\?next=/);
         await wait_for_account_state_if(page, file);
         const nav = page.getByRole('navigation', {name: 'Site'});
         const names = await nav.getByRole('link').allTextContents();
-        assert.deepEqual(names.map((name) => name.trim()), ['Guide', 'Check', 'Diary', 'Progress', 'Account']);
+        assert.deepEqual(names.map((name) => name.trim()), ['Guide', 'Check', 'Coach', 'Diary', 'Progress', 'Account']);
         assert.equal(await no_horizontal_scroll(page), true);
         for (const link of await nav.getByRole('link').all()) {
           const box = await link.boundingBox();

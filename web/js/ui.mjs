@@ -11,6 +11,7 @@ export const kReturnPages = {
   diary: {href: 'diary.html', message: 'Sign in, or create an account, to use your pain diary.'},
   progress: {href: 'progress.html', message: 'Sign in, or create an account, to see your progress.'},
   questionnaire: {href: 'questionnaire.html', message: 'Sign in, or create an account, to answer a questionnaire.'},
+  coach: {href: 'coach.html', message: 'Sign in, or create an account, to use the guided session.'},
 };
 
 // Sends a signed-out visitor to the account page, which says why and returns them to `page`
@@ -153,10 +154,13 @@ export function set_status(element, text, {loading = false} = {}) {
 // The diary's remembered choices (side, context, region; never a pain value or a note), kept
 // in localStorage under this key. Signing out and deleting the account forget them.
 export const kDiaryPreferencesKey = 'hipcoach.diary.choices';
+// A guided session under way (coach-store.mjs), kept so that it survives a reload.
+export const kCoachSessionKey = 'hipcoach.coach.session';
 
 export function forget_preferences() {
   try {
     window.localStorage.removeItem(kDiaryPreferencesKey);
+    window.localStorage.removeItem(kCoachSessionKey);
   } catch {
     // Storage can be switched off; then there is nothing to forget.
   }
