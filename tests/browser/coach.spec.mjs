@@ -297,6 +297,64 @@ describe('guided session', () => {
     }
   });
 
+  it('builds the session from the last saved check, and logs which check it was', async () => {
+    const page = await signed_in_page();
+    try {
+      await open_coach(page);
+      assert.equal(await page.locator('#source').isHidden(), true, 'offers a check that was never saved');
+      const saved = await call_api(page, 'POST', '/api/v1/me/triage', {
+        age: 54, side: 'right', locations: ['outer_hip'], pain_now: 4, worst_pain_week: 6, duration_weeks: 8,
+        aggravators: ['lying_on_side'], red_flags: [], cautions: []});
+      assert.equal(saved.status, 201, JSON.stringify(saved.body));
+      await page.reload();
+      await page.locator('#start:not([hidden])').waitFor();
+      assert.equal(await page.locator('#source-triage').isChecked(), true);
+      assert.equal(await page.locator('#own-choice').isHidden(), true);
+      assert.match(await text(page, '#source-triage-detail'), new RegExp(saved.body.result.groups[0].name.replace(/[()]/g, '.')));
+      await page.locator('label[for="pain-before-4"]').click();
+      const plan = page.waitForResponse((r) => r.url().includes('/api/v1/session-plan?'));
+      await page.locator('#start-next').click();
+      assert.match((await plan).url(), new RegExp(`triage=${saved.body.id}`));
+      await page.locator('#prepare:not([hidden])').waitFor();
+      assert.match(await text(page, '#plan-summary'), /right side/);
+      await start_session(page);
+      await page.locator('#stop').click();
+      await page.locator('#end-session').click();
+      await page.locator('#after:not([hidden])').waitFor();
+      assert.equal(await text(page, '#after-title'), 'Session ended early');
+      await page.locator('label[for="pain-after-4"]').click();
+      await page.locator('#save').click();
+      await page.locator('#summary:not([hidden])').waitFor();
+      const [stored] = await sessions_of(page);
+      assert.equal(stored.record.triage_id, saved.body.id);
+      assert.deepEqual(stored.record.sides, ['right']);
+
+      // "My own choice" shows the groups and the side again.
+      await page.locator('#again').click();
+      await page.locator('label[for="source-own"]').click();
+      assert.equal(await page.locator('#own-choice').isVisible(), true);
+    } finally {
+      await page.close_all();
+    }
+  });
+
+  it('says on the start screen when a session is due today', async () => {
+    const page = await signed_in_page();
+    try {
+      await open_coach(page);
+      assert.equal(await page.locator('#reminder').isHidden(), true);
+      const today = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][
+        await page.evaluate(() => new Date(Date.now()).getDay())];
+      const set = await call_api(page, 'PUT', '/api/v1/me/reminders', {days: [today], time: '18:30'});
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      await page.reload();
+      await page.locator('#reminder:not([hidden])').waitFor();
+      assert.equal(await text(page, '#reminder'), 'A session is due today at 18:30.');
+    } finally {
+      await page.close_all();
+    }
+  });
+
   it('sends a signed-out visitor to sign in', async () => {
     const page = await new_page(browser, kPhone);
     try {

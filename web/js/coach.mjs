@@ -16,6 +16,7 @@ import * as coach from './coach-state.mjs';
 import {forget_session, load_session, save_session} from './coach-store.mjs';
 import {h} from './dom.mjs';
 import {FormErrors, go_to_sign_in, local_date, sentence, set_status, show_load_error} from './ui.mjs';
+import {due_today, fetch_reminders} from './reminders.mjs';
 import {fetch_me} from './user-api.mjs';
 
 const kTickMilliseconds = 250;
@@ -95,15 +96,12 @@ function usable_triage(saved) {
     Array.isArray(result.groups) && result.groups.length > 0 ? saved : null;
 }
 
+// Says when a session is due today, from the person's reminders; says nothing without them.
 async function show_reminder() {
-  // reminders.mjs comes with the reminders feature; without it the page simply says nothing.
   try {
-    const reminders = await import('./reminders.mjs');
-    const due = await reminders.due_today?.();
-    if (due?.time) {
-      $('reminder').textContent = `A session is due today at ${due.time}.`;
-      $('reminder').hidden = false;
-    }
+    const time = due_today(await fetch_reminders(), new Date(Date.now()));
+    $('reminder').textContent = time ? `A session is due today at ${time}.` : '';
+    $('reminder').hidden = !time;
   } catch {
     $('reminder').hidden = true;
   }
