@@ -338,6 +338,42 @@ describe('guided session', () => {
     }
   });
 
+  it('speaks and vibrates at a cue, keeps the screen awake, and stays quiet once muted', async () => {
+    const page = await signed_in_page();
+    try {
+      // Stand-ins that record what the page asks of the speech, vibration and wake lock APIs.
+      await page.addInitScript(() => {
+        window.recorded = {spoken: [], vibrations: 0, wake_locks: 0};
+        window.speechSynthesis.speak = (utterance) => window.recorded.spoken.push(utterance.text);
+        navigator.vibrate = () => { window.recorded.vibrations += 1; return true; };
+        Object.defineProperty(navigator, 'wakeLock', {value: {request: async () => {
+          window.recorded.wake_locks += 1;
+          return {released: false, release: async () => {}};
+        }}});
+      });
+      await open_coach(page);
+      await choose(page);
+      await start_session(page);
+      await next_to_treat(page);
+      await page.clock.runFor(30_500);
+      const recorded = await page.evaluate(() => window.recorded);
+      assert.match(recorded.spoken.at(-1), /press a little deeper/);
+      assert.ok(recorded.vibrations >= 2, `${recorded.vibrations} vibrations`);
+      assert.ok(recorded.wake_locks >= 1, 'the screen was not kept awake');
+
+      await page.locator('#mute').click();
+      assert.equal(await page.locator('#mute').getAttribute('aria-pressed'), 'true');
+      await page.reload();
+      await page.locator('#session:not([hidden])').waitFor();
+      assert.equal(await page.locator('#mute').getAttribute('aria-pressed'), 'true', 'mute was not remembered');
+      await page.clock.runFor(30_000);
+      assert.match(await text(page, '#cue'), /deeper again/);
+      assert.deepEqual(await page.evaluate(() => window.recorded.spoken), []);
+    } finally {
+      await page.close_all();
+    }
+  });
+
   it('says on the start screen when a session is due today', async () => {
     const page = await signed_in_page();
     try {
