@@ -192,6 +192,7 @@ describe('guided session', () => {
       await page.getByRole('button', {name: /Stop: more pain than my limit/}).click();
       await page.locator('#rule-notice:not([hidden])').waitFor();
       assert.match(await text(page, '#rule-notice'), /this hold is over/);
+      await screenshot(page, 'rule-notice-light');
       assert.notEqual(await text(page, '#step-title'), treat_title);
       assert.equal(await page.locator('#stop-panel').isHidden(), true);
 

@@ -217,6 +217,12 @@ function change_text(before, after) {
   return `${Math.abs(change)} ${Math.abs(change) === 1 ? 'point' : 'points'} ${change < 0 ? 'lower' : 'higher'}`;
 }
 
+function mean_change_text(mean) {
+  const points = Math.abs(Math.round(mean * 10) / 10);
+  if (points === 0) return 'the pain after was on average the same as before';
+  return `the pain after was on average ${points} ${points === 1 ? 'point' : 'points'} ${mean < 0 ? 'lower' : 'higher'} than before`;
+}
+
 // Returns the summary: this session's pain before and after against the last sessions, the
 // after-care advice and when to see a clinician.
 //   current: {pain_before, pain_after, outcome}; earlier: the sessions before it, newest first.
@@ -239,9 +245,8 @@ export function render_summary(plan, current, earlier) {
       shown.length === 0
         ? h('p', {class: 'muted'}, 'This is your first saved session. Later sessions will be compared with it.')
         : [
-          mean === null ? null : h('p', {}, `Over your last ${pairs.length} ${pairs.length === 1 ? 'session' : 'sessions'}, ` +
-            `the pain after was on average ${Math.abs(Math.round(mean * 10) / 10)} ` +
-            `${mean <= 0 ? 'points lower' : 'points higher'} than before.`),
+          mean === null ? null : h('p', {}, `Over your last ${pairs.length} ${pairs.length === 1 ? 'session' : 'sessions'}, `,
+            mean_change_text(mean), '.'),
           h('table', {class: 'history-table'},
             h('caption', {class: 'visually-hidden'}, 'Pain before and after your last sessions'),
             h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'When'), h('th', {scope: 'col'}, 'Before'),
