@@ -334,6 +334,17 @@ describe('guided session', () => {
       await page.locator('#again').click();
       await page.locator('label[for="source-own"]').click();
       assert.equal(await page.locator('#own-choice').isVisible(), true);
+
+      // A newer check that advises against treating oneself is no longer offered, and says so.
+      const urgent = await call_api(page, 'POST', '/api/v1/me/triage', {
+        age: 54, side: 'right', locations: ['outer_hip'], pain_now: 4, worst_pain_week: 6, duration_weeks: 8,
+        aggravators: ['lying_on_side'], red_flags: ['fever_or_unwell'], cautions: []});
+      assert.equal(urgent.body.result.disposition, 'urgent', JSON.stringify(urgent.body.result));
+      await page.reload();
+      await page.locator('#start:not([hidden])').waitFor();
+      assert.equal(await page.locator('#source').isHidden(), true);
+      assert.match(await text(page, '#triage-note'), /did not suggest treating yourself/);
+      assert.equal(await page.locator('#own-choice').isVisible(), true);
     } finally {
       await page.close_all();
     }

@@ -116,6 +116,12 @@ async function prepare_start() {
     ...Array.from({length: 10}, (_, index) => h('option', {value: String(index + 1)}, `Above ${index + 1} out of 10`)));
   last_triage = usable_triage(saved[0]);
   $('source').hidden = last_triage === null;
+  // The latest check advised against treating oneself: say so before anything is chosen.
+  $('triage-note').hidden = saved.length === 0 || last_triage !== null;
+  if (saved.length > 0 && last_triage === null) {
+    $('triage-note').textContent = `Your last check, of ${local_date(saved[0].created_at)}, did not suggest ` +
+      'treating yourself for now. Follow its advice, and ask your clinician before a session.';
+  }
   if (last_triage) {
     const names = last_triage.result.groups.map((group) => group.name).join(', ');
     $('source-triage-text').textContent = `As my last check suggested (${local_date(last_triage.created_at)})`;
