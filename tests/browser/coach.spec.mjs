@@ -188,6 +188,10 @@ describe('guided session', () => {
       await page.clock.runFor(12_000);
       await page.locator('#stop').click();
       assert.equal(await page.locator('#stop').getAttribute('aria-expanded'), 'true');
+      await page.keyboard.press('Escape');
+      assert.equal(await page.locator('#stop-panel').isHidden(), true);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'stop');
+      await page.locator('#stop').click();
       await screenshot(page, 'stop-panel-light');
       await page.getByRole('button', {name: /Stop: more pain than my limit/}).click();
       await page.locator('#rule-notice:not([hidden])').waitFor();

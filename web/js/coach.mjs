@@ -540,6 +540,9 @@ elements.stop.addEventListener('click', () => {
   else close_stop_panel({focus: true});
 });
 $('stop-cancel').addEventListener('click', () => close_stop_panel({focus: true}));
+elements.stop_panel.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') close_stop_panel({focus: true});
+});
 $('end-session').addEventListener('click', () => apply(coach.stop(session.plan, session.state, Date.now())));
 elements.mute.addEventListener('click', () => {
   const muted = !is_muted();
