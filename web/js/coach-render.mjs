@@ -202,12 +202,11 @@ export function render_red_flags(plan, red_flags) {
 }
 
 // The standing advice on when to see a clinician.
-export function clinician_box(extra = []) {
+export function clinician_box() {
   return h('section', {class: 'notice clinician', 'aria-labelledby': 'clinician-title'},
-    h('h2', {id: 'clinician-title'}, 'When to see a clinician'),
-    h('p', {}, 'Contact your clinician if the pain gets worse, if it keeps you awake at night, or if any of the ' +
-      'warning signs of the check appears. In an emergency, call 911.'),
-    extra);
+    h('h3', {id: 'clinician-title'}, 'When to see a clinician'),
+    h('p', {}, 'Contact your clinician if the pain gets worse or does not get better, or if any of the warning ' +
+      'signs of the check before a session appears. In an emergency, call 911.'));
 }
 
 function change_text(before, after) {
@@ -256,8 +255,11 @@ export function render_summary(plan, current, earlier) {
               h('td', {}, Number.isInteger(s.pain_before) ? String(s.pain_before) : '–'),
               h('td', {}, Number.isInteger(s.pain_after) ? String(s.pain_after) : '–'))))),
         ]),
-    clinician_box(aftercare ? h('ul', {class: 'plain-list'},
-      aftercare.instructions.map((statement) => cited(citations, 'li', statement))) : null),
+    aftercare ? h('section', {class: 'aftercare', 'aria-labelledby': 'aftercare-title'},
+      h('h3', {id: 'aftercare-title'}, 'After the session'),
+      h('ul', {class: 'plain-list'}, aftercare.instructions.map((statement) => cited(citations, 'li', statement))))
+      : null,
+    clinician_box(),
     sources_section(citations, 'summary-sources-title', 'Sources'),
   ];
 }
