@@ -312,4 +312,27 @@ json to_json(const std::vector<Diagnostic>& diagnostics) {
   return out;
 }
 
+json to_json(const ClinicSettings& clinic) {
+  json types = json::array();
+  for (const AppointmentType& type : clinic.appointment_types) {
+    types.push_back({{"id", type.id}, {"name", type.name}, {"minutes", type.minutes}});
+  }
+  json offers = json::array();
+  for (const EquipmentOffer& offer : clinic.offers) {
+    offers.push_back({{"id", offer.id},
+                      {"product", offer.product},
+                      {"text", offer.text},
+                      {"code", offer.code},
+                      {"url", offer.url}});
+  }
+  return {{"name", clinic.name},
+          {"address", clinic.address},
+          {"phone", clinic.phone},
+          {"tel", tel_digits(clinic.phone)},
+          {"hours", clinic.hours},
+          {"emergency_number", clinic.emergency_number},
+          {"appointment_types", std::move(types)},
+          {"offers", std::move(offers)}};
+}
+
 }  // namespace hipcoach::core

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <utility>
 
+#include "clinic_data.h"
 #include "hipcoach/core/utf8.h"
 #include "questionnaire_data.h"
 #include "session_data.h"
@@ -433,10 +434,13 @@ LoadedProtocol load_protocol(const DataFile& sources, std::span<const DataFile> 
       read_questionnaire(root, loaded.protocol);
     } else if (*kind == "session") {
       read_session(root, loaded.protocol, session_seen);
+    } else if (*kind == "clinic") {
+      read_clinic(root, loaded.protocol);
     } else {
       root.report(*root.node("kind", false, ""), "kind",
                   "must be \"muscle_group\", \"guidance\", \"body_map\", "
-                  "\"triage_questions\", \"triage_rules\", \"questionnaire\" or \"session\", got \"" +
+                  "\"triage_questions\", \"triage_rules\", \"questionnaire\", \"session\" or "
+                  "\"clinic\", got \"" +
                       *kind + "\"");
       context.unreadable_files = true;
       continue;

@@ -61,6 +61,11 @@ DataDirectory read_data_dir(const fs::path& dir) {
     std::sort(found.begin(), found.end());
     paths.insert(paths.end(), found.begin(), found.end());
   }
+  // The clinic's settings (kind "clinic") are optional: without them the pages
+  // show no clinic and name no emergency number of their own.
+  if (std::error_code error; fs::exists(dir / "clinic.toml", error)) {
+    paths.push_back(dir / "clinic.toml");
+  }
 
   std::vector<core::DataFile>& files = out.files;
   for (const fs::path& path : paths) {

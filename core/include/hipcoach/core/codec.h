@@ -53,6 +53,13 @@ nlohmann::json to_json(const QuestionnaireScore& score);
 // The sources among protocol.sources whose ids are in `ids`, in protocol order.
 nlohmann::json sources_to_json(const Protocol& protocol, const std::set<std::string>& ids);
 
+// The clinic's settings: {"name", "address" ("" when not given), "phone",
+// "tel" (its digits, for a tel: link), "hours": [...] ([] when not given:
+// "call to ask"), "emergency_number", "appointment_types": [{"id", "name",
+// "minutes"}], "offers": [{"id", "product", "text", "code", "url"}] ("" when
+// an offer has no code or url)}.
+nlohmann::json to_json(const ClinicSettings& clinic);
+
 nlohmann::json to_json(const Diagnostic& diagnostic);
 nlohmann::json to_json(const std::vector<Diagnostic>& diagnostics);
 

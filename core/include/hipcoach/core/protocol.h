@@ -6,10 +6,12 @@
 // Protocol is immutable by convention and safe to share between threads.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "hipcoach/core/clinic.h"
 #include "hipcoach/core/questionnaire.h"
 #include "hipcoach/core/session_model.h"
 #include "hipcoach/core/statement.h"
@@ -133,6 +135,7 @@ struct Protocol {
   TriageData triage;
   std::vector<Questionnaire> questionnaires;  // From data/questionnaires/; may be empty.
   SessionData session;                        // From the file of kind "session".
+  std::optional<ClinicSettings> clinic;       // From the file of kind "clinic" (data/clinic.toml).
 
   // Returns the group with `id`, or nullptr. The pointer lives as long as *this.
   const MuscleGroup* find_group(std::string_view id) const;

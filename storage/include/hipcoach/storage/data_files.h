@@ -10,7 +10,8 @@
 namespace hipcoach::storage {
 
 // Reads DIR/sources.toml, every DIR/protocol/*.toml and, when that directory
-// exists, every DIR/triage/*.toml (each directory in name order), each
+// exists, every DIR/triage/*.toml and DIR/questionnaires/*.toml (each
+// directory in name order) and DIR/clinic.toml when it exists, each
 // cut at core::kMaxDataFileBytes + 1 bytes so that the core can report an
 // oversized file without this reading all of it, and hands them to
 // core::load_protocol. File names in diagnostics are `dir / relative path`
@@ -21,7 +22,7 @@ core::LoadedProtocol load_protocol_dir(const std::filesystem::path& dir);
 // The files of a data directory as read, before the core checks them.
 struct DataDirectory {
   core::DataFile sources;
-  std::vector<core::DataFile> files;       // Every protocol, triage and questionnaire file.
+  std::vector<core::DataFile> files;       // Every protocol, triage, questionnaire and clinic file.
   std::vector<core::Diagnostic> problems;  // Files or directories that could not be read.
 };
 
