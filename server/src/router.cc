@@ -59,6 +59,10 @@ Router::Router(const core::Protocol& protocol, const StaticFileMap& files, const
                            {{"questions", core::questions_to_json(protocol.triage)}}, kRevalidate));
   }
   resources_.emplace(kProtocolPath, json_representation(core::to_json(protocol), kRevalidate));
+  if (protocol.clinic) {
+    resources_.emplace(kClinicPath,
+                       json_representation(core::to_json(*protocol.clinic), kRevalidate));
+  }
   resources_.emplace(kQuestionnairesPath,
                      json_representation(core::questionnaires_to_json(protocol), kRevalidate));
   for (const core::MuscleGroup& group : protocol.groups) {
@@ -127,6 +131,9 @@ Response Router::route(const Request& request) const {
   if (found == resources_.end()) {
     if (target->path.starts_with(std::string(kProtocolPath) + "/")) {
       return problem_response(404, "id", "no muscle group has this id");
+    }
+    if (target->path == kClinicPath) {
+      return problem_response(404, "clinic", "this server's data has no clinic settings");
     }
     return problem_response(404, "path", "no resource or file exists at this path");
   }

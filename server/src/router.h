@@ -44,6 +44,7 @@ inline constexpr std::string_view kHealthPath = "/healthz";
 inline constexpr std::string_view kTriagePath = "/api/v1/triage";
 inline constexpr std::string_view kTriageQuestionsPath = "/api/v1/triage/questions";
 inline constexpr std::string_view kQuestionnairesPath = "/api/v1/questionnaires";
+inline constexpr std::string_view kClinicPath = "/api/v1/clinic";
 
 class Router {
  public:
