@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "migrations/migrations.h"
@@ -109,6 +110,7 @@ core::Result<void> MemoryStore::delete_user(std::int64_t user_id) {
                 [&](const auto& item) { return item.second.user_id == user_id; });
   std::erase_if(guided_sessions_, [&](const auto& item) { return item.second.user_id == user_id; });
   reminders_.erase(user_id);
+  std::erase_if(consents_, [&](const auto& item) { return item.second.user_id == user_id; });
   user_ids_by_folded_email_.erase(fold_email(it->second.email));
   users_.erase(it);
   return {};
@@ -295,6 +297,100 @@ core::Result<Reminders> MemoryStore::find_reminders_by_feed(std::string_view tok
     }
   }
   return Error::not_found("reminders", "no reminders have this feed");
+}
+
+core::Result<std::int64_t> MemoryStore::add_consent(const Consent& consent) {
+  if (auto ok = check_consent(consent); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  Consent kept = consent;
+  kept.revoked_at.reset();
+  return keep(users_, consents_, next_consent_id_, std::move(kept));
+}
+
+core::Result<std::vector<Consent>> MemoryStore::list_consents(std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  return records_of(consents_, user_id, [](const Consent& a, const Consent& b) {
+    return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
+  });
+}
+
+core::Result<void> MemoryStore::revoke_consent(std::int64_t user_id, std::int64_t consent_id,
+                                               std::chrono::sys_seconds now) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = consents_.find(consent_id);
+  if (it == consents_.end() || it->second.user_id != user_id) {
+    return Error::not_found(row("consents", consent_id), "no such consent");
+  }
+  if (!it->second.revoked_at) it->second.revoked_at = now;
+  return {};
+}
+
+core::Result<std::uint8_t> MemoryStore::shared_parts(std::int64_t user_id,
+                                                     std::chrono::sys_seconds now) {
+  const std::scoped_lock lock(mutex_);
+  std::uint8_t parts = 0;
+  for (const auto& [id, consent] : consents_) {
+    if (consent.user_id == user_id && is_active(consent, now)) {
+      parts = static_cast<std::uint8_t>(parts | consent.parts);
+    }
+  }
+  return parts;
+}
+
+core::Result<std::vector<SharingPatient>> MemoryStore::list_sharing_patients(
+    std::chrono::sys_seconds now) {
+  const std::scoped_lock lock(mutex_);
+  std::map<std::int64_t, SharingPatient> patients;
+  for (const auto& [id, consent] : consents_) {
+    if (!is_active(consent, now)) continue;
+    auto [it, added] = patients.try_emplace(consent.user_id);
+    SharingPatient& patient = it->second;
+    if (added) {
+      patient.user_id = consent.user_id;
+      patient.email = users_.at(consent.user_id).email;
+    }
+    patient.parts = static_cast<std::uint8_t>(patient.parts | consent.parts);
+    patient.until = std::max(patient.until, consent.until);
+  }
+  std::vector<SharingPatient> sharing;
+  for (auto& [user_id, patient] : patients) sharing.push_back(std::move(patient));
+  return sharing;
+}
+
+core::Result<std::int64_t> MemoryStore::append_audit(const AuditEntry& entry) {
+  if (auto ok = check_audit_entry(entry); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  const auto actor = users_.find(entry.actor_id);
+  if (actor == users_.end() || !users_.contains(entry.patient_id)) {
+    return Error::not_found("audit_log", "the actor or the patient does not exist");
+  }
+  AuditEntry appended = entry;
+  appended.id = static_cast<std::int64_t>(audit_log_.size()) + 1;
+  appended.actor_email = actor->second.email;
+  appended.actor_role = actor->second.role;
+  audit_log_.push_back(std::move(appended));
+  return audit_log_.back().id;
+}
+
+core::Result<std::vector<AuditEntry>> MemoryStore::list_audit_for_patient(std::int64_t patient_id) {
+  const std::scoped_lock lock(mutex_);
+  std::vector<AuditEntry> entries;
+  for (auto it = audit_log_.rbegin(); it != audit_log_.rend(); ++it) {
+    if (it->patient_id == patient_id) entries.push_back(*it);
+  }
+  return entries;
+}
+
+core::Result<std::vector<AuditEntry>> MemoryStore::list_audit(
+    int limit, std::optional<std::int64_t> before_id) {
+  if (auto ok = check_list_limit(limit); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  std::vector<AuditEntry> entries;
+  for (auto it = audit_log_.rbegin();
+       it != audit_log_.rend() && std::cmp_less(entries.size(), limit); ++it) {
+    if (!before_id || it->id < *before_id) entries.push_back(*it);
+  }
+  return entries;
 }
 
 }  // namespace hipcoach::storage

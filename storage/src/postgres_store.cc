@@ -325,6 +325,16 @@ class PostgresStore final : public Store {
   core::Result<void> put_reminders(const Reminders& reminders) override;
   core::Result<void> set_reminder_feed(std::int64_t user_id, std::string_view token_hash) override;
   core::Result<Reminders> find_reminders_by_feed(std::string_view token_hash) override;
+  core::Result<std::int64_t> add_consent(const Consent& consent) override;
+  core::Result<std::vector<Consent>> list_consents(std::int64_t user_id) override;
+  core::Result<void> revoke_consent(std::int64_t user_id, std::int64_t consent_id,
+                                    sys_seconds now) override;
+  core::Result<std::uint8_t> shared_parts(std::int64_t user_id, sys_seconds now) override;
+  core::Result<std::vector<SharingPatient>> list_sharing_patients(sys_seconds now) override;
+  core::Result<std::int64_t> append_audit(const AuditEntry& entry) override;
+  core::Result<std::vector<AuditEntry>> list_audit_for_patient(std::int64_t patient_id) override;
+  core::Result<std::vector<AuditEntry>> list_audit(int limit,
+                                                   std::optional<std::int64_t> before_id) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
 
@@ -503,7 +513,7 @@ core::Result<void> PostgresStore::delete_user(std::int64_t user_id) {
         "DELETE FROM saved_triage WHERE user_id = $1",
         "DELETE FROM questionnaire_responses WHERE user_id = $1",
         "DELETE FROM guided_sessions WHERE user_id = $1",
-        "DELETE FROM reminders WHERE user_id = $1"}) {
+        "DELETE FROM reminders WHERE user_id = $1", "DELETE FROM consents WHERE user_id = $1"}) {
     if (auto ok = query(db, sql, params(user_id), where); !ok) return ok.error();
   }
   auto removed = query(db, "DELETE FROM users WHERE id = $1", params(user_id), where);
@@ -854,6 +864,166 @@ core::Result<Reminders> PostgresStore::find_reminders_by_feed(std::string_view t
 }
 
 #undef HIPCOACH_REMINDER_COLUMNS
+
+#define HIPCOACH_CONSENT_COLUMNS "id, user_id, parts, created_at, until_at, revoked_at"
+#define HIPCOACH_AUDIT_COLUMNS \
+  "id, at, actor_id, actor_email, actor_role, patient_id, action, what, why, request_id"
+// Active at $N, the parameter named.
+#define HIPCOACH_CONSENT_ACTIVE(now) \
+  "consents.revoked_at IS NULL AND consents.created_at <= " now " AND " now " < consents.until_at"
+
+core::Result<std::vector<Consent>> read_consents(const PGresult* result) {
+  std::vector<Consent> consents;
+  const int rows = PQntuples(result);
+  consents.reserve(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    Consent consent;
+    consent.id = get_int(result, i, 0);
+    consent.user_id = get_int(result, i, 1);
+    const std::int64_t parts = get_int(result, i, 2);
+    if (parts < 1 || parts > kAllRecordParts) {
+      return Error::internal(row("consents", consent.id), "parts holds an unknown value");
+    }
+    consent.parts = static_cast<std::uint8_t>(parts);
+    consent.created_at = from_seconds(get_int(result, i, 3));
+    consent.until = from_seconds(get_int(result, i, 4));
+    if (PQgetisnull(result, i, 5) == 0) consent.revoked_at = from_seconds(get_int(result, i, 5));
+    consents.push_back(consent);
+  }
+  return consents;
+}
+
+core::Result<std::vector<AuditEntry>> read_audit_entries(const PGresult* result) {
+  std::vector<AuditEntry> entries;
+  const int rows = PQntuples(result);
+  entries.reserve(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    AuditEntry entry;
+    entry.id = get_int(result, i, 0);
+    entry.at = from_seconds(get_int(result, i, 1));
+    entry.actor_id = get_int(result, i, 2);
+    entry.actor_email = get_text(result, i, 3);
+    const auto role = parse_role(get_text(result, i, 4));
+    if (!role) {
+      return Error::internal(row("audit_log", entry.id), "actor_role holds an unknown value");
+    }
+    entry.actor_role = *role;
+    entry.patient_id = get_int(result, i, 5);
+    entry.action = get_text(result, i, 6);
+    entry.what = get_text(result, i, 7);
+    entry.why = get_text(result, i, 8);
+    entry.request_id = get_text(result, i, 9);
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+core::Result<std::int64_t> PostgresStore::add_consent(const Consent& consent) {
+  if (auto ok = check_consent(consent); !ok) return ok.error();
+  return insert(
+      "INSERT INTO consents (user_id, parts, created_at, until_at) VALUES ($1, $2, $3, $4)"
+      " RETURNING id",
+      params(consent.user_id, static_cast<int>(consent.parts), to_seconds(consent.created_at),
+             to_seconds(consent.until)),
+      consent.user_id, "consents");
+}
+
+core::Result<std::vector<Consent>> PostgresStore::list_consents(std::int64_t user_id) {
+  auto result = query("SELECT " HIPCOACH_CONSENT_COLUMNS
+                      " FROM consents WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
+                      params(user_id), "consents");
+  if (!result) return result.error();
+  return read_consents(result->get());
+}
+
+core::Result<void> PostgresStore::revoke_consent(std::int64_t user_id, std::int64_t consent_id,
+                                                 sys_seconds now) {
+  const std::string where = row("consents", consent_id);
+  auto changed = change(
+      "UPDATE consents SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2 AND user_id = $3",
+      params(to_seconds(now), consent_id, user_id), where);
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no such consent");
+  return {};
+}
+
+core::Result<std::uint8_t> PostgresStore::shared_parts(std::int64_t user_id, sys_seconds now) {
+  auto result = query(
+      "SELECT coalesce(bit_or(parts), 0) FROM consents"
+      " WHERE user_id = $1 AND " HIPCOACH_CONSENT_ACTIVE("$2"),
+      params(user_id, to_seconds(now)), "consents");
+  if (!result) return result.error();
+  return static_cast<std::uint8_t>(get_int(result->get(), 0, 0) & kAllRecordParts);
+}
+
+core::Result<std::vector<SharingPatient>> PostgresStore::list_sharing_patients(sys_seconds now) {
+  auto result = query(
+      "SELECT consents.user_id, min(users.email), bit_or(consents.parts), max(consents.until_at)"
+      " FROM consents JOIN users ON users.id = consents.user_id"
+      " WHERE " HIPCOACH_CONSENT_ACTIVE(
+          "$1") " GROUP BY consents.user_id ORDER BY consents.user_id",
+      params(to_seconds(now)), "consents");
+  if (!result) return result.error();
+  std::vector<SharingPatient> sharing;
+  const int rows = PQntuples(result->get());
+  for (int i = 0; i < rows; ++i) {
+    SharingPatient patient;
+    patient.user_id = get_int(result->get(), i, 0);
+    patient.email = get_text(result->get(), i, 1);
+    patient.parts = static_cast<std::uint8_t>(get_int(result->get(), i, 2) & kAllRecordParts);
+    patient.until = from_seconds(get_int(result->get(), i, 3));
+    sharing.push_back(std::move(patient));
+  }
+  return sharing;
+}
+
+core::Result<std::int64_t> PostgresStore::append_audit(const AuditEntry& entry) {
+  if (auto ok = check_audit_entry(entry); !ok) return ok.error();
+  const std::string where = "audit_log";
+  // The actor's email and role come from their account in the same
+  // statement; no row is added unless both accounts exist.
+  auto result = query(
+      "INSERT INTO audit_log (at, actor_id, actor_email, actor_role, patient_id, action, what,"
+      " why, request_id)"
+      " SELECT $1, actor.id, actor.email, actor.role, patient.id, $2, $3, $4, $5"
+      " FROM users AS actor, users AS patient WHERE actor.id = $6 AND patient.id = $7"
+      " RETURNING id",
+      params(to_seconds(entry.at), std::string_view(entry.action), std::string_view(entry.what),
+             std::string_view(entry.why), std::string_view(entry.request_id), entry.actor_id,
+             entry.patient_id),
+      where);
+  if (!result) return result.error();
+  if (PQntuples(result->get()) == 0) {
+    return Error::not_found(where, "the actor or the patient does not exist");
+  }
+  return get_int(result->get(), 0, 0);
+}
+
+core::Result<std::vector<AuditEntry>> PostgresStore::list_audit_for_patient(
+    std::int64_t patient_id) {
+  auto result = query("SELECT " HIPCOACH_AUDIT_COLUMNS
+                      " FROM audit_log WHERE patient_id = $1 ORDER BY id DESC",
+                      params(patient_id), "audit_log");
+  if (!result) return result.error();
+  return read_audit_entries(result->get());
+}
+
+core::Result<std::vector<AuditEntry>> PostgresStore::list_audit(
+    int limit, std::optional<std::int64_t> before_id) {
+  if (auto ok = check_list_limit(limit); !ok) return ok.error();
+  auto result = before_id ? query("SELECT " HIPCOACH_AUDIT_COLUMNS
+                                  " FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2",
+                                  params(*before_id, limit), "audit_log")
+                          : query("SELECT " HIPCOACH_AUDIT_COLUMNS
+                                  " FROM audit_log ORDER BY id DESC LIMIT $1",
+                                  params(limit), "audit_log");
+  if (!result) return result.error();
+  return read_audit_entries(result->get());
+}
+
+#undef HIPCOACH_CONSENT_ACTIVE
+#undef HIPCOACH_AUDIT_COLUMNS
+#undef HIPCOACH_CONSENT_COLUMNS
 #undef HIPCOACH_USER_COLUMNS
 #undef HIPCOACH_DIARY_COLUMNS
 

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <climits>
 #include <condition_variable>
 #include <exception>
@@ -293,6 +294,16 @@ class SqliteStore final : public Store {
   core::Result<void> put_reminders(const Reminders& reminders) override;
   core::Result<void> set_reminder_feed(std::int64_t user_id, std::string_view token_hash) override;
   core::Result<Reminders> find_reminders_by_feed(std::string_view token_hash) override;
+  core::Result<std::int64_t> add_consent(const Consent& consent) override;
+  core::Result<std::vector<Consent>> list_consents(std::int64_t user_id) override;
+  core::Result<void> revoke_consent(std::int64_t user_id, std::int64_t consent_id,
+                                    sys_seconds now) override;
+  core::Result<std::uint8_t> shared_parts(std::int64_t user_id, sys_seconds now) override;
+  core::Result<std::vector<SharingPatient>> list_sharing_patients(sys_seconds now) override;
+  core::Result<std::int64_t> append_audit(const AuditEntry& entry) override;
+  core::Result<std::vector<AuditEntry>> list_audit_for_patient(std::int64_t patient_id) override;
+  core::Result<std::vector<AuditEntry>> list_audit(int limit,
+                                                   std::optional<std::int64_t> before_id) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
 
@@ -517,8 +528,8 @@ core::Result<void> SqliteStore::delete_user(std::int64_t user_id) {
        {"DELETE FROM sessions WHERE user_id = ?", "DELETE FROM diary_entries WHERE user_id = ?",
         "DELETE FROM saved_triage WHERE user_id = ?",
         "DELETE FROM questionnaire_responses WHERE user_id = ?",
-        "DELETE FROM guided_sessions WHERE user_id = ?",
-        "DELETE FROM reminders WHERE user_id = ?"}) {
+        "DELETE FROM guided_sessions WHERE user_id = ?", "DELETE FROM reminders WHERE user_id = ?",
+        "DELETE FROM consents WHERE user_id = ?"}) {
     auto remove = writer_->statement(sql, where);
     if (!remove) return remove.error();
     const StatementUse use(*remove);
@@ -928,6 +939,161 @@ core::Result<Reminders> SqliteStore::find_reminders_by_feed(std::string_view tok
 }
 
 #undef HIPCOACH_REMINDER_COLUMNS
+
+#define HIPCOACH_CONSENT_COLUMNS "id, user_id, parts, created_at, until_at, revoked_at"
+#define HIPCOACH_AUDIT_COLUMNS \
+  "id, at, actor_id, actor_email, actor_role, patient_id, action, what, why, request_id"
+// Active at ?1 (bound twice: SQLite numbers each ? on its own).
+#define HIPCOACH_CONSENT_ACTIVE \
+  "consents.revoked_at IS NULL AND consents.created_at <= ? AND ? < consents.until_at"
+
+core::Result<Consent> read_consent(sqlite3_stmt* statement) {
+  Consent consent;
+  consent.id = sqlite3_column_int64(statement, 0);
+  consent.user_id = sqlite3_column_int64(statement, 1);
+  const int parts = sqlite3_column_int(statement, 2);
+  if (parts < 1 || parts > kAllRecordParts) {
+    return Error::internal(row("consents", consent.id), "parts holds an unknown value");
+  }
+  consent.parts = static_cast<std::uint8_t>(parts);
+  consent.created_at = from_seconds(sqlite3_column_int64(statement, 3));
+  consent.until = from_seconds(sqlite3_column_int64(statement, 4));
+  if (sqlite3_column_type(statement, 5) != SQLITE_NULL) {
+    consent.revoked_at = from_seconds(sqlite3_column_int64(statement, 5));
+  }
+  return consent;
+}
+
+core::Result<AuditEntry> read_audit_entry(sqlite3_stmt* statement) {
+  AuditEntry entry;
+  entry.id = sqlite3_column_int64(statement, 0);
+  entry.at = from_seconds(sqlite3_column_int64(statement, 1));
+  entry.actor_id = sqlite3_column_int64(statement, 2);
+  entry.actor_email = column_text(statement, 3);
+  const auto role = parse_role(column_text(statement, 4));
+  if (!role)
+    return Error::internal(row("audit_log", entry.id), "actor_role holds an unknown value");
+  entry.actor_role = *role;
+  entry.patient_id = sqlite3_column_int64(statement, 5);
+  entry.action = column_text(statement, 6);
+  entry.what = column_text(statement, 7);
+  entry.why = column_text(statement, 8);
+  entry.request_id = column_text(statement, 9);
+  return entry;
+}
+
+core::Result<std::int64_t> SqliteStore::add_consent(const Consent& consent) {
+  if (auto ok = check_consent(consent); !ok) return ok.error();
+  return insert("INSERT INTO consents (user_id, parts, created_at, until_at) VALUES (?, ?, ?, ?)",
+                consent.user_id, "consents", consent.user_id, static_cast<int>(consent.parts),
+                to_seconds(consent.created_at), to_seconds(consent.until));
+}
+
+core::Result<std::vector<Consent>> SqliteStore::list_consents(std::int64_t user_id) {
+  return select_rows<Consent>("SELECT " HIPCOACH_CONSENT_COLUMNS
+                              " FROM consents WHERE user_id = ?"
+                              " ORDER BY created_at DESC, id DESC",
+                              "consents", read_consent, user_id);
+}
+
+core::Result<void> SqliteStore::revoke_consent(std::int64_t user_id, std::int64_t consent_id,
+                                               sys_seconds now) {
+  const std::string where = row("consents", consent_id);
+  auto changed = change(
+      "UPDATE consents SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND user_id = ?",
+      where, to_seconds(now), consent_id, user_id);
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no such consent");
+  return {};
+}
+
+core::Result<std::uint8_t> SqliteStore::shared_parts(std::int64_t user_id, sys_seconds now) {
+  auto rows =
+      select_rows<Consent>("SELECT " HIPCOACH_CONSENT_COLUMNS
+                           " FROM consents WHERE user_id = ? AND " HIPCOACH_CONSENT_ACTIVE,
+                           "consents", read_consent, user_id, to_seconds(now), to_seconds(now));
+  if (!rows) return rows.error();
+  std::uint8_t parts = 0;
+  for (const Consent& consent : *rows) parts = static_cast<std::uint8_t>(parts | consent.parts);
+  return parts;
+}
+
+core::Result<std::vector<SharingPatient>> SqliteStore::list_sharing_patients(sys_seconds now) {
+  auto rows = select_rows<SharingPatient>(
+      "SELECT consents.user_id, users.email, consents.parts, consents.until_at"
+      " FROM consents JOIN users ON users.id = consents.user_id"
+      " WHERE " HIPCOACH_CONSENT_ACTIVE " ORDER BY consents.user_id",
+      "consents",
+      [](sqlite3_stmt* statement) {
+        SharingPatient patient;
+        patient.user_id = sqlite3_column_int64(statement, 0);
+        patient.email = column_text(statement, 1);
+        patient.parts = static_cast<std::uint8_t>(sqlite3_column_int(statement, 2) & 0x0f);
+        patient.until = from_seconds(sqlite3_column_int64(statement, 3));
+        return patient;
+      },
+      to_seconds(now), to_seconds(now));
+  if (!rows) return rows.error();
+  // One row per consent, ordered by user: merge each user's rows.
+  std::vector<SharingPatient> sharing;
+  for (SharingPatient& patient : *rows) {
+    if (!sharing.empty() && sharing.back().user_id == patient.user_id) {
+      sharing.back().parts = static_cast<std::uint8_t>(sharing.back().parts | patient.parts);
+      sharing.back().until = std::max(sharing.back().until, patient.until);
+    } else {
+      sharing.push_back(std::move(patient));
+    }
+  }
+  return sharing;
+}
+
+core::Result<std::int64_t> SqliteStore::append_audit(const AuditEntry& entry) {
+  if (auto ok = check_audit_entry(entry); !ok) return ok.error();
+  const std::string where = "audit_log";
+  const std::lock_guard lock(write_mutex_);
+  // The actor's email and role come from their account in the same
+  // statement; no row is added unless both accounts exist.
+  auto prepared = writer_->statement(
+      "INSERT INTO audit_log (at, actor_id, actor_email, actor_role, patient_id, action, what,"
+      " why, request_id)"
+      " SELECT ?, actor.id, actor.email, actor.role, patient.id, ?, ?, ?, ?"
+      " FROM users AS actor, users AS patient WHERE actor.id = ? AND patient.id = ?",
+      where);
+  if (!prepared) return prepared.error();
+  const StatementUse use(*prepared);
+  int rc = bind_all(use.get(), to_seconds(entry.at), std::string_view(entry.action),
+                    std::string_view(entry.what), std::string_view(entry.why),
+                    std::string_view(entry.request_id), entry.actor_id, entry.patient_id);
+  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+  if (rc != SQLITE_DONE) return writer_->error(rc, where);
+  if (sqlite3_changes(writer_->db()) == 0) {
+    return Error::not_found(where, "the actor or the patient does not exist");
+  }
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(writer_->db()));
+}
+
+core::Result<std::vector<AuditEntry>> SqliteStore::list_audit_for_patient(std::int64_t patient_id) {
+  return select_rows<AuditEntry>("SELECT " HIPCOACH_AUDIT_COLUMNS
+                                 " FROM audit_log WHERE patient_id = ? ORDER BY id DESC",
+                                 "audit_log", read_audit_entry, patient_id);
+}
+
+core::Result<std::vector<AuditEntry>> SqliteStore::list_audit(
+    int limit, std::optional<std::int64_t> before_id) {
+  if (auto ok = check_list_limit(limit); !ok) return ok.error();
+  if (before_id) {
+    return select_rows<AuditEntry>("SELECT " HIPCOACH_AUDIT_COLUMNS
+                                   " FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?",
+                                   "audit_log", read_audit_entry, *before_id, limit);
+  }
+  return select_rows<AuditEntry>("SELECT " HIPCOACH_AUDIT_COLUMNS
+                                 " FROM audit_log ORDER BY id DESC LIMIT ?",
+                                 "audit_log", read_audit_entry, limit);
+}
+
+#undef HIPCOACH_CONSENT_ACTIVE
+#undef HIPCOACH_AUDIT_COLUMNS
+#undef HIPCOACH_CONSENT_COLUMNS
 #undef HIPCOACH_DIARY_COLUMNS
 #undef HIPCOACH_USER_COLUMNS
 

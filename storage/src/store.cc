@@ -208,6 +208,63 @@ core::Result<void> check_feed_token_hash(std::string_view token_hash) {
   return check_bytes("feed_token_hash", token_hash, 0, kMaxTokenHashBytes);
 }
 
+std::string_view record_part_name(RecordPart part) {
+  switch (part) {
+    case RecordPart::kDiary:
+      return "diary";
+    case RecordPart::kQuestionnaires:
+      return "questionnaires";
+    case RecordPart::kTriage:
+      return "triage";
+    case RecordPart::kSessions:
+      return "sessions";
+  }
+  return "diary";
+}
+
+std::optional<RecordPart> parse_record_part(std::string_view name) {
+  for (const RecordPart part : kRecordParts) {
+    if (record_part_name(part) == name) return part;
+  }
+  return std::nullopt;
+}
+
+bool is_active(const Consent& consent, std::chrono::sys_seconds now) {
+  return !consent.revoked_at && consent.created_at <= now && now < consent.until;
+}
+
+core::Result<void> check_consent(const Consent& consent) {
+  if (consent.parts < 1 || consent.parts > kAllRecordParts) {
+    return Error::invalid_input("parts", "must be 1.." + std::to_string(kAllRecordParts) +
+                                             ", got " + std::to_string(consent.parts));
+  }
+  if (consent.until <= consent.created_at) {
+    return Error::invalid_input("until", "must be after created_at");
+  }
+  return {};
+}
+
+namespace {
+
+core::Result<void> check_word(std::string_view field, std::string_view value) {
+  if (auto ok = check_bytes(field, value, 1, kMaxAuditWordBytes); !ok) return ok;
+  for (const char c : value) {
+    if ((c < 'a' || c > 'z') && c != '_') {
+      return Error::invalid_input(std::string(field), "must be lower-case letters and '_'");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+core::Result<void> check_audit_entry(const AuditEntry& entry) {
+  if (auto ok = check_word("action", entry.action); !ok) return ok;
+  if (auto ok = check_word("what", entry.what); !ok) return ok;
+  if (auto ok = check_text("why", entry.why, 1, kMaxAuditReasonBytes); !ok) return ok;
+  return check_text("request_id", entry.request_id, 0, kMaxRequestIdBytes);
+}
+
 core::Result<void> check_list_limit(int limit) {
   if (limit < 1 || limit > kMaxListLimit) {
     return Error::invalid_input(

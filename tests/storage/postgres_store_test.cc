@@ -63,7 +63,7 @@ TEST_F(PostgresServer, RefusesADatabaseFromANewerProgram) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), "url");
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (3); upgrade hipcoach");
+            "database schema version 99 is newer than this program (4); upgrade hipcoach");
 }
 
 TEST_F(PostgresServer, AppliesTheMigrationsOnlyOnce) {
@@ -121,7 +121,7 @@ TEST_F(PostgresServer, UpgradesAVersion2SchemaInPlace) {
   ASSERT_TRUE(store) << store.error().to_string();
   auto version = (*store)->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 3);
+  EXPECT_EQ(*version, migrations::kLatestSchemaVersion);
   auto user = (*store)->find_user_by_email("ana@example.org");
   ASSERT_TRUE(user) << user.error().to_string();
   EXPECT_EQ((*store)->list_guided_sessions(user->id)->size(), 1U);
@@ -133,6 +133,68 @@ TEST_F(PostgresServer, UpgradesAVersion2SchemaInPlace) {
   // The new table cascades from users like the old ones.
   ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
   EXPECT_EQ((*store)->get_reminders(user->id).error().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(PostgresServer, UpgradesAVersion3SchemaInPlace) {
+  ASSERT_TRUE(testing::postgres_test_run(
+      "SET search_path TO " + schema() + "; " +
+      std::string(migrations::kPostgresMigrations[0].sql) +
+      std::string(migrations::kPostgresMigrations[1].sql) +
+      std::string(migrations::kPostgresMigrations[2].sql) +
+      "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+      "INSERT INTO schema_version (version) VALUES (3);"
+      "INSERT INTO users (email, role, password_hash, created_at)"
+      " VALUES ('ana@example.org', 'patient', 'hash', 0);"
+      "INSERT INTO users (email, role, password_hash, created_at)"
+      " VALUES ('doc@clinic.example', 'clinician', 'hash', 0);"
+      "INSERT INTO reminders (user_id, weekdays, minute_of_day, updated_at)"
+      " SELECT id, 5, 600, 0 FROM users WHERE email = 'ana@example.org';"));
+
+  auto store = open_store(url_);
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto version = (*store)->schema_version();
+  ASSERT_TRUE(version) << version.error().to_string();
+  EXPECT_EQ(*version, 4);
+  auto user = (*store)->find_user_by_email("ana@example.org");
+  ASSERT_TRUE(user) << user.error().to_string();
+  auto doc = (*store)->find_user_by_email("doc@clinic.example");
+  ASSERT_TRUE(doc) << doc.error().to_string();
+  EXPECT_EQ((*store)->get_reminders(user->id)->minute_of_day, 600);
+  EXPECT_TRUE((*store)->list_consents(user->id)->empty());
+  ASSERT_TRUE((*store)->add_consent(testing::make_consent(user->id, 1, 100, 1000)));
+  EXPECT_EQ(*(*store)->shared_parts(user->id, testing::at_seconds(200)), 1);
+  ASSERT_TRUE((*store)->append_audit(testing::make_audit(doc->id, user->id, "diary", 200)));
+
+  // Consents cascade from users like the other tables; the audit log stays.
+  ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
+  EXPECT_TRUE((*store)->list_consents(user->id)->empty());
+  EXPECT_EQ((*store)->list_audit_for_patient(user->id)->size(), 1U);
+}
+
+TEST_F(PostgresServer, TheDatabaseRefusesToChangeOrDeleteAnAuditRow) {
+  auto store = open_store(url_);
+  ASSERT_TRUE(store) << store.error().to_string();
+  const auto ana = (*store)->create_user(make_user("ana@example.org"))->id;
+  const auto doc = (*store)->create_user(make_user("doc@clinic.example"))->id;
+  ASSERT_TRUE((*store)->append_audit(testing::make_audit(doc, ana, "diary", 500)));
+
+  PGconn* connection = PQconnectdb(testing::postgres_test_url().c_str());
+  ASSERT_EQ(PQstatus(connection), CONNECTION_OK);
+  for (const std::string sql :
+       {"UPDATE audit_log SET why = 'nothing happened'", "UPDATE audit_log SET actor_id = 0",
+        "DELETE FROM audit_log", "TRUNCATE audit_log"}) {
+    PGresult* result = PQexec(connection, ("SET search_path TO " + schema() + "; " + sql).c_str());
+    EXPECT_EQ(PQresultStatus(result), PGRES_FATAL_ERROR) << sql;
+    EXPECT_NE(std::string(PQresultErrorMessage(result)).find("audit_log is append-only"),
+              std::string::npos)
+        << sql;
+    PQclear(result);
+  }
+  PQfinish(connection);
+  auto entries = (*store)->list_audit_for_patient(ana);
+  ASSERT_TRUE(entries) << entries.error().to_string();
+  ASSERT_EQ(entries->size(), 1U);
+  EXPECT_EQ(entries->front().why, "clinical care");
 }
 
 TEST_F(PostgresServer, TheNewTablesCascadeFromUsersEvenWithoutTheStore) {

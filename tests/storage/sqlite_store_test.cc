@@ -25,7 +25,7 @@ using testing::make_response;
 using testing::make_user;
 using testing::TempDir;
 
-constexpr int kLatestVersion = 3;
+constexpr int kLatestVersion = 4;
 
 // While one lives, every SQLite connection this process opens gets
 // max_page_count = `pages`: its database cannot grow past that, and a write
@@ -103,8 +103,9 @@ TEST_F(SqliteStore, AppliesEveryMigrationToANewFile) {
   EXPECT_EQ(raw.query("PRAGMA user_version"), std::to_string(kLatestVersion));
   EXPECT_EQ(raw.query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                       "('users', 'sessions', 'diary_entries', 'saved_triage', "
-                      "'questionnaire_responses', 'guided_sessions', 'reminders')"),
-            "7");
+                      "'questionnaire_responses', 'guided_sessions', 'reminders', 'consents', "
+                      "'audit_log')"),
+            "9");
 }
 
 TEST_F(SqliteStore, UpgradesAVersion1DatabaseInPlace) {
@@ -164,7 +165,7 @@ TEST_F(SqliteStore, UpgradesAVersion2DatabaseInPlace) {
   ASSERT_TRUE(store) << store.error().to_string();
   auto version = (*store)->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 3);
+  EXPECT_EQ(*version, kLatestVersion);
 
   auto user = (*store)->find_user_by_email("ana@example.org");
   ASSERT_TRUE(user) << user.error().to_string();
@@ -178,6 +179,63 @@ TEST_F(SqliteStore, UpgradesAVersion2DatabaseInPlace) {
   RawConnection raw(path_);
   ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM users"), SQLITE_OK);
   EXPECT_EQ(raw.query("SELECT count(*) FROM reminders"), "0");
+}
+
+TEST_F(SqliteStore, UpgradesAVersion3DatabaseInPlace) {
+  {
+    RawConnection raw(path_);
+    const std::string version3 =
+        "BEGIN; " + std::string(migrations::kSqliteMigrations[0].sql) +
+        std::string(migrations::kSqliteMigrations[1].sql) +
+        std::string(migrations::kSqliteMigrations[2].sql) +
+        " PRAGMA user_version = 3; "
+        "INSERT INTO users (email, role, password_hash, created_at) "
+        "VALUES ('ana@example.org', 'patient', 'hash', 0); "
+        "INSERT INTO users (email, role, password_hash, created_at) "
+        "VALUES ('doc@clinic.example', 'clinician', 'hash', 0); "
+        "INSERT INTO reminders (user_id, weekdays, minute_of_day, updated_at) "
+        "VALUES (1, 5, 600, 0); "
+        "COMMIT;";
+    ASSERT_EQ(raw.exec(version3), SQLITE_OK);
+  }
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto version = (*store)->schema_version();
+  ASSERT_TRUE(version) << version.error().to_string();
+  EXPECT_EQ(*version, 4);
+
+  auto user = (*store)->find_user_by_email("ana@example.org");
+  ASSERT_TRUE(user) << user.error().to_string();
+  EXPECT_EQ((*store)->get_reminders(user->id)->minute_of_day, 600);
+  EXPECT_TRUE((*store)->list_consents(user->id)->empty());
+  ASSERT_TRUE((*store)->add_consent(testing::make_consent(user->id, 1, 100, 1000)));
+  EXPECT_EQ(*(*store)->shared_parts(user->id, testing::at_seconds(200)), 1);
+  ASSERT_TRUE((*store)->append_audit(testing::make_audit(2, user->id, "diary", 200)));
+  EXPECT_EQ((*store)->list_audit_for_patient(user->id)->size(), 1U);
+
+  // Consents cascade from users like the other tables; the audit log stays.
+  RawConnection raw(path_);
+  ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM users"), SQLITE_OK);
+  EXPECT_EQ(raw.query("SELECT count(*) FROM consents"), "0");
+  EXPECT_EQ(raw.query("SELECT count(*) FROM audit_log"), "1");
+}
+
+TEST_F(SqliteStore, TheDatabaseRefusesToChangeOrDeleteAnAuditRow) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store) << store.error().to_string();
+    const auto ana = (*store)->create_user(make_user("ana@example.org"))->id;
+    const auto doc = (*store)->create_user(make_user("doc@clinic.example"))->id;
+    ASSERT_TRUE((*store)->append_audit(testing::make_audit(doc, ana, "diary", 500)));
+  }
+  RawConnection raw(path_);
+  for (const char* sql :
+       {"UPDATE audit_log SET why = 'nothing happened'", "UPDATE audit_log SET actor_id = 0",
+        "DELETE FROM audit_log", "DELETE FROM audit_log WHERE id = 1"}) {
+    EXPECT_EQ(raw.exec(sql), SQLITE_CONSTRAINT) << sql;
+  }
+  // A write that fails the trigger leaves the row as it was.
+  EXPECT_EQ(raw.query("SELECT count(*) FROM audit_log WHERE why = 'clinical care'"), "1");
 }
 
 TEST_F(SqliteStore, TheNewTablesCascadeFromUsersEvenWithoutTheStore) {
@@ -255,7 +313,7 @@ TEST_F(SqliteStore, RefusesADatabaseFromANewerVersion) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), path_.string());
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (3); upgrade hipcoach");
+            "database schema version 99 is newer than this program (4); upgrade hipcoach");
 }
 
 TEST_F(SqliteStore, SaysAFileOfRandomBytesIsDamaged) {

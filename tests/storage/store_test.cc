@@ -24,6 +24,8 @@ namespace {
 using core::ErrorCode;
 using testing::at_seconds;
 using testing::FailingStore;
+using testing::make_audit;
+using testing::make_consent;
 using testing::make_entry;
 using testing::make_guided_session;
 using testing::make_reminders;
@@ -143,7 +145,7 @@ TYPED_TEST_SUITE(StoreContract, Implementations, ImplementationNames);
 TYPED_TEST(StoreContract, ReportsTheLatestSchemaVersion) {
   auto version = this->store_->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 3);
+  EXPECT_EQ(*version, 4);
 }
 
 // Accounts.
@@ -239,9 +241,13 @@ TYPED_TEST(StoreContract, DeletingAUserDeletesEverythingOfTheirsAndNothingElse) 
     ASSERT_TRUE(this->store_->add_guided_session(make_guided_session(user, 100)));
     ASSERT_TRUE(this->store_->put_reminders(make_reminders(user, 0b0010101, 18 * 60 + 30)));
     ASSERT_TRUE(this->store_->set_reminder_feed(user, "feed-" + std::to_string(user)));
+    ASSERT_TRUE(this->store_->add_consent(make_consent(user, kAllRecordParts, 0, 1000)));
   }
 
   ASSERT_TRUE(this->store_->delete_user(ana));
+  EXPECT_TRUE(this->store_->list_consents(ana)->empty());
+  EXPECT_EQ(*this->store_->shared_parts(ana, at_seconds(10)), 0);
+  EXPECT_EQ(this->store_->list_consents(ben)->size(), 1U);
   EXPECT_EQ(this->store_->get_reminders(ana).error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(this->store_->find_reminders_by_feed("feed-" + std::to_string(ana)).error().code(),
             ErrorCode::kNotFound);
@@ -1019,6 +1025,268 @@ TYPED_TEST(StoreContract, RefusesAFeedHashAnotherUserHasAndAnOversizedOne) {
   EXPECT_EQ(oversized.error().where(), "feed_token_hash");
   EXPECT_EQ(this->store_->find_reminders_by_feed("taken")->user_id, ana);
   EXPECT_EQ(this->store_->get_reminders(ben)->feed_token_hash, "");
+}
+
+// Consents.
+
+TYPED_TEST(StoreContract, ReadsBackAConsentUnrevoked) {
+  const auto ana = this->add_user("ana@example.org");
+  Consent given = make_consent(ana, 0b0101, 100, 1000);
+  given.revoked_at = at_seconds(200);  // Ignored.
+  auto id = this->store_->add_consent(given);
+  ASSERT_TRUE(id) << id.error().to_string();
+
+  auto consents = this->store_->list_consents(ana);
+  ASSERT_TRUE(consents) << consents.error().to_string();
+  ASSERT_EQ(consents->size(), 1U);
+  const Consent& read = consents->front();
+  EXPECT_EQ(read.id, *id);
+  EXPECT_EQ(read.user_id, ana);
+  EXPECT_EQ(read.parts, 0b0101);
+  EXPECT_EQ(read.created_at, at_seconds(100));
+  EXPECT_EQ(read.until, at_seconds(1000));
+  EXPECT_FALSE(read.revoked_at);
+}
+
+TYPED_TEST(StoreContract, ListsConsentsNewestFirstForTheirUserOnly) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto first = *this->store_->add_consent(make_consent(ana, 1, 100, 1000));
+  const auto tie = *this->store_->add_consent(make_consent(ana, 2, 100, 1000));
+  const auto latest = *this->store_->add_consent(make_consent(ana, 4, 300, 1000));
+  ASSERT_TRUE(this->store_->add_consent(make_consent(ben, 8, 200, 1000)));
+
+  auto consents = this->store_->list_consents(ana);
+  ASSERT_TRUE(consents) << consents.error().to_string();
+  std::vector<std::int64_t> ids;
+  for (const auto& consent : *consents) ids.push_back(consent.id);
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{latest, tie, first}));
+  EXPECT_TRUE(this->store_->list_consents(ben + 100)->empty());
+}
+
+TYPED_TEST(StoreContract, RefusesConsentFieldsOutOfRangeAndStoresNothing) {
+  const auto ana = this->add_user("ana@example.org");
+  struct Case {
+    Consent consent;
+    const char* where;
+  };
+  for (const Case& bad : {Case{make_consent(ana, 0, 100, 1000), "parts"},
+                          Case{make_consent(ana, 16, 100, 1000), "parts"},
+                          Case{make_consent(ana, 0xff, 100, 1000), "parts"},
+                          Case{make_consent(ana, 1, 100, 100), "until"},
+                          Case{make_consent(ana, 1, 100, 99), "until"}}) {
+    SCOPED_TRACE(bad.where);
+    auto added = this->store_->add_consent(bad.consent);
+    ASSERT_FALSE(added);
+    EXPECT_EQ(added.error().code(), ErrorCode::kInvalidInput);
+    EXPECT_EQ(added.error().where(), bad.where);
+  }
+  EXPECT_TRUE(this->store_->list_consents(ana)->empty());
+}
+
+TYPED_TEST(StoreContract, RefusesAConsentForAMissingUser) {
+  auto added = this->store_->add_consent(make_consent(7, 1, 100, 1000));
+  ASSERT_FALSE(added);
+  EXPECT_EQ(added.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(added.error().where(), "users/7");
+}
+
+TYPED_TEST(StoreContract, SharesTheUnionOfTheActiveConsentsOnly) {
+  const auto ana = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->add_consent(make_consent(ana, 0b0001, 100, 1000)));
+  ASSERT_TRUE(this->store_->add_consent(make_consent(ana, 0b0010, 100, 500)));
+  const auto revoked = *this->store_->add_consent(make_consent(ana, 0b0100, 100, 1000));
+  ASSERT_TRUE(this->store_->add_consent(make_consent(ana, 0b1000, 600, 1000)));
+  ASSERT_TRUE(this->store_->revoke_consent(ana, revoked, at_seconds(150)));
+
+  EXPECT_EQ(*this->store_->shared_parts(ana, at_seconds(99)), 0);
+  EXPECT_EQ(*this->store_->shared_parts(ana, at_seconds(100)), 0b0011);
+  EXPECT_EQ(*this->store_->shared_parts(ana, at_seconds(499)), 0b0011);
+  EXPECT_EQ(*this->store_->shared_parts(ana, at_seconds(500)), 0b0001);
+  EXPECT_EQ(*this->store_->shared_parts(ana, at_seconds(600)), 0b1001);
+  EXPECT_EQ(*this->store_->shared_parts(ana, at_seconds(1000)), 0);
+  EXPECT_EQ(*this->store_->shared_parts(ana + 100, at_seconds(600)), 0);
+}
+
+TYPED_TEST(StoreContract, RevokingKeepsTheFirstTimeAndStopsSharingAtOnce) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto id = *this->store_->add_consent(make_consent(ana, kAllRecordParts, 100, 1000));
+  ASSERT_TRUE(this->store_->revoke_consent(ana, id, at_seconds(200)));
+  ASSERT_TRUE(this->store_->revoke_consent(ana, id, at_seconds(300)));
+
+  EXPECT_EQ(*this->store_->shared_parts(ana, at_seconds(200)), 0);
+  auto consents = this->store_->list_consents(ana);
+  ASSERT_TRUE(consents) << consents.error().to_string();
+  ASSERT_EQ(consents->size(), 1U);
+  EXPECT_EQ(consents->front().revoked_at, at_seconds(200));
+}
+
+TYPED_TEST(StoreContract, RevokingAnotherUsersConsentIsNotFoundAndLeavesItAlone) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto id = *this->store_->add_consent(make_consent(ana, 1, 100, 1000));
+  for (const auto& [user, consent] : {std::pair{ben, id}, std::pair{ana, id + 100}}) {
+    auto revoked = this->store_->revoke_consent(user, consent, at_seconds(200));
+    ASSERT_FALSE(revoked);
+    EXPECT_EQ(revoked.error().code(), ErrorCode::kNotFound);
+    EXPECT_EQ(revoked.error().where(), "consents/" + std::to_string(consent));
+  }
+  EXPECT_EQ(*this->store_->shared_parts(ana, at_seconds(200)), 1);
+}
+
+TYPED_TEST(StoreContract, ListsThePatientsWhoShareNowWithTheirParts) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto cem = this->add_user("cem@example.org");
+  this->add_user("dan@example.org");
+  ASSERT_TRUE(this->store_->add_consent(make_consent(ben, 0b0001, 100, 1000)));
+  ASSERT_TRUE(this->store_->add_consent(make_consent(ben, 0b0100, 100, 2000)));
+  ASSERT_TRUE(this->store_->add_consent(make_consent(ana, 0b1000, 100, 500)));
+  ASSERT_TRUE(this->store_->add_consent(make_consent(cem, 0b0010, 100, 300)));
+  const auto revoked = *this->store_->add_consent(make_consent(cem, 0b0001, 100, 1000));
+  ASSERT_TRUE(this->store_->revoke_consent(cem, revoked, at_seconds(150)));
+
+  auto sharing = this->store_->list_sharing_patients(at_seconds(400));
+  ASSERT_TRUE(sharing) << sharing.error().to_string();
+  ASSERT_EQ(sharing->size(), 2U);
+  EXPECT_EQ((*sharing)[0].user_id, ana);
+  EXPECT_EQ((*sharing)[0].email, "ana@example.org");
+  EXPECT_EQ((*sharing)[0].parts, 0b1000);
+  EXPECT_EQ((*sharing)[0].until, at_seconds(500));
+  EXPECT_EQ((*sharing)[1].user_id, ben);
+  EXPECT_EQ((*sharing)[1].parts, 0b0101);
+  EXPECT_EQ((*sharing)[1].until, at_seconds(2000));
+  EXPECT_TRUE(this->store_->list_sharing_patients(at_seconds(2000))->empty());
+}
+
+// The audit log.
+
+TYPED_TEST(StoreContract, ReadsBackAnAuditEntryWithTheActorAsTheyWere) {
+  const auto ana = this->add_user("ana@example.org");
+  User clinician = make_user("doc@clinic.example");
+  clinician.role = Role::kClinician;
+  const auto doc = this->store_->create_user(clinician)->id;
+  AuditEntry entry = make_audit(doc, ana, "diary", 500);
+  entry.actor_email = "ignored@example.org";
+  entry.why = "follow-up, ünïcode";
+  auto id = this->store_->append_audit(entry);
+  ASSERT_TRUE(id) << id.error().to_string();
+
+  auto entries = this->store_->list_audit_for_patient(ana);
+  ASSERT_TRUE(entries) << entries.error().to_string();
+  ASSERT_EQ(entries->size(), 1U);
+  const AuditEntry& read = entries->front();
+  EXPECT_EQ(read.id, *id);
+  EXPECT_EQ(read.at, at_seconds(500));
+  EXPECT_EQ(read.actor_id, doc);
+  EXPECT_EQ(read.actor_email, "doc@clinic.example");
+  EXPECT_EQ(read.actor_role, Role::kClinician);
+  EXPECT_EQ(read.patient_id, ana);
+  EXPECT_EQ(read.action, "read");
+  EXPECT_EQ(read.what, "diary");
+  EXPECT_EQ(read.why, "follow-up, ünïcode");
+  EXPECT_EQ(read.request_id, "req-1");
+}
+
+TYPED_TEST(StoreContract, ListsAPatientsAuditNewestFirstAndNoOneElses) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto doc = this->add_user("doc@clinic.example");
+  const auto first = *this->store_->append_audit(make_audit(doc, ana, "diary", 500));
+  ASSERT_TRUE(this->store_->append_audit(make_audit(doc, ben, "diary", 600)));
+  const auto second = *this->store_->append_audit(make_audit(doc, ana, "triage", 400));
+
+  auto entries = this->store_->list_audit_for_patient(ana);
+  ASSERT_TRUE(entries) << entries.error().to_string();
+  std::vector<std::int64_t> ids;
+  for (const auto& entry : *entries) ids.push_back(entry.id);
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{second, first}));
+  EXPECT_TRUE(this->store_->list_audit_for_patient(doc)->empty());
+}
+
+TYPED_TEST(StoreContract, PagesTheWholeAuditNewestFirst) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto doc = this->add_user("doc@clinic.example");
+  std::vector<std::int64_t> appended;
+  for (int i = 0; i < 5; ++i) {
+    appended.push_back(*this->store_->append_audit(make_audit(doc, ana, "diary", 100 + i)));
+  }
+  auto page = this->store_->list_audit(2, std::nullopt);
+  ASSERT_TRUE(page) << page.error().to_string();
+  ASSERT_EQ(page->size(), 2U);
+  EXPECT_EQ((*page)[0].id, appended[4]);
+  EXPECT_EQ((*page)[1].id, appended[3]);
+  auto rest = this->store_->list_audit(kMaxListLimit, (*page)[1].id);
+  ASSERT_TRUE(rest) << rest.error().to_string();
+  ASSERT_EQ(rest->size(), 3U);
+  EXPECT_EQ(rest->back().id, appended[0]);
+  EXPECT_TRUE(this->store_->list_audit(10, appended[0])->empty());
+  for (const int limit : {0, kMaxListLimit + 1}) {
+    auto refused = this->store_->list_audit(limit, std::nullopt);
+    ASSERT_FALSE(refused) << limit;
+    EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidInput);
+    EXPECT_EQ(refused.error().where(), "limit");
+  }
+}
+
+TYPED_TEST(StoreContract, RefusesAuditFieldsOutOfRangeAndAppendsNothing) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto doc = this->add_user("doc@clinic.example");
+  struct Case {
+    const char* field;
+    std::string value;
+  };
+  for (const Case& bad :
+       {Case{"action", ""}, Case{"action", "Read"},
+        Case{"action", std::string(kMaxAuditWordBytes + 1, 'r')}, Case{"what", ""},
+        Case{"what", "diary entries"}, Case{"why", ""},
+        Case{"why", std::string(kMaxAuditReasonBytes + 1, 'w')}, Case{"why", "\xff"},
+        Case{"request_id", std::string(kMaxRequestIdBytes + 1, 'q')}}) {
+    SCOPED_TRACE(bad.field);
+    AuditEntry entry = make_audit(doc, ana, "diary", 500);
+    const std::string_view field = bad.field;
+    (field == "action" ? entry.action
+     : field == "what" ? entry.what
+     : field == "why"  ? entry.why
+                       : entry.request_id) = bad.value;
+    auto appended = this->store_->append_audit(entry);
+    ASSERT_FALSE(appended);
+    EXPECT_EQ(appended.error().code(), ErrorCode::kInvalidInput);
+    EXPECT_EQ(appended.error().where(), bad.field);
+  }
+  EXPECT_TRUE(this->store_->list_audit(kMaxListLimit, std::nullopt)->empty());
+}
+
+TYPED_TEST(StoreContract, RefusesAnAuditEntryNamingAMissingActorOrPatient) {
+  const auto ana = this->add_user("ana@example.org");
+  for (const auto& [actor, patient] : {std::pair{ana + 100, ana}, std::pair{ana, ana + 100}}) {
+    auto appended = this->store_->append_audit(make_audit(actor, patient, "diary", 500));
+    ASSERT_FALSE(appended);
+    EXPECT_EQ(appended.error().code(), ErrorCode::kNotFound);
+    EXPECT_EQ(appended.error().where(), "audit_log");
+  }
+  EXPECT_TRUE(this->store_->list_audit(kMaxListLimit, std::nullopt)->empty());
+}
+
+TYPED_TEST(StoreContract, DeletingAnAccountKeepsTheAuditRowsAboutIt) {
+  const auto ana = this->add_user("ana@example.org");
+  User clinician = make_user("doc@clinic.example");
+  clinician.role = Role::kClinician;
+  const auto doc = this->store_->create_user(clinician)->id;
+  ASSERT_TRUE(this->store_->append_audit(make_audit(doc, ana, "diary", 500)));
+
+  ASSERT_TRUE(this->store_->delete_user(ana));
+  ASSERT_TRUE(this->store_->delete_user(doc));
+  auto entries = this->store_->list_audit(kMaxListLimit, std::nullopt);
+  ASSERT_TRUE(entries) << entries.error().to_string();
+  ASSERT_EQ(entries->size(), 1U);
+  EXPECT_EQ(entries->front().patient_id, ana);
+  EXPECT_EQ(entries->front().actor_email, "doc@clinic.example");
+  EXPECT_EQ(entries->front().actor_role, Role::kClinician);
+  // A new account never inherits the rows: ids are not reused.
+  const auto again = this->add_user("ana@example.org");
+  EXPECT_NE(again, ana);
+  EXPECT_TRUE(this->store_->list_audit_for_patient(again)->empty());
 }
 
 // FailingStore: a caller's error path, shown on the memory store.

@@ -90,6 +90,31 @@ inline Reminders make_reminders(std::int64_t user_id, std::uint8_t weekdays, int
   return reminders;
 }
 
+// A consent of `user_id` to `parts` from `created_at` until `until`.
+inline Consent make_consent(std::int64_t user_id, std::uint8_t parts, std::int64_t created_at,
+                            std::int64_t until) {
+  Consent consent;
+  consent.user_id = user_id;
+  consent.parts = parts;
+  consent.created_at = at_seconds(created_at);
+  consent.until = at_seconds(until);
+  return consent;
+}
+
+// `actor_id` read the `what` of `patient_id` at `at`.
+inline AuditEntry make_audit(std::int64_t actor_id, std::int64_t patient_id, std::string what,
+                             std::int64_t at) {
+  AuditEntry entry;
+  entry.at = at_seconds(at);
+  entry.actor_id = actor_id;
+  entry.patient_id = patient_id;
+  entry.action = "read";
+  entry.what = std::move(what);
+  entry.why = "clinical care";
+  entry.request_id = "req-1";
+  return entry;
+}
+
 // Forwards every call to another store, except that call number
 // `failing_call` (counting from 1, over all methods) fails with kUnavailable
 // instead of reaching it. Like leveldb's ErrorEnv and Beast's fail_count.
@@ -200,6 +225,42 @@ class FailingStore final : public Store {
   core::Result<Reminders> find_reminders_by_feed(std::string_view token_hash) override {
     if (fails()) return failure();
     return store_.find_reminders_by_feed(token_hash);
+  }
+  core::Result<std::int64_t> add_consent(const Consent& consent) override {
+    if (fails()) return failure();
+    return store_.add_consent(consent);
+  }
+  core::Result<std::vector<Consent>> list_consents(std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.list_consents(user_id);
+  }
+  core::Result<void> revoke_consent(std::int64_t user_id, std::int64_t consent_id,
+                                    std::chrono::sys_seconds now) override {
+    if (fails()) return failure();
+    return store_.revoke_consent(user_id, consent_id, now);
+  }
+  core::Result<std::uint8_t> shared_parts(std::int64_t user_id,
+                                          std::chrono::sys_seconds now) override {
+    if (fails()) return failure();
+    return store_.shared_parts(user_id, now);
+  }
+  core::Result<std::vector<SharingPatient>> list_sharing_patients(
+      std::chrono::sys_seconds now) override {
+    if (fails()) return failure();
+    return store_.list_sharing_patients(now);
+  }
+  core::Result<std::int64_t> append_audit(const AuditEntry& entry) override {
+    if (fails()) return failure();
+    return store_.append_audit(entry);
+  }
+  core::Result<std::vector<AuditEntry>> list_audit_for_patient(std::int64_t patient_id) override {
+    if (fails()) return failure();
+    return store_.list_audit_for_patient(patient_id);
+  }
+  core::Result<std::vector<AuditEntry>> list_audit(int limit,
+                                                   std::optional<std::int64_t> before_id) override {
+    if (fails()) return failure();
+    return store_.list_audit(limit, before_id);
   }
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override {

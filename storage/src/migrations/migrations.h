@@ -16,7 +16,7 @@ struct Migration {
 
 // The region CHECK mirrors core::kLocations; a contract test stores every
 // location, so the two cannot drift apart unnoticed.
-inline constexpr std::array<Migration, 3> kSqliteMigrations = {{
+inline constexpr std::array<Migration, 4> kSqliteMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -97,6 +97,45 @@ CREATE TABLE reminders (
   feed_token_hash BLOB UNIQUE CHECK (length(feed_token_hash) BETWEEN 1 AND 128),
   updated_at INTEGER NOT NULL
 ) STRICT;
+)sql"},
+    // Consents and the audit log. The audit log has no foreign keys: its
+    // rows outlive the accounts they name (delete_user keeps them), and the
+    // triggers make it append-only for every connection, the store's too.
+    // The actor's email and role are copied as they were at the time.
+    {4, R"sql(
+CREATE TABLE consents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  parts INTEGER NOT NULL CHECK (parts BETWEEN 1 AND 15),
+  created_at INTEGER NOT NULL,
+  until_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  CHECK (until_at > created_at)
+) STRICT;
+CREATE INDEX consents_by_user_time ON consents (user_id, created_at DESC, id DESC);
+CREATE INDEX consents_unrevoked_by_end ON consents (until_at) WHERE revoked_at IS NULL;
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor_id INTEGER NOT NULL,
+  actor_email TEXT NOT NULL CHECK (length(actor_email) BETWEEN 1 AND 254),
+  actor_role TEXT NOT NULL CHECK (actor_role IN ('patient', 'clinician', 'admin')),
+  patient_id INTEGER NOT NULL,
+  action TEXT NOT NULL CHECK (length(action) BETWEEN 1 AND 32),
+  what TEXT NOT NULL CHECK (length(what) BETWEEN 1 AND 32),
+  why TEXT NOT NULL CHECK (length(why) BETWEEN 1 AND 200),
+  request_id TEXT NOT NULL DEFAULT '' CHECK (length(request_id) <= 64)
+) STRICT;
+CREATE INDEX audit_log_by_patient ON audit_log (patient_id, id DESC);
+CREATE TRIGGER audit_log_refuses_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_refuses_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
 )sql"},
 }};
 

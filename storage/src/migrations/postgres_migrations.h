@@ -17,7 +17,7 @@ namespace hipcoach::storage::migrations {
   "translate(" column ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 // The region CHECK mirrors core::kLocations, as in the SQLite schema.
-inline constexpr std::array<Migration, 3> kPostgresMigrations = {{
+inline constexpr std::array<Migration, 4> kPostgresMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -97,6 +97,45 @@ CREATE TABLE reminders (
   feed_token_hash BYTEA UNIQUE CHECK (octet_length(feed_token_hash) BETWEEN 1 AND 128),
   updated_at BIGINT NOT NULL
 );
+)sql"},
+    // Consents and the audit log, as in the SQLite schema. A trigger refuses
+    // UPDATE and DELETE on each row and TRUNCATE on the table, whoever runs
+    // them (the table's owner too, who could not be kept out by REVOKE).
+    {4, R"sql(
+CREATE TABLE consents (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  parts INTEGER NOT NULL CHECK (parts BETWEEN 1 AND 15),
+  created_at BIGINT NOT NULL,
+  until_at BIGINT NOT NULL,
+  revoked_at BIGINT,
+  CHECK (until_at > created_at)
+);
+CREATE INDEX consents_by_user_time ON consents (user_id, created_at DESC, id DESC);
+CREATE INDEX consents_unrevoked_by_end ON consents (until_at) WHERE revoked_at IS NULL;
+
+CREATE TABLE audit_log (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor_id BIGINT NOT NULL,
+  actor_email TEXT NOT NULL CHECK (octet_length(actor_email) BETWEEN 1 AND 254),
+  actor_role TEXT NOT NULL CHECK (actor_role IN ('patient', 'clinician', 'admin')),
+  patient_id BIGINT NOT NULL,
+  action TEXT NOT NULL CHECK (octet_length(action) BETWEEN 1 AND 32),
+  what TEXT NOT NULL CHECK (octet_length(what) BETWEEN 1 AND 32),
+  why TEXT NOT NULL CHECK (octet_length(why) BETWEEN 1 AND 200),
+  request_id TEXT NOT NULL DEFAULT '' CHECK (octet_length(request_id) <= 64)
+);
+CREATE INDEX audit_log_by_patient ON audit_log (patient_id, id DESC);
+CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER audit_log_refuses_change BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+CREATE TRIGGER audit_log_refuses_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
 )sql"},
 }};
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "hipcoach/storage/store.h"
 
@@ -46,6 +47,18 @@ class MemoryStore final : public Store {
   core::Result<void> put_reminders(const Reminders& reminders) override;
   core::Result<void> set_reminder_feed(std::int64_t user_id, std::string_view token_hash) override;
   core::Result<Reminders> find_reminders_by_feed(std::string_view token_hash) override;
+  core::Result<std::int64_t> add_consent(const Consent& consent) override;
+  core::Result<std::vector<Consent>> list_consents(std::int64_t user_id) override;
+  core::Result<void> revoke_consent(std::int64_t user_id, std::int64_t consent_id,
+                                    std::chrono::sys_seconds now) override;
+  core::Result<std::uint8_t> shared_parts(std::int64_t user_id,
+                                          std::chrono::sys_seconds now) override;
+  core::Result<std::vector<SharingPatient>> list_sharing_patients(
+      std::chrono::sys_seconds now) override;
+  core::Result<std::int64_t> append_audit(const AuditEntry& entry) override;
+  core::Result<std::vector<AuditEntry>> list_audit_for_patient(std::int64_t patient_id) override;
+  core::Result<std::vector<AuditEntry>> list_audit(int limit,
+                                                   std::optional<std::int64_t> before_id) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
 
@@ -57,6 +70,7 @@ class MemoryStore final : public Store {
   std::int64_t next_triage_id_ = 1;
   std::int64_t next_questionnaire_id_ = 1;
   std::int64_t next_guided_session_id_ = 1;
+  std::int64_t next_consent_id_ = 1;
   std::map<std::int64_t, User> users_;
   std::map<std::string, std::int64_t> user_ids_by_folded_email_;
   std::map<std::string, Session, std::less<>> sessions_;
@@ -65,6 +79,8 @@ class MemoryStore final : public Store {
   std::map<std::int64_t, QuestionnaireResponse> questionnaire_responses_;
   std::map<std::int64_t, GuidedSessionRecord> guided_sessions_;
   std::map<std::int64_t, Reminders> reminders_;  // By user id.
+  std::map<std::int64_t, Consent> consents_;
+  std::vector<AuditEntry> audit_log_;  // In the order appended; never changed.
 };
 
 }  // namespace hipcoach::storage

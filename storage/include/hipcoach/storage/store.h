@@ -28,6 +28,7 @@
 // that succeeds has made its change durable (for SQLite, synchronous=FULL).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -169,6 +170,78 @@ struct Reminders {
 inline constexpr std::uint8_t kMaxReminderWeekdays = 0x7f;
 inline constexpr int kMaxReminderMinute = 24 * 60 - 1;
 
+// The parts of a person's record they may share with the clinic, as bits of
+// Consent::parts.
+enum class RecordPart : std::uint8_t {
+  kDiary = 1,
+  kQuestionnaires = 2,
+  kTriage = 4,
+  kSessions = 8,
+};
+inline constexpr std::uint8_t kAllRecordParts = 0x0f;
+inline constexpr std::array<RecordPart, 4> kRecordParts = {
+    RecordPart::kDiary, RecordPart::kQuestionnaires, RecordPart::kTriage, RecordPart::kSessions};
+// "diary", "questionnaires", "triage", "sessions"; parse_record_part is the
+// inverse, std::nullopt for any other text.
+std::string_view record_part_name(RecordPart part);
+std::optional<RecordPart> parse_record_part(std::string_view name);
+// Whether the bit mask `parts` includes `part`.
+constexpr bool has_part(std::uint8_t parts, RecordPart part) {
+  return (parts & static_cast<std::uint8_t>(part)) != 0;
+}
+
+// A person's consent that the clinic's staff may read some parts of their
+// record for a while. Never deleted while the person's account lives:
+// revoking keeps it with its revoked_at, so the person sees their history.
+struct Consent {
+  std::int64_t id = 0;  // Assigned by add_consent; ignored on input.
+  std::int64_t user_id = 0;
+  // A bit mask of RecordPart: 1..kAllRecordParts.
+  std::uint8_t parts = 0;
+  std::chrono::sys_seconds created_at{};
+  // It ends at this instant. REQUIRES: > created_at.
+  std::chrono::sys_seconds until{};
+  // When it was revoked; ignored by add_consent (set by revoke_consent).
+  std::optional<std::chrono::sys_seconds> revoked_at;
+};
+// Whether `consent` lets staff read at `now`: not revoked, and
+// created_at <= now < until.
+bool is_active(const Consent& consent, std::chrono::sys_seconds now);
+
+// A patient who shares some of their record at a given time, for staff.
+struct SharingPatient {
+  std::int64_t user_id = 0;
+  std::string email;
+  std::uint8_t parts = 0;  // The union of their active consents' parts.
+  // The latest end of their active consents.
+  std::chrono::sys_seconds until{};
+};
+
+// One row of the append-only audit log: a member of staff (the actor) did
+// something with a patient's record. The log holds no health data: `why` is
+// a short reason, not a clinical note.
+struct AuditEntry {
+  std::int64_t id = 0;  // Assigned by append_audit; ignored on input.
+  std::chrono::sys_seconds at{};
+  std::int64_t actor_id = 0;
+  // Copied by append_audit from the actor's account as it is then, and kept
+  // as it was when the account later changes or is deleted; ignored on input.
+  std::string actor_email;
+  Role actor_role = Role::kPatient;
+  std::int64_t patient_id = 0;
+  // What was done, e.g. "read": 1..kMaxAuditWordBytes of [a-z_].
+  std::string action;
+  // Which part, e.g. "diary": 1..kMaxAuditWordBytes of [a-z_].
+  std::string what;
+  // Why: 1..kMaxAuditReasonBytes of valid UTF-8.
+  std::string why;
+  // The request that did it, for tracing: 0..kMaxRequestIdBytes, valid UTF-8.
+  std::string request_id;
+};
+inline constexpr std::size_t kMaxAuditWordBytes = 32;
+inline constexpr std::size_t kMaxAuditReasonBytes = 200;
+inline constexpr std::size_t kMaxRequestIdBytes = 64;
+
 class Store {
  public:
   Store() = default;
@@ -197,8 +270,11 @@ class Store {
   virtual core::Result<void> update_password_hash(std::int64_t user_id,
                                                   std::string_view password_hash) = 0;
   // Deletes the user and everything of theirs (sessions, diary, saved
-  // triage, questionnaire responses, guided sessions, reminders), all or
-  // nothing.
+  // triage, questionnaire responses, guided sessions, reminders, consents),
+  // all or nothing. The audit log keeps its rows about them, as actor or as
+  // patient: it records who looked at whose record and holds no health
+  // data, and nothing may delete from it. Ids are never reused, so those
+  // rows never point at a later account.
   // kNotFound when there is no such user.
   virtual core::Result<void> delete_user(std::int64_t user_id) = 0;
 
@@ -290,6 +366,46 @@ class Store {
   // are not told apart.
   virtual core::Result<Reminders> find_reminders_by_feed(std::string_view token_hash) = 0;
 
+  // Consents.
+
+  // Saves `consent` (its id and revoked_at are ignored) and returns the new
+  // id. kInvalidInput when parts is not 1..kAllRecordParts or until is not
+  // after created_at (where: the field name); kNotFound when the user does
+  // not exist.
+  virtual core::Result<std::int64_t> add_consent(const Consent& consent) = 0;
+  // Every consent of the user, revoked and expired ones too, newest first
+  // (created_at, then id, descending). An unknown user has none.
+  virtual core::Result<std::vector<Consent>> list_consents(std::int64_t user_id) = 0;
+  // Revokes the consent `consent_id` of `user_id` at `now`; one already
+  // revoked keeps its first revoked_at and this succeeds. kNotFound when
+  // there is none or it is another user's (which is then left alone).
+  virtual core::Result<void> revoke_consent(std::int64_t user_id, std::int64_t consent_id,
+                                            std::chrono::sys_seconds now) = 0;
+  // The parts (a RecordPart bit mask) that the user's consents active at
+  // `now` share; 0 when none does, or for an unknown user.
+  virtual core::Result<std::uint8_t> shared_parts(std::int64_t user_id,
+                                                  std::chrono::sys_seconds now) = 0;
+  // Every user with a consent active at `now`, by user id ascending.
+  virtual core::Result<std::vector<SharingPatient>> list_sharing_patients(
+      std::chrono::sys_seconds now) = 0;
+
+  // The audit log: rows are only ever added; no method changes or deletes
+  // one, and the databases refuse UPDATE and DELETE on it.
+
+  // Appends `entry` (its id, actor_email and actor_role are ignored) and
+  // returns the new id; ids grow in the order of appending. kInvalidInput
+  // when a field breaks the limits above (where: the field name); kNotFound
+  // (where: audit_log) when the actor or the patient does not exist.
+  virtual core::Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;
+  // Every row about `patient_id`, newest first (id descending). An unknown
+  // patient has none.
+  virtual core::Result<std::vector<AuditEntry>> list_audit_for_patient(std::int64_t patient_id) = 0;
+  // Up to `limit` rows about anyone, newest first (id descending), starting
+  // after the row `before_id` when given. kInvalidInput unless
+  // 1 <= limit <= kMaxListLimit.
+  virtual core::Result<std::vector<AuditEntry>> list_audit(
+      int limit, std::optional<std::int64_t> before_id) = 0;
+
   // Ends every session of the user except the one whose hash is
   // `keep_token_hash` (empty: ends them all), e.g. after a password change.
   // Returns how many were deleted; an unknown user has none.
@@ -310,5 +426,7 @@ core::Result<void> check_guided_session(const GuidedSessionRecord& record);
 core::Result<void> check_reminders(const Reminders& reminders);
 // Also accepts an empty hash (no link).
 core::Result<void> check_feed_token_hash(std::string_view token_hash);
+core::Result<void> check_consent(const Consent& consent);
+core::Result<void> check_audit_entry(const AuditEntry& entry);
 
 }  // namespace hipcoach::storage
