@@ -11,11 +11,8 @@
 
 namespace hipcoach::service {
 
-namespace {
-
 using nlohmann::json;
 
-// The whole diary, oldest first, read in pages of the most list_diary gives.
 core::Result<std::vector<storage::DiaryEntry>> whole_diary(storage::Store& store,
                                                            std::int64_t user_id) {
   std::vector<storage::DiaryEntry> diary;
@@ -33,6 +30,8 @@ core::Result<std::vector<storage::DiaryEntry>> whole_diary(storage::Store& store
   std::reverse(diary.begin(), diary.end());
   return diary;
 }
+
+namespace {
 
 // A spreadsheet runs a cell that starts with one of these as a formula
 // (OWASP, "CSV Injection"); a leading quote makes it text.

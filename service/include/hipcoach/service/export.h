@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "hipcoach/core/protocol.h"
 #include "hipcoach/core/result.h"
@@ -18,6 +19,11 @@ namespace hipcoach::service {
 // "guided_sessions": [...], "triage": [...], "reminders": {...}} with the shapes of records.h.
 core::Result<nlohmann::json> export_json(const core::Protocol& protocol, storage::Store& store,
                                          const storage::User& user, std::chrono::sys_seconds now);
+
+// The whole diary of `user_id`, oldest first, read in pages of the most
+// list_diary gives (also for the FHIR export). The store's errors as they come.
+core::Result<std::vector<storage::DiaryEntry>> whole_diary(storage::Store& store,
+                                                           std::int64_t user_id);
 
 // The whole diary, oldest first, as RFC 4180 CSV with a header line
 // "id,at,pain,region,side,context,note" and CRLF line ends. Cells that a

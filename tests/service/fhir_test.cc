@@ -1,0 +1,428 @@
+#include "hipcoach/service/fhir.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "fhir_validator.h"
+#include "hipcoach/core/questionnaire.h"
+#include "hipcoach/service/records.h"
+#include "hipcoach/storage/memory_store.h"
+#include "records_fixture.h"
+
+namespace hipcoach::service {
+namespace {
+
+using nlohmann::json;
+
+using testing::shipped_protocol;
+using testing::utc;
+using testing::validate_fhir_bundle;
+
+std::string problems_text(const std::vector<std::string>& problems) {
+  std::string text;
+  for (const std::string& problem : problems) text += problem + "\n";
+  return text;
+}
+
+class FhirExport : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    user_ = add_user("pat@example.org");
+    other_ = add_user("other@example.org");
+  }
+
+  storage::User add_user(const std::string& email) {
+    storage::User user;
+    user.email = email;
+    user.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$c2VjcmV0aGFzaA";
+    user.created_at = utc("2026-10-01T00:00:00Z");
+    auto created = store_.create_user(user);
+    EXPECT_TRUE(created.has_value());
+    return created ? *created : user;
+  }
+
+  void add_entry(std::int64_t user_id, const json& body) {
+    auto entry = diary_entry_from_json(body, user_id, now_);
+    ASSERT_TRUE(entry.has_value()) << entry.error().to_string();
+    ASSERT_TRUE(store_.add_diary_entry(*entry).has_value());
+  }
+
+  void add_response(std::int64_t user_id, const std::string& questionnaire_id, const json& body) {
+    const core::Questionnaire* questionnaire =
+        core::find_questionnaire(shipped_protocol(), questionnaire_id);
+    ASSERT_NE(questionnaire, nullptr) << questionnaire_id;
+    auto scored = questionnaire_response_from_json(*questionnaire, body, user_id, now_);
+    ASSERT_TRUE(scored.has_value()) << scored.error().to_string();
+    ASSERT_TRUE(store_.add_questionnaire_response(scored->record).has_value());
+  }
+
+  // Every LEFS item answered with `value`.
+  json lefs_answers(int value) {
+    json answers = json::array();
+    for (const auto& item : core::find_questionnaire(shipped_protocol(), "lefs")->items) {
+      answers.push_back({{"item", item.id}, {"value", value}});
+    }
+    return answers;
+  }
+
+  void add_session(std::int64_t user_id, const std::string& started, const std::string& ended,
+                   std::optional<int> before, std::optional<int> after,
+                   const std::string& outcome) {
+    storage::GuidedSessionRecord session;
+    session.user_id = user_id;
+    session.started_at = utc(started);
+    session.ended_at = utc(ended);
+    session.pain_before = before;
+    session.pain_after = after;
+    session.record_json = json{
+        {"outcome", outcome},
+        {"sides", {"left"}},
+        {"groups", {"gluteus-medius-minimus"}},
+        {"points",
+         json::array()}}.dump();
+    ASSERT_TRUE(store_.add_guided_session(session).has_value());
+  }
+
+  // A record with some of everything.
+  void add_full_record(std::int64_t user_id) {
+    add_entry(user_id, {{"pain", 6},
+                        {"context", "activity"},
+                        {"side", "left"},
+                        {"note", "after the long walk"},
+                        {"at", "2026-11-20T08:30:00-06:00"}});
+    add_entry(user_id,
+              {{"pain", 3}, {"context", "rest"}, {"side", "both"}, {"at", "2026-11-24T21:00:00Z"}});
+    add_response(
+        user_id, "nprs",
+        {{"answers", {{{"item", "pain"}, {"value", 5}}}}, {"at", "2026-11-21T09:00:00+01:00"}});
+    add_response(user_id, "psfs",
+                 {{"answers",
+                   {{{"text", "stairs"}, {"value", 4}},
+                    {{"text", "getting out of the car"}, {"value", 6}},
+                    {{"text", "sleeping on my side"}, {"value", 2}}}},
+                  {"at", "2026-11-21T09:05:00+01:00"}});
+    add_response(user_id, "lefs", {{"answers", lefs_answers(3)}, {"at", "2026-11-22T10:00:00Z"}});
+    add_response(
+        user_id, "nprs",
+        {{"answers", {{{"item", "pain"}, {"value", 4}}}}, {"at", "2026-11-23T09:00:00+01:00"}});
+    add_session(user_id, "2026-11-22T18:00:00Z", "2026-11-22T18:12:00Z", 6, 4, "finished");
+    add_session(user_id, "2026-11-23T18:00:00Z", "2026-11-23T18:03:00Z", 5, std::nullopt,
+                "stopped");
+  }
+
+  json bundle(const storage::User& user) {
+    auto exported = export_fhir(shipped_protocol(), store_, user, now_);
+    EXPECT_TRUE(exported.has_value()) << exported.error().to_string();
+    return exported ? *exported : json();
+  }
+
+  // The resources of `type` in `bundle`, in order.
+  static std::vector<json> resources(const json& bundle, const std::string& type) {
+    std::vector<json> found;
+    for (const json& entry : bundle["entry"]) {
+      if (entry["resource"]["resourceType"] == type) found.push_back(entry["resource"]);
+    }
+    return found;
+  }
+
+  static std::string patient_url(const json& bundle) {
+    return bundle["entry"][0]["fullUrl"].get<std::string>();
+  }
+
+  storage::MemoryStore store_;
+  storage::User user_;
+  storage::User other_;
+  std::chrono::sys_seconds now_ = utc("2026-11-25T15:00:00Z");
+};
+
+TEST_F(FhirExport, AFullRecordFollowsTheStructureRulesOfFhirR4) {
+  add_full_record(user_.id);
+  const json exported = bundle(user_);
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "") << exported.dump(2);
+  EXPECT_EQ(exported["type"], "collection");
+  EXPECT_EQ(exported["timestamp"], "2026-11-25T15:00:00Z");
+  EXPECT_EQ(resources(exported, "Patient").size(), 1U);
+  // Two diary entries and three session ratings.
+  EXPECT_EQ(resources(exported, "Observation").size(), 5U);
+  EXPECT_EQ(resources(exported, "Questionnaire").size(), 3U);
+  EXPECT_EQ(resources(exported, "QuestionnaireResponse").size(), 4U);
+  EXPECT_EQ(resources(exported, "Procedure").size(), 2U);
+}
+
+TEST_F(FhirExport, AnEmptyRecordIsAValidBundleWithOnlyThePatient) {
+  const json exported = bundle(user_);
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "") << exported.dump(2);
+  ASSERT_EQ(exported["entry"].size(), 1U) << exported.dump(2);
+  const json& patient = exported["entry"][0]["resource"];
+  EXPECT_EQ(patient["resourceType"], "Patient");
+  EXPECT_EQ(patient["telecom"],
+            json::parse(R"([{"system": "email", "value": "pat@example.org"}])"));
+  EXPECT_FALSE(patient.contains("name"));
+}
+
+TEST_F(FhirExport, AnotherUsersRecordsNeverAppear) {
+  add_full_record(other_.id);
+  add_entry(other_.id, {{"pain", 9},
+                        {"context", "rest"},
+                        {"side", "right"},
+                        {"note", "only-the-other-person-wrote-this"}});
+  add_entry(user_.id, {{"pain", 2}, {"context", "rest"}, {"side", "left"}});
+  const json exported = bundle(user_);
+  EXPECT_EQ(exported["entry"].size(), 2U) << exported.dump(2);
+  EXPECT_EQ(exported.dump().find("only-the-other-person"), std::string::npos);
+  EXPECT_EQ(exported.dump().find("other@example.org"), std::string::npos);
+  EXPECT_EQ(exported.dump().find("stairs"), std::string::npos);
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "");
+}
+
+TEST_F(FhirExport, ADiaryEntryIsAPainObservationWithItsLoincCode) {
+  add_entry(user_.id, {{"pain", 6},
+                       {"context", "activity"},
+                       {"side", "left"},
+                       {"region", "outer_thigh"},
+                       {"note", "after the long walk"},
+                       {"at", "2026-11-20T08:30:00-06:00"}});
+  const json exported = bundle(user_);
+  const std::vector<json> observations = resources(exported, "Observation");
+  ASSERT_EQ(observations.size(), 1U) << exported.dump(2);
+  const json& observation = observations[0];
+  EXPECT_EQ(observation["status"], "final");
+  EXPECT_EQ(observation["category"][0]["coding"][0],
+            json({{"system", "http://terminology.hl7.org/CodeSystem/observation-category"},
+                  {"code", "survey"},
+                  {"display", "Survey"}}));
+  EXPECT_EQ(observation["code"]["coding"][0],
+            json({{"system", "http://loinc.org"},
+                  {"code", "72514-3"},
+                  {"display", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}}));
+  EXPECT_EQ(observation["subject"]["reference"], patient_url(exported));
+  EXPECT_EQ(observation["effectiveDateTime"], "2026-11-20T08:30:00-06:00");
+  EXPECT_EQ(observation["valueQuantity"], json({{"value", 6},
+                                                {"unit", "{score}"},
+                                                {"system", "http://unitsofmeasure.org"},
+                                                {"code", "{score}"}}));
+  EXPECT_EQ(observation["bodySite"], json({{"text", "outer thigh, left"}}));
+  EXPECT_FALSE(observation["bodySite"].contains("coding"));
+  EXPECT_EQ(observation["component"][0]["valueString"], "during activity");
+  EXPECT_EQ(observation["note"][0]["text"], "after the long walk");
+}
+
+TEST_F(FhirExport, EffectiveTimeIsAFhirDateTimeAtTheOffsetTheEntryWasGivenWith) {
+  add_entry(user_.id, {{"pain", 4},
+                       {"context", "rest"},
+                       {"side", "both"},
+                       {"at", "2026-11-20t08:30:00.250+05:30"}});
+  const json exported = bundle(user_);
+  EXPECT_EQ(resources(exported, "Observation")[0]["effectiveDateTime"],
+            "2026-11-20T08:30:00+05:30");
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "");
+}
+
+TEST_F(FhirExport, AnOffsetBeyondWhatFhirAllowsIsWrittenInUtc) {
+  storage::DiaryEntry entry;
+  entry.user_id = user_.id;
+  entry.pain = 4;
+  entry.at = "2026-11-20T08:30:00+15:00";
+  entry.at_utc = utc("2026-11-19T17:30:00Z");
+  ASSERT_TRUE(store_.add_diary_entry(entry).has_value());
+  const json exported = bundle(user_);
+  EXPECT_EQ(resources(exported, "Observation")[0]["effectiveDateTime"], "2026-11-19T17:30:00Z");
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "");
+}
+
+TEST_F(FhirExport, AResponseNamesItsQuestionnaireWhichIsInTheBundleOnce) {
+  add_full_record(user_.id);
+  const json exported = bundle(user_);
+  const std::vector<json> questionnaires = resources(exported, "Questionnaire");
+  ASSERT_EQ(questionnaires.size(), 3U);
+  EXPECT_EQ(questionnaires[0]["name"], "NPRS");
+  EXPECT_EQ(questionnaires[0]["title"], "Numeric Pain Rating Scale (NPRS)");
+  EXPECT_EQ(questionnaires[0]["status"], "active");
+  EXPECT_EQ(questionnaires[0]["item"][0]["linkId"], "pain");
+  EXPECT_EQ(questionnaires[0]["item"][0]["type"], "integer");
+  EXPECT_EQ(questionnaires[2]["item"].size(), 20U);
+  const json nprs = resources(exported, "QuestionnaireResponse")[0];
+  EXPECT_EQ(nprs["questionnaire"], questionnaires[0]["url"]);
+  EXPECT_EQ(nprs["status"], "completed");
+  EXPECT_EQ(nprs["subject"]["reference"], patient_url(exported));
+  EXPECT_EQ(nprs["authored"], "2026-11-21T09:00:00+01:00");
+  EXPECT_EQ(nprs["item"], json::parse(R"([{"linkId": "pain", "text": "Your hip pain right now",
+                                           "answer": [{"valueInteger": 5}]}])"));
+}
+
+TEST_F(FhirExport, PsfsActivitiesAreARepeatingGroupOfNameAndRating) {
+  add_response(user_.id, "psfs",
+               {{"answers",
+                 {{{"text", "stairs"}, {"value", 4}},
+                  {{"text", "getting out of the car"}, {"value", 6}},
+                  {{"text", "sleeping on my side"}, {"value", 2}}}}});
+  const json exported = bundle(user_);
+  const json questionnaire = resources(exported, "Questionnaire")[0];
+  EXPECT_EQ(questionnaire["item"][0]["type"], "group");
+  EXPECT_EQ(questionnaire["item"][0]["repeats"], true);
+  const json response = resources(exported, "QuestionnaireResponse")[0];
+  ASSERT_EQ(response["item"].size(), 3U) << response.dump(2);
+  EXPECT_EQ(response["item"][1]["linkId"], "activity");
+  EXPECT_EQ(response["item"][1]["item"][0]["answer"][0]["valueString"], "getting out of the car");
+  EXPECT_EQ(response["item"][1]["item"][1]["answer"][0]["valueInteger"], 6);
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "");
+}
+
+TEST_F(FhirExport, AGuidedSessionIsAProcedureWithItsPainBeforeAndAfterAsPartOfIt) {
+  add_session(user_.id, "2026-11-22T18:00:00Z", "2026-11-22T18:12:00Z", 6, 4, "finished");
+  const json exported = bundle(user_);
+  ASSERT_EQ(exported["entry"].size(), 4U) << exported.dump(2);
+  const json& procedure_entry = exported["entry"][1];
+  const json& procedure = procedure_entry["resource"];
+  EXPECT_EQ(procedure["resourceType"], "Procedure");
+  EXPECT_EQ(procedure["status"], "completed");
+  EXPECT_EQ(procedure["performedPeriod"],
+            json({{"start", "2026-11-22T18:00:00Z"}, {"end", "2026-11-22T18:12:00Z"}}));
+  EXPECT_EQ(procedure["performer"][0]["actor"]["reference"], patient_url(exported));
+  EXPECT_EQ(procedure["bodySite"][0]["text"].get<std::string>().find("Gluteus"), 0U)
+      << procedure.dump(2);
+  const json& before = exported["entry"][2]["resource"];
+  const json& after = exported["entry"][3]["resource"];
+  EXPECT_EQ(before["effectiveDateTime"], "2026-11-22T18:00:00Z");
+  EXPECT_EQ(before["valueQuantity"]["value"], 6);
+  EXPECT_EQ(after["effectiveDateTime"], "2026-11-22T18:12:00Z");
+  EXPECT_EQ(after["valueQuantity"]["value"], 4);
+  EXPECT_EQ(before["partOf"][0]["reference"], procedure_entry["fullUrl"]);
+  EXPECT_EQ(after["code"]["coding"][0]["code"], "72514-3");
+}
+
+TEST_F(FhirExport, ASessionEndedByAStopRuleIsAStoppedProcedureWithoutAMissingRating) {
+  add_session(user_.id, "2026-11-23T18:00:00Z", "2026-11-23T18:03:00Z", 5, std::nullopt, "stopped");
+  const json exported = bundle(user_);
+  ASSERT_EQ(exported["entry"].size(), 3U) << exported.dump(2);
+  EXPECT_EQ(exported["entry"][1]["resource"]["status"], "stopped");
+  EXPECT_TRUE(exported["entry"][1]["resource"].contains("statusReason"));
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "");
+}
+
+TEST_F(FhirExport, TheSameRecordHasTheSameFullUrlInEveryExportAndOnlyThere) {
+  add_full_record(user_.id);
+  add_full_record(other_.id);
+  const json first = bundle(user_);
+  now_ += std::chrono::hours{24};
+  const json second = bundle(user_);
+  const json others = bundle(other_);
+  ASSERT_EQ(first["entry"].size(), second["entry"].size());
+  for (std::size_t i = 0; i < first["entry"].size(); ++i) {
+    EXPECT_EQ(first["entry"][i]["fullUrl"], second["entry"][i]["fullUrl"]) << i;
+  }
+  // The questionnaires are the same for everyone; the records are not.
+  for (std::size_t i = 0; i < others["entry"].size(); ++i) {
+    const json& entry = others["entry"][i];
+    if (entry["resource"]["resourceType"] == "Questionnaire") continue;
+    EXPECT_NE(entry["fullUrl"], first["entry"][i]["fullUrl"]) << i;
+  }
+}
+
+TEST(FhirUuid, IsAVersion8UuidDerivedFromTheName) {
+  const std::string uuid = fhir_uuid("hipcoach/Patient/1/1");
+  EXPECT_TRUE(std::regex_match(
+      uuid, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << uuid;
+  EXPECT_EQ(uuid, fhir_uuid("hipcoach/Patient/1/1"));
+  EXPECT_NE(uuid, fhir_uuid("hipcoach/Patient/2/2"));
+}
+
+// The checker itself: each row breaks one rule in a valid Bundle and expects
+// the checker to say so at the right place.
+class FhirValidatorTest : public FhirExport {};
+
+TEST_F(FhirValidatorTest, FindsEachBrokenRule) {
+  add_full_record(user_.id);
+  const json valid = bundle(user_);
+  ASSERT_EQ(problems_text(validate_fhir_bundle(valid)), "");
+  // Entries: 0 Patient, 1-2 diary Observations, 3-5 Questionnaires, 6-9 responses, 10 Procedure.
+  struct Row {
+    std::string rule;
+    std::function<void(json&)> change;
+    std::string expected;  // A part of one problem.
+  };
+  const std::vector<Row> rows = {
+      {"Bundle.type is required", [](json& b) { b.erase("type"); }, "Bundle.type: is required"},
+      {"Bundle.type is a code of its value set", [](json& b) { b["type"] = "bag"; },
+       "Bundle.type: must be a code"},
+      {"timestamp is an instant", [](json& b) { b["timestamp"] = "2026-11-25"; },
+       "Bundle.timestamp: must be a FHIR instant"},
+      {"fullUrls are unique", [](json& b) { b["entry"][2]["fullUrl"] = b["entry"][1]["fullUrl"]; },
+       "(bdl-7)"},
+      {"Observation.status is required", [](json& b) { b["entry"][1]["resource"].erase("status"); },
+       "Bundle.entry[1].resource.status: is required"},
+      {"Observation.status is a code of its value set",
+       [](json& b) { b["entry"][1]["resource"]["status"] = "done"; },
+       "Bundle.entry[1].resource.status: must be a code"},
+      {"Observation.code is required", [](json& b) { b["entry"][1]["resource"].erase("code"); },
+       "Bundle.entry[1].resource.code: is required"},
+      {"a reference resolves inside the Bundle",
+       [](json& b) { b["entry"][1]["resource"]["subject"]["reference"] = "Patient/1"; },
+       "subject.reference: does not resolve"},
+      {"a reference points to an allowed type",
+       [](json& b) {
+         b["entry"][1]["resource"]["subject"]["reference"] = b["entry"][3]["fullUrl"];
+       },
+       "points to a Questionnaire"},
+      {"a code system is an absolute URI",
+       [](json& b) { b["entry"][1]["resource"]["code"]["coding"][0]["system"] = "loinc"; },
+       "coding[0].system: must be an absolute URI"},
+      {"dateTime has FHIR's format",
+       [](json& b) { b["entry"][1]["resource"]["effectiveDateTime"] = "2026-11-20 08:30"; },
+       "effectiveDateTime: must be a FHIR dateTime"},
+      {"an unknown element is refused",
+       [](json& b) { b["entry"][1]["resource"]["effectiveDatetime"] = "2026-11-20"; },
+       "effectiveDatetime: is not an element"},
+      {"a 0..* element is an array",
+       [](json& b) {
+         b["entry"][1]["resource"]["category"] = b["entry"][1]["resource"]["category"][0];
+       },
+       "category: has cardinality 0..*"},
+      {"no empty strings", [](json& b) { b["entry"][1]["resource"]["note"][0]["text"] = ""; },
+       "non-whitespace"},
+      {"QuestionnaireResponse.status is required",
+       [](json& b) { b["entry"][6]["resource"].erase("status"); },
+       "Bundle.entry[6].resource.status: is required"},
+      {"a response names a Questionnaire in the Bundle",
+       [](json& b) { b["entry"][6]["resource"]["questionnaire"] = "urn:uuid:nothing"; },
+       "questionnaire: names no Questionnaire"},
+      {"a response's linkIds are the Questionnaire's",
+       [](json& b) { b["entry"][6]["resource"]["item"][0]["linkId"] = "elsewhere"; },
+       "is not an item of the Questionnaire"},
+      {"Questionnaire linkIds are unique",
+       [](json& b) {
+         b["entry"][5]["resource"]["item"][1]["linkId"] =
+             b["entry"][5]["resource"]["item"][0]["linkId"];
+       },
+       "(que-2)"},
+      {"Questionnaire.status is required",
+       [](json& b) { b["entry"][3]["resource"].erase("status"); },
+       "Bundle.entry[3].resource.status: is required"},
+      {"Procedure.subject is required",
+       [](json& b) { b["entry"][10]["resource"].erase("subject"); },
+       "Bundle.entry[10].resource.subject: is required"},
+      {"Procedure.status is a code of its value set",
+       [](json& b) { b["entry"][10]["resource"]["status"] = "finished"; },
+       "Bundle.entry[10].resource.status: must be a code"},
+      {"a ContactPoint value needs a system",
+       [](json& b) { b["entry"][0]["resource"]["telecom"][0].erase("system"); }, "(cpt-2)"},
+  };
+  for (const Row& row : rows) {
+    json changed = valid;
+    row.change(changed);
+    const std::string problems = problems_text(validate_fhir_bundle(changed));
+    EXPECT_NE(problems.find(row.expected), std::string::npos)
+        << row.rule << "\nexpected: " << row.expected << "\ngot:\n"
+        << problems;
+  }
+}
+
+}  // namespace
+}  // namespace hipcoach::service
