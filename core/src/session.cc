@@ -48,11 +48,21 @@ std::vector<PlanCue> cues_for(const SessionData& session, const Range& hold) {
   return cues;
 }
 
+PlanStep new_step(StepKind kind, const std::string& side, const std::string& group,
+                  const std::string& area) {
+  PlanStep step;
+  step.kind = kind;
+  step.side = side;
+  step.group = group;
+  step.area = area;
+  return step;
+}
+
 void add_group_steps(const Protocol& protocol, const MuscleGroup& group, const std::string& side,
                      std::vector<PlanStep>& steps) {
   const std::string prefix = side_title(side) + ", " + group.name + ": ";
   const std::vector<PlanCue> cues = cues_for(protocol.session, group.hold_seconds);
-  PlanStep position{.kind = StepKind::kPosition, .side = side, .group = group.id};
+  PlanStep position = new_step(StepKind::kPosition, side, group.id, "");
   position.title = prefix + "get into position";
   append(position.instructions, group.position);
   position.body_map_view = group.body_map_view;
@@ -61,14 +71,14 @@ void add_group_steps(const Protocol& protocol, const MuscleGroup& group, const s
   for (std::size_t i = 0; i < group.areas.size(); ++i) {
     const TreatmentArea& area = group.areas[i];
     if (i > 0) {
-      PlanStep move{.kind = StepKind::kMove, .side = side, .group = group.id, .area = area.id};
+      PlanStep move = new_step(StepKind::kMove, side, group.id, area.id);
       move.title = prefix + "move on to " + area.name;
       move.instructions.push_back(area.description);
       move.body_map_view = group.body_map_view;
       move.body_map_area = area.body_map_area;
       steps.push_back(std::move(move));
     }
-    PlanStep locate{.kind = StepKind::kLocate, .side = side, .group = group.id, .area = area.id};
+    PlanStep locate = new_step(StepKind::kLocate, side, group.id, area.id);
     locate.title = prefix + "find a tender spot, " + area.name;
     locate.instructions.push_back(group.locate.advice);
     locate.instructions.push_back(area.description);
@@ -78,7 +88,7 @@ void add_group_steps(const Protocol& protocol, const MuscleGroup& group, const s
     locate.body_map_area = area.body_map_area;
     steps.push_back(std::move(locate));
 
-    PlanStep treat{.kind = StepKind::kTreat, .side = side, .group = group.id, .area = area.id};
+    PlanStep treat = new_step(StepKind::kTreat, side, group.id, area.id);
     treat.title = prefix + "hold, " + area.name;
     append(treat.instructions, group.treat);
     treat.body_map_view = group.body_map_view;
@@ -228,7 +238,8 @@ Result<SessionPlan> build_session_plan(const Protocol& protocol, const PlanReque
       add_group_steps(protocol, *protocol.find_group(group_id), side, plan.steps);
     }
   }
-  PlanStep aftercare{.kind = StepKind::kAftercare, .title = "After the session"};
+  PlanStep aftercare = new_step(StepKind::kAftercare, "", "", "");
+  aftercare.title = "After the session";
   aftercare.instructions = protocol.session.aftercare;
   plan.steps.push_back(std::move(aftercare));
 
