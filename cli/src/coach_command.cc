@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "clinic_text.h"
 #include "coach_curses.h"
 #include "hipcoach/core/check.h"
 #include "hipcoach/core/session_codec.h"
@@ -171,11 +172,14 @@ void write_recheck_advice(const core::Protocol& protocol, const core::SessionPla
     out << "*** URGENT: get medical care today. ***\n";
     write_wrapped(
         "Call your doctor or the clinic now. If you cannot put weight on your leg, are very "
-        "unwell, or this is an emergency, call your local emergency number.",
+        "unwell, or this is an emergency, call " +
+            emergency_number_text(protocol) + ".",
         "", out);
+    write_clinic_contact(protocol, out, false);
   } else {
     out << "SEE A CLINICIAN SOON: book an appointment within days, before you treat yourself "
            "again.\n";
+    write_clinic_contact(protocol, out);
   }
   out << "\nWhy\n";
   write_statements({plan.recheck_intro}, "  - ", notes, out);
@@ -231,6 +235,10 @@ void write_summary(const core::Protocol& protocol, const core::Coach& coach, con
     const core::PlanStep& aftercare = plan.steps.back();
     out << '\n' << aftercare.title << '\n';
     write_statements(aftercare.instructions, "  - ", notes, out);
+  }
+  if (protocol.clinic) {
+    out << "\nIf the pain gets worse or does not get better, see a clinician.\n";
+    write_clinic_contact(protocol, out);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "clinic_text.h"
 #include "hipcoach/cli/cli.h"
 #include "hipcoach/core/codec.h"
 #include "hipcoach/core/triage.h"
@@ -164,11 +165,14 @@ void write_result(const core::Protocol& protocol, const core::TriageResult& resu
       out << "*** URGENT: get medical care today. ***\n";
       write_wrapped(
           "Call your doctor or the clinic now. If you cannot put weight on your leg, are very "
-          "unwell, or this is an emergency, call your local emergency number.",
+          "unwell, or this is an emergency, call " +
+              emergency_number_text(protocol) + ".",
           "", out);
+      write_clinic_contact(protocol, out, false);
       break;
     case core::Disposition::kSoon:
       out << "SEE A CLINICIAN SOON: book an appointment within days.\n";
+      write_clinic_contact(protocol, out);
       break;
     case core::Disposition::kSelfCare:
       out << "SELF-CARE is a reasonable start.\n";
@@ -216,6 +220,7 @@ void write_result(const core::Protocol& protocol, const core::TriageResult& resu
       "This is not a diagnosis. If your pain gets worse, changes, or does not get better, see a "
       "clinician.",
       "", out);
+  if (result.disposition == core::Disposition::kSelfCare) write_clinic_contact(protocol, out);
   notes.write(protocol, out);
 }
 

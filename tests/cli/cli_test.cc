@@ -165,6 +165,19 @@ TEST_F(CliTest, TriageExitsZeroForAnUrgentResultAndSaysSoFirst) {
   ASSERT_EQ(run({"triage", "--answers", "-", "--data", data_}, answers), kExitOk) << err();
   EXPECT_EQ(out().rfind("\n*** URGENT: get medical care today. ***\n", 0), 0u) << out();
   EXPECT_EQ(out().find("Where to start"), std::string::npos) << out();
+  // The clinic's number where it says to get care, and its emergency number.
+  EXPECT_NE(out().find("call 911 (or your local emergency\nnumber)."), std::string::npos) << out();
+  EXPECT_NE(out().find("Contact the clinic: More 4 Life Physical Therapy, St. Louis, MO. Phone\n"
+                       "314-941-3970 (opening hours: call to ask)."),
+            std::string::npos)
+      << out();
+}
+
+TEST_F(CliTest, TriageNamesTheClinicsPhoneWhenSelfCareIsAReasonableStart) {
+  ASSERT_EQ(run({"triage", "--answers", "-", "--data", data_}, kSelfCareAnswers), kExitOk) << err();
+  const std::size_t not_diagnosis = out().find("This is not a diagnosis.");
+  ASSERT_NE(not_diagnosis, std::string::npos) << out();
+  EXPECT_NE(out().find("314-941-3970", not_diagnosis), std::string::npos) << out();
 }
 
 TEST_F(CliTest, TriageRejectsInvalidAnswersNamingTheField) {

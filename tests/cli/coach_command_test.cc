@@ -159,6 +159,8 @@ TEST_F(CoachCommand, WalksAWholeSessionWithCuesPausesAStopRuleAndSavesIt) {
   EXPECT_LT(rule, at("Step 7 of 10:"));
   at("[03:00] Stop now: 3 minutes is the longest hold.");
   at("Session finished.");
+  at("If the pain gets worse or does not get better, see a clinician.\nContact the clinic: More 4 "
+     "Life Physical Therapy");
   at("Pain 6 before, 4 after.");
   at("Saved guided session 1 to the diary of pat@example.org");
 
@@ -230,6 +232,8 @@ TEST_F(CoachCommand, ARedFlagAtTheRecheckStopsBeforeTheFirstStepWithTheTriageAdv
   EXPECT_EQ(out_.str().find("Step 1 of"), std::string::npos);
   at("No session today: you answered yes to a sign that needs a check first.");
   at("*** URGENT: get medical care today. ***");
+  at("call 911 (or your local emergency\nnumber).");
+  at("Contact the clinic: More 4 Life Physical Therapy, St. Louis, MO. Phone\n314-941-3970");
   at("\nWhy\n  - Before each session: some signs can appear");
   at("  - Hip pain together with a fever or feeling generally unwell can be a sign");
   at("Saved guided session 1");
