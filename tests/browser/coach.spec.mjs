@@ -253,6 +253,12 @@ describe('guided session', () => {
       assert.ok(await page.locator('#red-flag-body .reason-list li').count() > 0, 'no reasons');
       assert.ok(await page.locator('#red-flag-body .reason-list .cite').count() > 0, 'the reasons cite nothing');
       assert.ok(await page.locator('#red-flag-body .source-list li').count() > 0, 'no sources');
+      // The clinic's phone and emergency number where the screen says to get care.
+      const contact = page.locator('#red-flag-clinic');
+      await contact.waitFor();
+      assert.equal(await contact.getByRole('link', {name: 'Call 314-941-3970'}).getAttribute('href'),
+                   'tel:3149413970');
+      assert.match(await text(page, '#red-flag-body'), /In an emergency, call 911/);
       await page.locator('#red-flag-saved').filter({hasText: /saved/}).waitFor();
       const [stored] = await sessions_of(page);
       assert.equal(stored.record.outcome, 'stopped');

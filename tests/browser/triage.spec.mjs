@@ -141,6 +141,14 @@ describe('triage page at 360x800', () => {
           const urgent = scenario.disposition === 'urgent';
           const alert = page.getByRole('alert').filter({hasText: scenario.title});
           assert.equal(await alert.count(), urgent ? 1 : 0, 'role="alert" is wrong for the level of care');
+          // Who to call: the clinic's settings (data/clinic.toml) on every result.
+          const contact = page.locator('#result-clinic');
+          await contact.waitFor();
+          assert.match(await contact.textContent(), /More 4 Life Physical Therapy/);
+          assert.match(await contact.textContent(), /call to ask/);
+          assert.equal(await contact.getByRole('link', {name: 'Call 314-941-3970'}).getAttribute('href'),
+                       'tel:3149413970');
+          assert.match(await contact.textContent(), /In an emergency, call 911/);
           if (urgent) {
             assert.match(await alert.textContent(), /911/);
             assert.equal(await page.locator('.result-groups').count(), 0, 'an urgent result suggests groups');

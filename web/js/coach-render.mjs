@@ -3,6 +3,7 @@
 // after a warning sign, and the summary. Text from the API only goes into text nodes (dom.mjs).
 
 import {render_body_map} from './body-map.mjs';
+import {clinic_box, emergency_number, local_number_note} from './clinic.mjs';
 import {h} from './dom.mjs';
 import {Citations} from './render.mjs';
 import {local_date_time} from './ui.mjs';
@@ -155,8 +156,8 @@ const kDispositions = {
   urgent: {
     rank: 0,
     title: 'Do not treat yourself today: get medical care today',
-    steps: ['If it is an emergency, call 911 (or your local emergency number) or go to the nearest emergency ' +
-      'department now.', 'Otherwise, call the clinic or your doctor today and tell them what has changed. If you ' +
+    steps: [() => ['If it is an emergency, call ', emergency_number(), local_number_note(), ' or go to the ' +
+      'nearest emergency department now.'], 'Otherwise, call the clinic or your doctor today and tell them what has changed. If you ' +
       'cannot get an appointment today, go to an urgent care centre.'],
   },
   soon: {
@@ -190,23 +191,25 @@ export function render_red_flags(plan, red_flags) {
     h('div', {class: `disposition-box${urgent ? ' disposition-box-urgent' : ''}`, role: 'alert'},
       h('h2', {id: 'red-flag-title', tabindex: '-1'}, most_urgent.title),
       h('p', {}, 'You answered yes to a warning sign. The session has stopped before it began.'),
-      h('ul', {}, most_urgent.steps.map((text) => h('li', {}, text)))),
+      h('ul', {}, most_urgent.steps.map((text) => h('li', {}, typeof text === 'function' ? text() : text)))),
     answered.map((question, index) => h('section', {class: 'red-flag-answer', 'aria-labelledby': `red-flag-${index}`},
       h('h3', {id: `red-flag-${index}`}, question.question),
       h('p', {class: 'answered'}, 'You answered yes. ', h('strong', {}, disposition_of(question.advice).title), '.'),
       h('ul', {class: 'plain-list reason-list'},
         (question.advice?.reasons ?? []).map((reason) => cited(citations, 'li', reason))))),
-    clinician_box(),
+    clinician_box('red-flag'),
     sources_section(citations, 'red-flag-sources-title', 'Sources'),
   ];
 }
 
-// The standing advice on when to see a clinician.
-export function clinician_box() {
+// The standing advice on when to see a clinician, with the clinic's contact details; `prefix`
+// keeps the ids of the box on each screen apart.
+export function clinician_box(prefix = 'summary') {
   return h('section', {class: 'notice clinician', 'aria-labelledby': 'clinician-title'},
     h('h3', {id: 'clinician-title'}, 'When to see a clinician'),
     h('p', {}, 'Contact your clinician if the pain gets worse or does not get better, or if any of the warning ' +
-      'signs of the check before a session appears. In an emergency, call 911.'));
+      'signs of the check before a session appears. In an emergency, call ', emergency_number(), '.'),
+    clinic_box({heading: 'h4', id: `${prefix}-clinic`}));
 }
 
 function change_text(before, after) {

@@ -7,6 +7,7 @@
 // reload or a phone call comes back to the same step with the hold still counted by the clock.
 
 import {ApiError} from './api.mjs';
+import {load_clinic} from './clinic.mjs';
 import {fetch_groups, fetch_plan, fetch_saved_triage, fetch_sessions, post_session,
         rfc3339_local} from './coach-api.mjs';
 import {group_tiles, minutes_seconds, pain_tiles, plan_summary, render_instructions, render_prepare,
@@ -558,4 +559,6 @@ document.addEventListener('click', (event) => {
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') on_tick();
 });
+// The clinic's contact details, ready for the red-flag screen and the summary.
+load_clinic();
 load();

@@ -5,6 +5,7 @@
 
 import {ApiError} from './api.mjs';
 import {render_chart, render_legend} from './chart.mjs';
+import {clinic_box, fill_emergency_numbers} from './clinic.mjs';
 import {h} from './dom.mjs';
 import {check_text, direction_sentence} from './measures.mjs';
 import {Citations} from './render.mjs';
@@ -239,4 +240,7 @@ async function load() {
   render(report, weeks);
 }
 
+// The clinic's contact details and emergency number in "When to see a clinician".
+document.getElementById('clinician').append(clinic_box({heading: 'h3', id: 'clinician-clinic'}));
+fill_emergency_numbers();
 load();

@@ -1,6 +1,7 @@
 // Builds the triage page's screens: one question with its answers, and the result.
 // Text from the API only ever goes into text nodes and attributes (see dom.mjs).
 
+import {clinic_box, clinic_call, emergency_number, local_number_note} from './clinic.mjs';
 import {h} from './dom.mjs';
 import {Citations} from './render.mjs';
 import {kOrderedQuestion} from './triage-state.mjs';
@@ -213,8 +214,8 @@ const kDispositionText = {
     title: 'Get medical care today',
     lead: 'Your answers include a reason to be seen by a doctor today. Do not start the self-treatment.',
     steps: [
-      [h('strong', {}, 'If it is an emergency, call 911'), ' (or your local emergency number) or go to the ' +
-        'nearest emergency department now. For example: you cannot stand or walk on the leg after a fall, ' +
+      () => [h('strong', {}, 'If it is an emergency, call ', emergency_number()), local_number_note(), ' or go to ' +
+        'the nearest emergency department now. For example: you cannot stand or walk on the leg after a fall, ' +
         'your leg looks shorter or turned out, or the area between your legs is numb or your bladder or ' +
         'bowels have changed.'],
       [h('strong', {}, 'Otherwise, call the clinic or your doctor today'), ' and tell them your answers. ' +
@@ -251,7 +252,8 @@ function disposition_banner(result) {
     h('h2', {id: kResultTitleId, tabindex: '-1', class: 'disposition-title'},
       urgent ? h('span', {class: 'disposition-icon', 'aria-hidden': 'true'}, '!') : null, text.title),
     h('p', {class: 'disposition-lead'}, text.lead),
-    h('ul', {class: 'disposition-steps'}, text.steps.map((step) => h('li', {}, step))));
+    h('ul', {class: 'disposition-steps'},
+      text.steps.map((step) => h('li', {}, typeof step === 'function' ? step() : step))));
 }
 
 function section(id, title, ...children) {
@@ -321,13 +323,19 @@ export function render_result(result, {protocol_page, answers, on_print, on_chan
   const restart = h('button', {type: 'button', class: 'button-link', id: 'restart'}, 'Start again');
   restart.addEventListener('click', on_restart);
 
+  // Who to call comes right after the level of care when that is to see a clinician.
+  const contact = clinic_box({heading: 'h2', id: 'result-clinic', extra_class: 'notice'});
+  const self_care = result.disposition === 'self_care';
+
   return h('div', {class: 'result'},
     disposition_banner(result),
+    self_care ? null : contact,
     why,
     groups,
     cautions,
     advice,
     note,
+    self_care ? contact : null,
     given,
     sources,
     h('div', {class: 'result-actions'}, print, change, restart));
@@ -345,8 +353,8 @@ export function render_submit_error(error, {question, on_retry, on_go_to_questio
     h('h2', {id: 'submit-error-title', tabindex: '-1'}, 'Your answers could not be checked'),
     h('p', {}, error.message),
     error.detail ? h('p', {class: 'error-detail'}, error.detail, error.where ? ` (at ${error.where})` : '') : null,
-    h('p', {}, 'If your hip pain is severe or getting worse, do not wait for this page: contact your clinician. ' +
-      'In an emergency, call 911.'),
+    h('p', {}, 'If your hip pain is severe or getting worse, do not wait for this page: contact your clinician.',
+      clinic_call(), ' In an emergency, call ', emergency_number(), '.'),
     h('p', {class: 'error-actions'}, retry, ' ', go),
   ];
 }

@@ -2,6 +2,7 @@
 // reload, sends them to the server and shows the result, the level of care first.
 
 import {ApiError} from './api.mjs';
+import {clinic_call, emergency_number, fill_emergency_numbers, load_clinic} from './clinic.mjs';
 import {fetch_questions, post_answers} from './triage-api.mjs';
 import {kQuestionTitleId, kResultTitleId, render_question, render_result, render_submit_error}
   from './triage-render.mjs';
@@ -179,12 +180,15 @@ function show_load_error(error) {
   retry.addEventListener('click', () => load());
   const heading = document.createElement('h2');
   heading.textContent = 'The questions could not be loaded';
-  const paragraphs = [message, error?.detail, 'If your hip pain is severe or getting worse, do not wait for ' +
-    'this page: contact your clinician. In an emergency, call 911.'].filter(Boolean).map((text) => {
+  const paragraphs = [message, error?.detail].filter(Boolean).map((text) => {
     const p = document.createElement('p');
     p.textContent = text;
     return p;
   });
+  const advice = document.createElement('p');
+  advice.append('If your hip pain is severe or getting worse, do not wait for this page: contact your ' +
+    'clinician.', clinic_call(), ' In an emergency, call ', emergency_number(), '.');
+  paragraphs.push(advice);
   const actions = document.createElement('p');
   actions.append(retry);
   elements.load_error.replaceChildren(heading, ...paragraphs, actions);
@@ -195,7 +199,8 @@ async function load() {
   hide_all();
   set_status('Loading the questions…');
   try {
-    questions = await fetch_questions();
+    // The clinic's contact details too, so that a restored result shows them at once.
+    [questions] = await Promise.all([fetch_questions(), load_clinic()]);
   } catch (error) {
     console.error(error);
     show_load_error(error);
@@ -205,4 +210,5 @@ async function load() {
   go_to(state.step, {focus: false});
 }
 
+fill_emergency_numbers();
 load();
