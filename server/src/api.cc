@@ -13,6 +13,7 @@
 #include "hipcoach/core/timestamp.h"
 #include "hipcoach/service/auth.h"
 #include "hipcoach/service/export.h"
+#include "hipcoach/service/fhir.h"
 #include "hipcoach/service/progress.h"
 #include "hipcoach/service/records.h"
 #include "problem.h"
@@ -289,8 +290,16 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
       response = json_response(200, *exported);
       response.headers.push_back(
           {"Content-Disposition", "attachment; filename=\"hipcoach-export.json\""});
+    } else if (format == "fhir") {
+      auto user = caller_account();
+      if (!user) return error_response(user.error());
+      auto bundle = service::export_fhir(protocol_, store_, *user, now);
+      if (!bundle) return error_response(bundle.error());
+      response = body_response(200, dump(*bundle), "application/fhir+json");
+      response.headers.push_back(
+          {"Content-Disposition", "attachment; filename=\"hipcoach-fhir.json\""});
     } else {
-      return problem_response(400, "format", "must be json or csv");
+      return problem_response(400, "format", "must be json, csv or fhir");
     }
     if (method == "HEAD") response.body_mode = BodyMode::kHeadersOnly;
     return response;
