@@ -9,6 +9,7 @@
 
 #include "access_log.h"
 #include "api_support.h"
+#include "consent_routes.h"
 #include "hipcoach/core/codec.h"
 #include "hipcoach/core/timestamp.h"
 #include "hipcoach/service/auth.h"
@@ -123,15 +124,17 @@ bool Api::owns(std::string_view path) {
   for (const std::string_view root : {kAccounts, kSessions, kMe, kDiary, kProgress}) {
     if (path == root || below(root)) return true;
   }
-  if (is_session_route(path)) return true;
+  if (is_session_route(path) || is_consent_route(path)) return true;
   // The list itself is a prepared resource of the Router; the responses are the Api's.
   return below(kQuestionnaires);
 }
 
 Lane Api::lane(std::string_view method, std::string_view path) {
   if (method == "GET" || method == "HEAD") {
-    return path == kExport || path == kProgress || is_session_route(path) ? Lane::kDatabase
-                                                                          : Lane::kInline;
+    // A staff read of a patient's record writes its audit row.
+    return path == kExport || path == kProgress || is_session_route(path) || is_consent_route(path)
+               ? Lane::kDatabase
+               : Lane::kInline;
   }
   if ((method == "POST" && (path == kAccounts || path == kSessions)) ||
       (method == "PUT" && path == kPassword)) {
@@ -383,6 +386,9 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     return handle_session_route({protocol_, store_, user_id, now}, request, path, query);
   }
   if (is_reminder_route(path)) return handle_reminder_route({store_, user_id, now}, request, path);
+  if (is_consent_route(path)) {
+    return handle_consent_route({protocol_, store_, user_id, now}, request, path, query);
+  }
   if (path == kSavedTriage) {
     if (reads) {
       auto saved = store_.list_triage(user_id);

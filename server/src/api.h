@@ -8,7 +8,9 @@
 // (the list of questionnaires, GET /api/v1/questionnaires, is the Router's), and each acts only on
 // the caller's own records; a record of someone else answers 404, as one that does not exist. A
 // request whose session comes from the cookie and that changes anything must carry this server's
-// Origin (403 otherwise).
+// Origin (403 otherwise). The exception: clinic staff read the parts of a
+// patient's record that the patient shares with the clinic, each read
+// written to the audit log (consent_routes.h).
 //
 // Thread-safe. handle() blocks on the store (and, for the routes in
 // Lane::kHashing, on argon2id): the HTTP server runs each request on the
