@@ -12,6 +12,7 @@
 #include "coach_command.h"
 #include "command.h"
 #include "diary_command.h"
+#include "export_command.h"
 #include "hipcoach/core/codec.h"
 #include "hipcoach/core/protocol.h"
 #include "hipcoach/server/server.h"
@@ -280,6 +281,17 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
                        "Data directory (holds sources.toml and questionnaires/)");
   add_database_options(progress, progress_options.database, true);
 
+  ExportOptions export_options;
+  CLI::App* export_command = app.add_subcommand(
+      "export",
+      "Everything held about you as JSON, as GET /api/v1/me/export answers it; with --fhir a "
+      "FHIR R4 Bundle");
+  export_command->add_flag("--fhir", export_options.fhir,
+                           "A FHIR R4 Bundle (application/fhir+json) instead");
+  export_command->add_option("--data", data_dir,
+                             "Data directory (holds sources.toml and questionnaires/)");
+  add_database_options(export_command, export_options.database, true);
+
   CoachOptions coach_options;
   std::int64_t coach_triage = 0;
   int coach_pain_limit = 0;
@@ -440,6 +452,12 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
     core::LoadedProtocol loaded;
     if (!load(data_dir, loaded, err)) return kExitInvalidData;
     return run_progress(command("hipcoach progress"), loaded.protocol, progress_options);
+  }
+
+  if (export_command->parsed()) {
+    core::LoadedProtocol loaded;
+    if (!load(data_dir, loaded, err)) return kExitInvalidData;
+    return run_export(command("hipcoach export"), loaded.protocol, export_options);
   }
 
   if (serve->parsed()) {
