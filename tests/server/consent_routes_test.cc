@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "../storage/test_store.h"
 #include "api_fixture.h"
 
 namespace hipcoach::server {
@@ -345,6 +346,42 @@ TEST_F(ConsentRoutes, EveryStaffReadIsInThePatientsAuditNewestFirst) {
   EXPECT_EQ(get("/api/v1/me/audit", doc).body, json::parse(R"({"audit": []})"));
 }
 
+TEST_F(ConsentRoutes, NoDataLeavesWhenTheAuditRowCannotBeWritten) {
+  const std::string pat = patient("pat@example.org");
+  granted({"diary"}, pat);
+  const std::int64_t id = id_of("pat@example.org");
+  const std::string doc = staff("doc@clinic.example", storage::Role::kClinician);
+  // The read through a store that fails its call number `failing_call`;
+  // each try starts afresh, so the calls are numbered the same every time.
+  const auto read_through = [&](int failing_call, int* calls) {
+    storage::testing::FailingStore failing(store_, failing_call);
+    service::AccountOptions account_options;
+    account_options.hash = service::PasswordHashOptions::minimum();
+    service::Accounts accounts(failing, account_options);
+    ApiOptions options;
+    options.now = [this] { return now_; };
+    const Api api(testing::shipped_protocol(), failing, accounts, options);
+    const std::string target = fmt_path(id, "diary");
+    const std::string authorization = "Bearer " + doc;
+    Response response = api.handle(Request{.method = "GET",
+                                           .target = target,
+                                           .host = testing::kHost,
+                                           .authorization = authorization},
+                                   target, "");
+    *calls = failing.calls();
+    return response;
+  };
+  int calls = 0;
+  ASSERT_EQ(read_through(-1, &calls).status, 200);
+  ASSERT_EQ(audit_rows(), 1U);
+  // The read's last store call is the one that appends the audit row.
+  int ignored = 0;
+  const Response refused = read_through(calls, &ignored);
+  EXPECT_EQ(refused.status, 503) << *refused.body;
+  EXPECT_EQ(refused.body->find("entries"), std::string::npos) << *refused.body;
+  EXPECT_EQ(audit_rows(), 1U);
+}
+
 TEST_F(ConsentRoutes, ABadReasonIsA400AndNothingIsReadOrLogged) {
   const std::string pat = patient("pat@example.org");
   granted({"diary"}, pat);
@@ -431,9 +468,10 @@ TEST_F(ConsentRoutes, NoRouteChangesOrDeletesTheAudit) {
 
   for (const std::string& token : {pat, doc, admin}) {
     for (const std::string_view method : {"POST", "PUT", "PATCH", "DELETE"}) {
-      for (const std::string& target : {std::string("/api/v1/audit"), std::string("/api/v1/audit/1"),
-                                       std::string("/api/v1/me/audit"),
-                                       std::string("/api/v1/me/audit/1"), fmt_path(id, "diary")}) {
+      for (const std::string& target :
+           {std::string("/api/v1/audit"), std::string("/api/v1/audit/1"),
+            std::string("/api/v1/me/audit"), std::string("/api/v1/me/audit/1"),
+            fmt_path(id, "diary")}) {
         SCOPED_TRACE(std::string(method) + " " + target);
         const Reply reply =
             call({.method = method, .target = target, .body = "{}", .token = token});
