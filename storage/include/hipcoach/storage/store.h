@@ -1,7 +1,9 @@
 // Store: everything HipCoach keeps about people (accounts, sessions, the pain
-// diary and saved triage results), behind one interface. open_store() in
-// open_store.h picks the implementation from a URL; MemoryStore
-// (memory_store.h) keeps everything in memory for tests.
+// diary, saved triage results, questionnaires, guided sessions, reminders,
+// consents to share with the clinic and the audit log of staff reads),
+// behind one interface. open_store() in open_store.h picks the implementation
+// from a URL; MemoryStore (memory_store.h) keeps everything in memory for
+// tests.
 //
 // Thread-safety: every implementation is thread-safe; any method may be
 // called from any thread at the same time as any other.
