@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../storage/test_store.h"
 #include "fhir_validator.h"
 #include "hipcoach/core/questionnaire.h"
 #include "hipcoach/service/records.h"
@@ -322,6 +323,17 @@ TEST_F(FhirExport, TheSameRecordHasTheSameFullUrlInEveryExportAndOnlyThere) {
     const json& entry = others["entry"][i];
     if (entry["resource"]["resourceType"] == "Questionnaire") continue;
     EXPECT_NE(entry["fullUrl"], first["entry"][i]["fullUrl"]) << i;
+  }
+}
+
+TEST_F(FhirExport, AFailingStoreIsAnErrorAndNoBundle) {
+  add_full_record(user_.id);
+  // The reads: the diary, the questionnaire responses, the guided sessions.
+  for (int call = 1; call <= 3; ++call) {
+    storage::testing::FailingStore failing(store_, call);
+    auto exported = export_fhir(shipped_protocol(), failing, user_, now_);
+    ASSERT_FALSE(exported.has_value()) << "call " << call;
+    EXPECT_EQ(exported.error().code(), core::ErrorCode::kUnavailable) << "call " << call;
   }
 }
 
