@@ -326,6 +326,27 @@ TEST_F(FhirExport, TheSameRecordHasTheSameFullUrlInEveryExportAndOnlyThere) {
   }
 }
 
+TEST_F(FhirExport, AResponseToAQuestionnaireNoLongerInTheDataOrWithDamagedAnswersIsStillValid) {
+  storage::QuestionnaireResponse response;
+  response.user_id = user_.id;
+  response.questionnaire_id = "retired-scale";
+  response.at = "2026-11-20T08:30:00Z";
+  response.at_utc = utc(response.at);
+  response.answers_json = R"([{"item": "q1", "value": 3}, {"item": "q2", "value": "x"}])";
+  ASSERT_TRUE(store_.add_questionnaire_response(response).has_value());
+  response.questionnaire_id = "nprs";
+  response.answers_json = "not json";
+  ASSERT_TRUE(store_.add_questionnaire_response(response).has_value());
+  const json exported = bundle(user_);
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "") << exported.dump(2);
+  const std::vector<json> responses = resources(exported, "QuestionnaireResponse");
+  ASSERT_EQ(responses.size(), 2U);
+  EXPECT_FALSE(responses[0].contains("questionnaire"));
+  EXPECT_EQ(responses[0]["item"],
+            json::parse(R"([{"linkId": "q1", "answer": [{"valueInteger": 3}]}])"));
+  EXPECT_FALSE(responses[1].contains("item"));
+}
+
 TEST_F(FhirExport, AFailingStoreIsAnErrorAndNoBundle) {
   add_full_record(user_.id);
   // The reads: the diary, the questionnaire responses, the guided sessions.
