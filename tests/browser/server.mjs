@@ -19,7 +19,7 @@ const kAxeScript = path.join(kRepositoryRoot, 'node_modules/axe-core/axe.min.js'
 const kListeningLine = /HipCoach listening on (http:\/\/127\.0\.0\.1:\d+\/)/;
 const kStartTimeoutMilliseconds = 15000;
 
-// Starts the server. Resolves to {url, stop} once it prints its listening line; `stop()` sends
+// Starts the server. Resolves to {url, database_path, stop} once it prints its listening line; `stop()` sends
 // SIGTERM and resolves when the process has exited (and its database is removed). With
 // `database`, the server gets a new, empty SQLite database in a temporary directory. Rejects
 // when the binary is missing, exits early or does not print the line in time; the error carries
@@ -31,10 +31,11 @@ export async function start_server({binary = process.env.HIPCOACH_BIN ?? 'build/
   }
   const arguments_ = ['serve', '--listen', '127.0.0.1:0', '--data', 'data', '--web', 'web'];
   const database_dir = database ? mkdtempSync(path.join(os.tmpdir(), 'hipcoach-browser-')) : null;
+  const database_path = database_dir ? path.join(database_dir, 'hipcoach.sqlite') : null;
   const remove_database = () => {
     if (database_dir) rmSync(database_dir, {recursive: true, force: true});
   };
-  if (database_dir) arguments_.push('--db', `sqlite:${path.join(database_dir, 'hipcoach.sqlite')}`);
+  if (database_path) arguments_.push('--db', `sqlite:${database_path}`);
   const child = spawn(executable, arguments_, {cwd: kRepositoryRoot, stdio: ['ignore', 'pipe', 'pipe']});
   let stderr = '';
   child.stderr.setEncoding('utf8');
@@ -74,6 +75,8 @@ export async function start_server({binary = process.env.HIPCOACH_BIN ?? 'build/
 
   return {
     url,
+    // The SQLite file the server uses (null without `database`), e.g. for `hipcoach user add`.
+    database_path,
     stderr: () => stderr,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

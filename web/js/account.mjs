@@ -6,6 +6,7 @@
 import {ApiError} from './api.mjs';
 import {h} from './dom.mjs';
 import {show_reminders} from './reminders.mjs';
+import {hide_portal_link, show_portal_link} from './staff-nav.mjs';
 import {FormErrors, forget_preferences, kReturnPages, local_date, set_status, show_load_error} from './ui.mjs';
 import {change_password, delete_account, fetch_me, sign_in, sign_out, sign_up} from './user-api.mjs';
 
@@ -31,6 +32,7 @@ function hide_notice() {
 }
 
 function show_signed_out() {
+  hide_portal_link();
   elements.signed_in.hidden = true;
   elements.signed_out.hidden = false;
   document.title = 'Sign in · HipCoach';
@@ -45,6 +47,7 @@ function show_signed_in(user) {
   elements.signed_in.hidden = false;
   document.title = 'Your account · HipCoach';
   show_reminders({session_ended});
+  show_portal_link(user);
 }
 
 // Disables `button` while `work` runs.

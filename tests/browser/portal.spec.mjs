@@ -1,0 +1,273 @@
+// Browser tests of consent-based sharing (web/sharing.html) and the staff portal (web/portal.html)
+// against a real HipCoach server with a fresh SQLite database for each test: a patient and a
+// clinician in two browser contexts. The clinician account is made with the CLI,
+// `hipcoach user add EMAIL --role clinician --db sqlite:PATH`, on the server's own database.
+//
+// Run from the repository root: node --test --test-concurrency=1 tests/browser/portal.spec.mjs
+// Screenshots go to build/screenshots/portal-*.png.
+
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {mkdirSync} from 'node:fs';
+import path from 'node:path';
+import {after, afterEach, before, beforeEach, describe, it} from 'node:test';
+
+import {axe_violations, call_api, describe_violations, kRepositoryRoot, kScreenshots, launch_browser, new_page,
+        start_server} from './server.mjs';
+
+const kPhone = {width: 360, height: 740};
+const kPassword = 'correct horse battery';
+const kDayMilliseconds = 24 * 60 * 60 * 1000;
+
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(kScreenshots, {recursive: true});
+  browser = await launch_browser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  server = await start_server({database: true});
+});
+
+afterEach(async () => {
+  await server?.stop();
+});
+
+// Makes a staff account with the CLI on the test server's database; the password is the first
+// line of standard input.
+function add_staff(email, role = 'clinician') {
+  const binary = path.resolve(kRepositoryRoot, process.env.HIPCOACH_BIN ?? 'build/hipcoach');
+  const run = spawnSync(binary, ['user', 'add', email, '--role', role, '--db', `sqlite:${server.database_path}`],
+                        {cwd: kRepositoryRoot, input: `${kPassword}\n`, encoding: 'utf8'});
+  assert.equal(run.status, 0, `hipcoach user add: ${run.stderr}`);
+}
+
+async function open_page(file, options = {}) {
+  const page = await new_page(browser, {...kPhone, ...options});
+  await page.goto(`${server.url}${file}`);
+  return page;
+}
+
+async function sign_up(page, email) {
+  await page.locator('#signed-in:not([hidden]), #signed-out:not([hidden])').waitFor();
+  await page.locator('#sign-up-email').fill(email);
+  await page.locator('#sign-up-password').fill(kPassword);
+  await page.locator('#sign-up-submit').click();
+  await page.locator('#signed-in').waitFor();
+}
+
+async function sign_in(page, email) {
+  await page.locator('#signed-in:not([hidden]), #signed-out:not([hidden])').waitFor();
+  await page.locator('#sign-in-email').fill(email);
+  await page.locator('#sign-in-password').fill(kPassword);
+  await page.locator('#sign-in-submit').click();
+  await page.locator('#signed-in').waitFor();
+}
+
+async function assert_no_axe_violations(page, what) {
+  const violations = await axe_violations(page);
+  assert.equal(violations.length, 0, `${what}:\n${describe_violations(violations)}`);
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({path: path.join(kScreenshots, `portal-${name}.png`), fullPage: true});
+}
+
+async function no_horizontal_scroll(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+}
+
+async function nav_names(page) {
+  const names = await page.getByRole('navigation', {name: 'Site'}).getByRole('link').allTextContents();
+  return names.map((name) => name.trim());
+}
+
+// Opens the portal (a reload when already there) and waits until it shows the list of patients.
+async function open_portal(page) {
+  if (page.url().endsWith('portal.html')) await page.reload();
+  else await page.goto(`${server.url}portal.html`);
+  await page.locator('#patients-none, #patient-list').waitFor();
+}
+
+async function open_sharing(page) {
+  if (page.url().endsWith('sharing.html')) await page.reload();
+  else await page.goto(`${server.url}sharing.html`);
+  await page.locator('#sharing:not([hidden])').waitFor();
+}
+
+describe('sharing with the clinic and the staff portal', () => {
+  for (const color_scheme of ['light', 'dark']) {
+    it(`shares the diary only, shows the read to the patient, and stops at once (${color_scheme}, 360 px, axe)`,
+       async () => {
+         const clinician_email = 'dr.lee@clinic.example';
+         const patient_email = 'pat@example.com';
+         add_staff(clinician_email);
+         const clinician = await open_page('account.html', {color_scheme, axe: true});
+         const patient = await open_page('account.html', {color_scheme, axe: true});
+         try {
+           // The clinician sees the Portal link and no patient.
+           await sign_in(clinician, clinician_email);
+           assert.deepEqual(await nav_names(clinician),
+                            ['Guide', 'Check', 'Coach', 'Diary', 'Progress', 'Account', 'Portal']);
+           await clinician.getByRole('link', {name: 'Portal'}).click();
+           await clinician.waitForURL(/portal\.html$/);
+           await clinician.locator('#patients-none').waitFor();
+           assert.match(await clinician.locator('#patients-none').textContent(), /No patient shares/);
+           assert.match(await clinician.locator('#request-queue').textContent(), /Appointment requests/);
+           await assert_no_axe_violations(clinician, `portal, nobody shares, ${color_scheme}`);
+           await screenshot(clinician, `empty-${color_scheme}`);
+
+           // The patient has diary entries and a questionnaire score, and shares the diary only.
+           await sign_up(patient, patient_email);
+           assert.deepEqual(await nav_names(patient), ['Guide', 'Check', 'Coach', 'Diary', 'Progress', 'Account']);
+           for (const [days_ago, pain] of [[9, 7], [5, 6], [1, 4]]) {
+             const at = new Date(Date.now() - days_ago * kDayMilliseconds).toISOString();
+             const added = await call_api(patient, 'POST', '/api/v1/diary',
+                                          {pain, context: 'rest', side: 'left', at, note: 'after the walk'});
+             assert.equal(added.status, 201);
+           }
+           await patient.getByRole('link', {name: 'Sharing with the clinic'}).click();
+           await patient.waitForURL(/sharing\.html$/);
+           await patient.locator('#sharing:not([hidden])').waitFor();
+           assert.match(await patient.locator('#consent-list').textContent(), /do not share anything/);
+           assert.match(await patient.locator('#audit-none').textContent(), /Nobody/);
+           await assert_no_axe_violations(patient, `sharing, nothing shared, ${color_scheme}`);
+
+           // Nothing chosen: an error at the fieldset, nothing sent.
+           await patient.locator('#grant-submit').click();
+           await patient.locator('#share-parts-error:not([hidden])').waitFor();
+           assert.equal(await patient.locator('#share-parts').getAttribute('aria-invalid'), 'true');
+           await assert_no_axe_violations(patient, `sharing, nothing chosen, ${color_scheme}`);
+           assert.equal(await patient.locator('#consent-list .consent').count(), 0);
+
+           const until = await patient.locator('#share-until').inputValue();
+           const expected = new Date(Date.now() + 90 * kDayMilliseconds);
+           assert.ok(Math.abs(new Date(`${until}T12:00:00`).getTime() - expected.getTime()) < 2 * kDayMilliseconds,
+                     `the default end ${until} is not about 90 days away`);
+           await patient.locator('label[for="share-diary"]').click();
+           await patient.locator('#grant-submit').click();
+           await patient.locator('#grant-done').filter({hasText: /Pain diary/}).waitFor();
+           assert.equal(await patient.locator('#share-parts-error').isVisible(), false);
+           const consent = patient.locator('#consent-list .consent');
+           assert.equal(await consent.count(), 1);
+           assert.match(await consent.textContent(), /Pain diary\s*Active/);
+           const consents = await call_api(patient, 'GET', '/api/v1/consents');
+           assert.deepEqual(consents.body.consents.map((c) => c.parts), [['diary']]);
+
+           // The clinician sees the patient, the diary and "not shared" for the rest.
+           await open_portal(clinician);
+           const listed = clinician.locator('#patient-list .patient');
+           assert.equal(await listed.count(), 1);
+           assert.match(await listed.textContent(), /pat@example\.com/);
+           assert.match(await listed.textContent(), /Shares: Pain diary\./);
+           await clinician.locator('#reason').fill('follow-up call');
+           await listed.getByRole('button', {name: 'Open summary'}).click();
+           await clinician.locator('#part-diary svg.chart').waitFor();
+           assert.match(await clinician.locator('#summary-title').textContent(), /pat@example\.com/);
+           assert.match(await clinician.locator('#part-diary').textContent(), /3 entries/);
+           assert.match(await clinician.locator('#part-questionnaires').textContent(), /Not shared/);
+           assert.match(await clinician.locator('#part-triage').textContent(), /Not shared/);
+           assert.match(await clinician.locator('#part-sessions').textContent(), /Not shared/);
+           await clinician.locator('#part-diary summary').click();
+           assert.equal(await clinician.locator('#part-diary tbody tr').count(), 3);
+           await assert_no_axe_violations(clinician, `portal, a patient's summary, ${color_scheme}`);
+           assert.equal(await no_horizontal_scroll(clinician), true);
+           await screenshot(clinician, `summary-${color_scheme}`);
+
+           // The patient sees who looked, when and why.
+           await open_sharing(patient);
+           const row = patient.locator('#audit-table tbody tr');
+           assert.equal(await row.count(), 1);
+           const cells = (await row.locator('td').allTextContents()).map((text) => text.trim());
+           assert.match(cells[0], /dr\.lee@clinic\.example/);
+           assert.match(cells[0], /clinician/);
+           assert.match(cells[1], /Pain diary/);
+           assert.match(cells[2], /\d/);
+           assert.equal(cells[3], 'follow-up call');
+           await assert_no_axe_violations(patient, `sharing, shared and read, ${color_scheme}`);
+           assert.equal(await no_horizontal_scroll(patient), true);
+           await screenshot(patient, `sharing-${color_scheme}`);
+
+           // The patient stops sharing; the clinician's next load shows nobody.
+           await patient.getByRole('button', {name: 'Stop sharing'}).click();
+           await patient.locator('#revoke-done').filter({hasText: /stopped sharing/}).waitFor();
+           assert.match(await patient.locator('#consent-list .consent').textContent(), /Stopped/);
+           assert.equal(await patient.getByRole('button', {name: 'Stop sharing'}).count(), 0);
+           await assert_no_axe_violations(patient, `sharing, stopped, ${color_scheme}`);
+           await screenshot(patient, `stopped-${color_scheme}`);
+
+           await open_portal(clinician);
+           await clinician.locator('#patients-none').waitFor();
+           assert.equal(await clinician.locator('#summary').isVisible(), false);
+           assert.deepEqual(clinician.errors, []);
+           assert.deepEqual(patient.errors, []);
+         } finally {
+           await clinician.close_all();
+           await patient.close_all();
+         }
+       });
+
+    it(`tells a patient politely that the portal is for staff (${color_scheme}, 360 px, axe)`, async () => {
+      const page = await open_page('account.html', {color_scheme, axe: true});
+      try {
+        await sign_up(page, 'someone@example.com');
+        await page.goto(`${server.url}portal.html`);
+        await page.locator('#not-staff:not([hidden])').waitFor();
+        assert.match(await page.locator('#not-staff').textContent(), /for clinic staff/);
+        assert.equal(await page.locator('#portal').isVisible(), false);
+        assert.deepEqual(await nav_names(page), ['Guide', 'Check', 'Coach', 'Diary', 'Progress', 'Account']);
+        assert.equal((await call_api(page, 'GET', '/api/v1/patients')).status, 403);
+        await assert_no_axe_violations(page, `portal as a patient, ${color_scheme}`);
+        await screenshot(page, `not-staff-${color_scheme}`);
+        assert.deepEqual(page.errors, []);
+      } finally {
+        await page.close_all();
+      }
+    });
+  }
+
+  it('shows every shared part to the clinician: questionnaire scores, triage and sessions', async () => {
+    add_staff('admin@clinic.example', 'admin');
+    const patient = await open_page('account.html');
+    const admin = await open_page('account.html');
+    try {
+      await sign_up(patient, 'all@example.com');
+      const questionnaires = (await call_api(patient, 'GET', '/api/v1/questionnaires')).body.questionnaires;
+      const lefs = questionnaires.find((q) => q.id === 'lefs') ?? questionnaires.find((q) => !q.patient_items);
+      const answered = await call_api(patient, 'POST', `/api/v1/questionnaires/${lefs.id}/responses`,
+                                      {answers: lefs.items.map((item) => ({item: item.id, value: lefs.scale.min + 1}))});
+      assert.equal(answered.status, 201, JSON.stringify(answered.body));
+      const granted = await call_api(patient, 'POST', '/api/v1/consents', {
+        parts: ['diary', 'questionnaires', 'triage', 'sessions'],
+        until: new Date(Date.now() + 30 * kDayMilliseconds).toISOString(),
+      });
+      assert.equal(granted.status, 201);
+
+      await sign_in(admin, 'admin@clinic.example');
+      await open_portal(admin);
+      await admin.getByRole('button', {name: 'Open summary'}).click();
+      await admin.locator('#part-questionnaires table').waitFor();
+      const text = await admin.locator('#part-questionnaires').textContent();
+      assert.ok(text.includes(lefs.name), `${lefs.name} is not named`);
+      assert.match(text, /\d+ of \d+/);
+      assert.match(await admin.locator('#part-diary').textContent(), /No diary entries yet/);
+      assert.match(await admin.locator('#part-triage').textContent(), /No saved checks yet/);
+      assert.match(await admin.locator('#part-sessions').textContent(), /No guided sessions yet/);
+      assert.equal(await admin.locator('.not-shared').count(), 0);
+      const audit = await call_api(patient, 'GET', '/api/v1/me/audit');
+      assert.deepEqual(audit.body.audit.map((row) => row.what).sort(),
+                       ['diary', 'questionnaires', 'sessions', 'triage']);
+      assert.ok(audit.body.audit.every((row) => row.why === 'clinical care'));
+      assert.deepEqual(admin.errors, []);
+    } finally {
+      await patient.close_all();
+      await admin.close_all();
+    }
+  });
+});
