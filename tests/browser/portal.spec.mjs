@@ -271,3 +271,34 @@ describe('sharing with the clinic and the staff portal', () => {
     }
   });
 });
+
+describe('site header on the new pages', () => {
+  for (const file of ['sharing.html', 'portal.html']) {
+    it(`links every page from ${file}, signed out, at 360 px, without sideways scrolling`, async () => {
+      const page = await open_page(file);
+      try {
+        await page.locator('#signed-out:not([hidden])').waitFor();
+        assert.deepEqual(await nav_names(page), ['Guide', 'Check', 'Coach', 'Diary', 'Progress', 'Account']);
+        assert.equal(await no_horizontal_scroll(page), true);
+        for (const link of await page.getByRole('navigation', {name: 'Site'}).getByRole('link').all()) {
+          const box = await link.boundingBox();
+          assert.ok(box.height >= 44, `${await link.textContent()} is ${box.height} px high`);
+        }
+        assert.deepEqual(page.errors, []);
+      } finally {
+        await page.close_all();
+      }
+    });
+  }
+
+  it('serves the new pages and their files with the types a browser needs', async () => {
+    for (const [file, type] of [['sharing.html', /text\/html/], ['portal.html', /text\/html/],
+                                ['css/portal.css', /text\/css/], ['js/sharing.mjs', /javascript/],
+                                ['js/portal.mjs', /javascript/], ['js/portal-render.mjs', /javascript/],
+                                ['js/consent-api.mjs', /javascript/], ['js/staff-nav.mjs', /javascript/]]) {
+      const response = await fetch(`${server.url}${file}`);
+      assert.equal(response.status, 200, file);
+      assert.match(response.headers.get('content-type') ?? '', type, file);
+    }
+  });
+});
