@@ -232,44 +232,68 @@ describe('sharing with the clinic and the staff portal', () => {
     });
   }
 
-  it('shows every shared part to the clinician: questionnaire scores, triage and sessions', async () => {
-    add_staff('admin@clinic.example', 'admin');
-    const patient = await open_page('account.html');
-    const admin = await open_page('account.html');
-    try {
-      await sign_up(patient, 'all@example.com');
-      const questionnaires = (await call_api(patient, 'GET', '/api/v1/questionnaires')).body.questionnaires;
-      const lefs = questionnaires.find((q) => q.id === 'lefs') ?? questionnaires.find((q) => !q.patient_items);
-      const answered = await call_api(patient, 'POST', `/api/v1/questionnaires/${lefs.id}/responses`,
-                                      {answers: lefs.items.map((item) => ({item: item.id, value: lefs.scale.min + 1}))});
-      assert.equal(answered.status, 201, JSON.stringify(answered.body));
-      const granted = await call_api(patient, 'POST', '/api/v1/consents', {
-        parts: ['diary', 'questionnaires', 'triage', 'sessions'],
-        until: new Date(Date.now() + 30 * kDayMilliseconds).toISOString(),
-      });
-      assert.equal(granted.status, 201);
+  for (const color_scheme of ['light', 'dark']) {
+    it(`shows every shared part: diary, questionnaire scores, triage and stopped sessions (${color_scheme}, axe)`,
+       async () => {
+         add_staff('admin@clinic.example', 'admin');
+         const patient = await open_page('account.html');
+         const admin = await open_page('account.html', {color_scheme, axe: true});
+         try {
+           await sign_up(patient, 'all@example.com');
+           const questionnaires = (await call_api(patient, 'GET', '/api/v1/questionnaires')).body.questionnaires;
+           const lefs = questionnaires.find((q) => q.id === 'lefs') ?? questionnaires.find((q) => !q.patient_items);
+           const answered = await call_api(patient, 'POST', `/api/v1/questionnaires/${lefs.id}/responses`, {
+             answers: lefs.items.map((item) => ({item: item.id, value: lefs.scale.min + 1}))});
+           assert.equal(answered.status, 201, JSON.stringify(answered.body));
+           const triage = await call_api(patient, 'POST', '/api/v1/me/triage', {
+             age: 54, side: 'right', locations: ['outer_hip'], pain_now: 4, worst_pain_week: 6, duration_weeks: 8,
+             aggravators: ['lying_on_side'], red_flags: ['fever_or_unwell'], cautions: []});
+           assert.equal(triage.body.result.disposition, 'urgent', JSON.stringify(triage.body));
+           const started = Date.now() - 2 * kDayMilliseconds;
+           const session = await call_api(patient, 'POST', '/api/v1/sessions-log', {
+             started_at: new Date(started).toISOString().replace(/\.\d+Z$/, 'Z'),
+             ended_at: new Date(started + 600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+             pain_before: 6, pain_after: 5,
+             record: {outcome: 'stopped', sides: ['left'], groups: ['gluteus-medius-minimus'],
+                      points: [{side: 'left', group: 'gluteus-medius-minimus', area: 'anterior-fibres', held_seconds: 60,
+                                stop_rule: ''}],
+                      stop_rule: 'tingling-or-numbness', red_flags: []}});
+           assert.equal(session.status, 201, JSON.stringify(session.body));
+           const granted = await call_api(patient, 'POST', '/api/v1/consents', {
+             parts: ['diary', 'questionnaires', 'triage', 'sessions'],
+             until: new Date(Date.now() + 30 * kDayMilliseconds).toISOString(),
+           });
+           assert.equal(granted.status, 201);
 
-      await sign_in(admin, 'admin@clinic.example');
-      await open_portal(admin);
-      await admin.getByRole('button', {name: 'Open summary'}).click();
-      await admin.locator('#part-questionnaires table').waitFor();
-      const text = await admin.locator('#part-questionnaires').textContent();
-      assert.ok(text.includes(lefs.name), `${lefs.name} is not named`);
-      assert.match(text, /\d+ of \d+/);
-      assert.match(await admin.locator('#part-diary').textContent(), /No diary entries yet/);
-      assert.match(await admin.locator('#part-triage').textContent(), /No saved checks yet/);
-      assert.match(await admin.locator('#part-sessions').textContent(), /No guided sessions yet/);
-      assert.equal(await admin.locator('.not-shared').count(), 0);
-      const audit = await call_api(patient, 'GET', '/api/v1/me/audit');
-      assert.deepEqual(audit.body.audit.map((row) => row.what).sort(),
-                       ['diary', 'questionnaires', 'sessions', 'triage']);
-      assert.ok(audit.body.audit.every((row) => row.why === 'clinical care'));
-      assert.deepEqual(admin.errors, []);
-    } finally {
-      await patient.close_all();
-      await admin.close_all();
-    }
-  });
+           await sign_in(admin, 'admin@clinic.example');
+           await open_portal(admin);
+           await admin.getByRole('button', {name: 'Open summary'}).click();
+           await admin.locator('#part-sessions table').waitFor();
+           await admin.locator('#part-questionnaires table').waitFor();
+           const text = await admin.locator('#part-questionnaires').textContent();
+           assert.ok(text.includes(lefs.name), `${lefs.name} is not named`);
+           assert.match(text, /\d+ of \d+/);
+           assert.equal(await admin.locator('#part-questionnaires svg.chart').count(), 1);
+           assert.match(await admin.locator('#part-diary').textContent(), /No diary entries yet/);
+           assert.match(await admin.locator('#part-triage').textContent(), /Urgent/);
+           const sessions = await admin.locator('#part-sessions').textContent();
+           assert.match(sessions, /1 session, 1 stopped early/);
+           assert.match(sessions, /tingling or numbness/);
+           assert.equal(await admin.locator('.not-shared').count(), 0);
+           await assert_no_axe_violations(admin, `portal, every part shared, ${color_scheme}`);
+           assert.equal(await no_horizontal_scroll(admin), true);
+           await screenshot(admin, `all-parts-${color_scheme}`);
+           const audit = await call_api(patient, 'GET', '/api/v1/me/audit');
+           assert.deepEqual(audit.body.audit.map((row) => row.what).sort(),
+                            ['diary', 'questionnaires', 'sessions', 'triage']);
+           assert.ok(audit.body.audit.every((row) => row.why === 'clinical care'));
+           assert.deepEqual(admin.errors, []);
+         } finally {
+           await patient.close_all();
+           await admin.close_all();
+         }
+       });
+  }
 });
 
 describe('site header on the new pages', () => {

@@ -66,10 +66,12 @@ function chart_box(measure, id_prefix) {
 }
 
 function table(caption, headings, rows, empty) {
-  return h('div', {class: 'table-scroll'}, h('table', {class: 'data-table'},
-    h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, headings.map((text) => h('th', {scope: 'col'}, text)))),
-    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(headings.length)}, empty)))));
+  // A wide table scrolls sideways in its box, which the keyboard can reach too.
+  return h('div', {class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0'},
+    h('table', {class: 'data-table'},
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, headings.map((text) => h('th', {scope: 'col'}, text)))),
+      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: String(headings.length)}, empty)))));
 }
 
 function words(id) {

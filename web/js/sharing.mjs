@@ -110,7 +110,8 @@ function render_audit(rows) {
     elements.audit.replaceChildren(h('p', {id: 'audit-none'}, 'Nobody at the clinic has looked at your record.'));
     return;
   }
-  elements.audit.replaceChildren(h('div', {class: 'table-scroll'}, h('table', {id: 'audit-table', class: 'data-table'},
+  elements.audit.replaceChildren(h('div', {class: 'table-scroll', role: 'region', 'aria-label': 'Table of who looked',
+                                          tabindex: '0'}, h('table', {id: 'audit-table', class: 'data-table'},
     h('caption', {class: 'visually-hidden'}, 'Who looked at my record'),
     h('thead', {}, h('tr', {}, ['Who', 'What', 'When', 'Why'].map((text) => h('th', {scope: 'col'}, text)))),
     h('tbody', {}, rows.map((row) => h('tr', {},
