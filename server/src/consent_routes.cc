@@ -28,42 +28,9 @@ constexpr int kDefaultAuditLimit = 100;
 
 const char* const kPartNames = "diary, questionnaires, triage or sessions";
 
-json part_names(std::uint8_t parts) {
-  json names = json::array();
-  for (const storage::RecordPart part : storage::kRecordParts) {
-    if (storage::has_part(parts, part)) names.push_back(storage::record_part_name(part));
-  }
-  return names;
-}
-
-std::string_view consent_status(const storage::Consent& consent, sys_seconds now) {
-  if (consent.revoked_at) return "revoked";
-  return now < consent.until ? "active" : "expired";
-}
-
-json to_json(const storage::Consent& consent, sys_seconds now) {
-  return {{"id", consent.id},
-          {"parts", part_names(consent.parts)},
-          {"created_at", core::format_timestamp(consent.created_at)},
-          {"until", core::format_timestamp(consent.until)},
-          {"revoked_at",
-           consent.revoked_at ? json(core::format_timestamp(*consent.revoked_at)) : json(nullptr)},
-          {"status", consent_status(consent, now)}};
-}
-
-// A row as its patient sees it: who (email and role), what, when, why.
-json to_patient_json(const storage::AuditEntry& entry) {
-  return {{"id", entry.id},
-          {"at", core::format_timestamp(entry.at)},
-          {"actor", {{"email", entry.actor_email}, {"role", storage::role_name(entry.actor_role)}}},
-          {"action", entry.action},
-          {"what", entry.what},
-          {"why", entry.why}};
-}
-
 // A row as an admin exports it: with both accounts' ids.
 json to_admin_json(const storage::AuditEntry& entry) {
-  json row = to_patient_json(entry);
+  json row = service::to_json(entry);
   row["actor"]["id"] = entry.actor_id;
   row["patient_id"] = entry.patient_id;
   row["request_id"] = entry.request_id;
@@ -155,7 +122,7 @@ Response consents(const ConsentRouteContext& context, const Request& request) {
     auto id = context.store.add_consent(*consent);
     if (!id) return error_response(id.error());
     consent->id = *id;
-    Response response = json_response(201, to_json(*consent, context.now));
+    Response response = json_response(201, service::to_json(*consent, context.now));
     response.add_header("Location", fmt::format("{}/{}", kConsentsPath, *id));
     return response;
   }
@@ -165,7 +132,8 @@ Response consents(const ConsentRouteContext& context, const Request& request) {
   auto list = context.store.list_consents(context.user_id);
   if (!list) return error_response(list.error());
   json items = json::array();
-  for (const storage::Consent& consent : *list) items.push_back(to_json(consent, context.now));
+  for (const storage::Consent& consent : *list)
+    items.push_back(service::to_json(consent, context.now));
   return headers_only_for_head(request, json_response(200, {{"consents", std::move(items)}}));
 }
 
@@ -189,7 +157,7 @@ Response my_audit(const ConsentRouteContext& context, const Request& request) {
   auto entries = context.store.list_audit_for_patient(context.user_id);
   if (!entries) return error_response(entries.error());
   json items = json::array();
-  for (const storage::AuditEntry& entry : *entries) items.push_back(to_patient_json(entry));
+  for (const storage::AuditEntry& entry : *entries) items.push_back(service::to_json(entry));
   return headers_only_for_head(request, json_response(200, {{"audit", std::move(items)}}));
 }
 
@@ -233,7 +201,7 @@ Response sharing_patients(const ConsentRouteContext& context, const Request& req
   for (const storage::SharingPatient& patient : *patients) {
     items.push_back({{"id", patient.user_id},
                      {"email", patient.email},
-                     {"parts", part_names(patient.parts)},
+                     {"parts", service::record_part_names(patient.parts)},
                      {"until", core::format_timestamp(patient.until)}});
   }
   return headers_only_for_head(request, json_response(200, {{"patients", std::move(items)}}));

@@ -72,6 +72,14 @@ core::Result<json> export_json(const core::Protocol& protocol, storage::Store& s
   if (!triage) return triage.error();
   auto reminders = find_reminders(store, user.id);
   if (!reminders) return reminders.error();
+  auto consents = store.list_consents(user.id);
+  if (!consents) return consents.error();
+  auto audit = store.list_audit_for_patient(user.id);
+  if (!audit) return audit.error();
+  json consents_json = json::array();
+  for (const storage::Consent& consent : *consents) consents_json.push_back(to_json(consent, now));
+  json audit_json = json::array();
+  for (const storage::AuditEntry& entry : *audit) audit_json.push_back(to_json(entry));
 
   json diary_json = json::array();
   for (const storage::DiaryEntry& entry : *diary) diary_json.push_back(to_json(entry));
@@ -94,7 +102,9 @@ core::Result<json> export_json(const core::Protocol& protocol, storage::Store& s
               {"questionnaire_responses", std::move(responses_json)},
               {"guided_sessions", std::move(sessions_json)},
               {"triage", std::move(triage_json)},
-              {"reminders", to_json(*reminders)}};
+              {"reminders", to_json(*reminders)},
+              {"consents", std::move(consents_json)},
+              {"audit", std::move(audit_json)}};
 }
 
 core::Result<std::string> export_diary_csv(storage::Store& store, std::int64_t user_id) {

@@ -447,4 +447,33 @@ core::Result<std::optional<storage::Reminders>> find_reminders(storage::Store& s
   return reminders.error();
 }
 
+json record_part_names(std::uint8_t parts) {
+  json names = json::array();
+  for (const storage::RecordPart part : storage::kRecordParts) {
+    if (storage::has_part(parts, part)) names.push_back(storage::record_part_name(part));
+  }
+  return names;
+}
+
+json to_json(const storage::Consent& consent, sys_seconds now) {
+  std::string_view status = now < consent.until ? "active" : "expired";
+  if (consent.revoked_at) status = "revoked";
+  return {{"id", consent.id},
+          {"parts", record_part_names(consent.parts)},
+          {"created_at", core::format_timestamp(consent.created_at)},
+          {"until", core::format_timestamp(consent.until)},
+          {"revoked_at",
+           consent.revoked_at ? json(core::format_timestamp(*consent.revoked_at)) : json(nullptr)},
+          {"status", status}};
+}
+
+json to_json(const storage::AuditEntry& entry) {
+  return {{"id", entry.id},
+          {"at", core::format_timestamp(entry.at)},
+          {"actor", {{"email", entry.actor_email}, {"role", storage::role_name(entry.actor_role)}}},
+          {"action", entry.action},
+          {"what", entry.what},
+          {"why", entry.why}};
+}
+
 }  // namespace hipcoach::service

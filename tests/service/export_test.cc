@@ -189,6 +189,31 @@ TEST_F(ExportTest, JsonHoldsTheRemindersButNotTheFeedKeysHash) {
   EXPECT_EQ(exported_json.dump().find("feed-hash"), std::string::npos);
 }
 
+TEST_F(ExportTest, JsonHoldsTheConsentsAndWhoReadTheRecord) {
+  const storage::User clinician = add_user("doc@example.org");
+  storage::Consent consent;
+  consent.user_id = user_.id;
+  consent.parts = static_cast<std::uint8_t>(storage::RecordPart::kDiary);
+  consent.created_at = now_ - std::chrono::hours(2);
+  consent.until = now_ + std::chrono::hours(24 * 30);
+  ASSERT_TRUE(store_.add_consent(consent).has_value());
+  storage::AuditEntry entry;
+  entry.at = now_ - std::chrono::hours(1);
+  entry.actor_id = clinician.id;
+  entry.patient_id = user_.id;
+  entry.action = "read";
+  entry.what = "diary";
+  entry.why = "clinical care";
+  ASSERT_TRUE(store_.append_audit(entry).has_value());
+  const json exported_json = exported();
+  ASSERT_EQ(exported_json["consents"].size(), 1u);
+  EXPECT_EQ(exported_json["consents"][0]["parts"], json({"diary"}));
+  EXPECT_EQ(exported_json["consents"][0]["status"], "active");
+  ASSERT_EQ(exported_json["audit"].size(), 1u);
+  EXPECT_EQ(exported_json["audit"][0]["actor"]["email"], "doc@example.org");
+  EXPECT_EQ(exported_json["audit"][0]["what"], "diary");
+}
+
 TEST_F(ExportTest, JsonHoldsResponsesSessionsAndTriageOfThisUserOnly) {
   const storage::User other = add_user("other@example.org");
   const core::Questionnaire* nprs = core::find_questionnaire(shipped_protocol(), "nprs");

@@ -1,6 +1,6 @@
 // Everything HipCoach holds about a person, for GET /api/v1/me/export and the
 // CLI: the account (never its password hash), the whole diary, questionnaire
-// responses, guided sessions, saved triage results and reminders.
+// responses, guided sessions, saved triage results, reminders, consents and who read the record.
 #pragma once
 
 #include <chrono>
@@ -16,7 +16,8 @@
 namespace hipcoach::service {
 
 // {"exported_at", "account", "diary": [...], "questionnaire_responses": [...],
-// "guided_sessions": [...], "triage": [...], "reminders": {...}} with the shapes of records.h.
+// "guided_sessions": [...], "triage": [...], "reminders": {...},
+// "consents": [...], "audit": [...]} with the shapes of records.h.
 core::Result<nlohmann::json> export_json(const core::Protocol& protocol, storage::Store& store,
                                          const storage::User& user, std::chrono::sys_seconds now);
 

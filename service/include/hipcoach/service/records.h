@@ -85,6 +85,17 @@ nlohmann::json to_json(const std::optional<storage::Reminders>& reminders);
 core::Result<std::optional<storage::Reminders>> find_reminders(storage::Store& store,
                                                                std::int64_t user_id);
 
+// The names of the parts in a mask of storage::RecordPart: ["diary", "sessions"].
+nlohmann::json record_part_names(std::uint8_t parts);
+
+// A consent as its patient sees it: {"id", "parts": ["diary", ...], "created_at", "until",
+// "revoked_at" (or null), "status": "active" | "expired" | "revoked" at `now`}.
+nlohmann::json to_json(const storage::Consent& consent, std::chrono::sys_seconds now);
+
+// An audit row as its patient sees it: {"id", "at", "actor": {"email", "role"}, "action",
+// "what", "why"}.
+nlohmann::json to_json(const storage::AuditEntry& entry);
+
 // {"id", "email", "role", "created_at"}: never the password hash.
 nlohmann::json to_json(const storage::User& user);
 
