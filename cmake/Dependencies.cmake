@@ -15,6 +15,17 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 set(CURSES_NEED_NCURSES TRUE)
 set(CURSES_NEED_WIDE TRUE)
 find_package(Curses REQUIRED)
+# libharu (libhpdf-dev) writes the clinician summary's PDF; it ships neither a
+# CMake config nor a pkg-config file. Linked into hipcoach_summary_pdf only.
+find_library(HPDF_LIBRARY NAMES hpdf REQUIRED)
+find_path(HPDF_INCLUDE_DIR NAMES hpdf.h REQUIRED)
+if(NOT TARGET Hpdf::hpdf)
+  add_library(Hpdf::hpdf UNKNOWN IMPORTED)
+  set_target_properties(Hpdf::hpdf PROPERTIES
+    IMPORTED_LOCATION "${HPDF_LIBRARY}"
+    INTERFACE_SYSTEM_INCLUDE_DIRECTORIES "${HPDF_INCLUDE_DIR}"
+    INTERFACE_INCLUDE_DIRECTORIES "${HPDF_INCLUDE_DIR}")
+endif()
 if(HIPCOACH_BUILD_TESTS)
   find_package(GTest REQUIRED CONFIG)
 endif()
