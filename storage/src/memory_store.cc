@@ -111,6 +111,8 @@ core::Result<void> MemoryStore::delete_user(std::int64_t user_id) {
   std::erase_if(guided_sessions_, [&](const auto& item) { return item.second.user_id == user_id; });
   reminders_.erase(user_id);
   std::erase_if(consents_, [&](const auto& item) { return item.second.user_id == user_id; });
+  std::erase_if(appointments_, [&](const auto& item) { return item.second.user_id == user_id; });
+  std::erase_if(outbox_, [&](const auto& item) { return item.second.user_id == user_id; });
   user_ids_by_folded_email_.erase(fold_email(it->second.email));
   users_.erase(it);
   return {};
@@ -391,6 +393,109 @@ core::Result<std::vector<AuditEntry>> MemoryStore::list_audit(
     if (!before_id || it->id < *before_id) entries.push_back(*it);
   }
   return entries;
+}
+
+core::Result<std::int64_t> MemoryStore::add_appointment(const Appointment& appointment) {
+  Appointment kept = appointment;
+  kept.status = AppointmentStatus::kRequested;
+  kept.start.reset();
+  kept.minutes = 0;
+  kept.message.clear();
+  kept.updated_at = kept.created_at;
+  if (auto ok = check_appointment(kept); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  if (!users_.contains(kept.user_id)) {
+    return Error::not_found(row("users", kept.user_id), "no such user");
+  }
+  if (kept.triage_id) {
+    const auto it = triage_.find(*kept.triage_id);
+    if (it == triage_.end() || it->second.user_id != kept.user_id) {
+      return Error::not_found(row("saved_triage", *kept.triage_id), "no such saved triage");
+    }
+  }
+  return keep(users_, appointments_, next_appointment_id_, std::move(kept));
+}
+
+core::Result<Appointment> MemoryStore::get_appointment(std::int64_t appointment_id) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = appointments_.find(appointment_id);
+  if (it == appointments_.end()) {
+    return Error::not_found(row("appointments", appointment_id), "no such appointment");
+  }
+  return it->second;
+}
+
+core::Result<std::vector<Appointment>> MemoryStore::list_appointments(std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  return records_of(appointments_, user_id, [](const Appointment& a, const Appointment& b) {
+    return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
+  });
+}
+
+core::Result<std::vector<Appointment>> MemoryStore::list_appointment_queue(
+    std::optional<AppointmentStatus> status) {
+  const std::scoped_lock lock(mutex_);
+  std::vector<Appointment> queue;
+  for (const auto& [id, appointment] : appointments_) {
+    if (status ? appointment.status == *status : is_open(appointment.status)) {
+      queue.push_back(appointment);
+    }
+  }
+  std::sort(queue.begin(), queue.end(), [](const Appointment& a, const Appointment& b) {
+    return std::tie(a.urgency, a.created_at, a.id) < std::tie(b.urgency, b.created_at, b.id);
+  });
+  return queue;
+}
+
+core::Result<Appointment> MemoryStore::change_appointment(const AppointmentChange& change) {
+  const std::scoped_lock lock(mutex_);
+  const std::string where = row("appointments", change.appointment_id);
+  const auto it = appointments_.find(change.appointment_id);
+  if (it == appointments_.end() || (change.owner_id && it->second.user_id != *change.owner_id)) {
+    return Error::not_found(where, "no such appointment");
+  }
+  auto changed = apply_appointment_change(it->second, change);
+  if (!changed) return changed.error();
+  if (changed->status == AppointmentStatus::kConfirmed) {
+    const auto end = *changed->start + std::chrono::minutes(changed->minutes);
+    for (const auto& [id, other] : appointments_) {
+      if (id == changed->id || other.status != AppointmentStatus::kConfirmed) continue;
+      const auto other_end = *other.start + std::chrono::minutes(other.minutes);
+      if (*other.start < end && *changed->start < other_end) {
+        return Error::conflict(where, "the time overlaps another confirmed appointment");
+      }
+    }
+  }
+  if (change.notify) {
+    OutboxMessage message = *change.notify;
+    message.user_id = it->second.user_id;
+    message.delivered_at.reset();
+    message.id = next_outbox_id_++;
+    outbox_.emplace(message.id, std::move(message));
+  }
+  it->second = *changed;
+  return *changed;
+}
+
+core::Result<std::vector<OutboxMessage>> MemoryStore::deliver_notifications(
+    std::int64_t user_id, std::chrono::sys_seconds now) {
+  const std::scoped_lock lock(mutex_);
+  std::vector<OutboxMessage> delivered;
+  for (auto& [id, message] : outbox_) {
+    if (message.user_id != user_id || message.delivered_at) continue;
+    message.delivered_at = now;
+    delivered.push_back(message);
+  }
+  return delivered;
+}
+
+core::Result<std::int64_t> MemoryStore::count_undelivered_notifications(std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  std::int64_t count = 0;
+  for (const auto& [id, message] : outbox_) {
+    if (message.user_id == user_id && !message.delivered_at) ++count;
+  }
+  return count;
 }
 
 }  // namespace hipcoach::storage

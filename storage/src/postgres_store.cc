@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <cstdint>
@@ -67,6 +68,13 @@ class Params {
     return *this;
   }
   Params& add(std::optional<int> value) {
+    if (value) return add(*value);
+    values_.emplace_back();
+    formats_.push_back(0);
+    nulls_.push_back(true);
+    return *this;
+  }
+  Params& add(std::optional<std::int64_t> value) {
     if (value) return add(*value);
     values_.emplace_back();
     formats_.push_back(0);
@@ -335,6 +343,15 @@ class PostgresStore final : public Store {
   core::Result<std::vector<AuditEntry>> list_audit_for_patient(std::int64_t patient_id) override;
   core::Result<std::vector<AuditEntry>> list_audit(int limit,
                                                    std::optional<std::int64_t> before_id) override;
+  core::Result<std::int64_t> add_appointment(const Appointment& appointment) override;
+  core::Result<Appointment> get_appointment(std::int64_t appointment_id) override;
+  core::Result<std::vector<Appointment>> list_appointments(std::int64_t user_id) override;
+  core::Result<std::vector<Appointment>> list_appointment_queue(
+      std::optional<AppointmentStatus> status) override;
+  core::Result<Appointment> change_appointment(const AppointmentChange& change) override;
+  core::Result<std::vector<OutboxMessage>> deliver_notifications(
+      std::int64_t user_id, std::chrono::sys_seconds now) override;
+  core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
 
@@ -513,7 +530,8 @@ core::Result<void> PostgresStore::delete_user(std::int64_t user_id) {
         "DELETE FROM saved_triage WHERE user_id = $1",
         "DELETE FROM questionnaire_responses WHERE user_id = $1",
         "DELETE FROM guided_sessions WHERE user_id = $1",
-        "DELETE FROM reminders WHERE user_id = $1", "DELETE FROM consents WHERE user_id = $1"}) {
+        "DELETE FROM reminders WHERE user_id = $1", "DELETE FROM consents WHERE user_id = $1",
+        "DELETE FROM appointments WHERE user_id = $1", "DELETE FROM outbox WHERE user_id = $1"}) {
     if (auto ok = query(db, sql, params(user_id), where); !ok) return ok.error();
   }
   auto removed = query(db, "DELETE FROM users WHERE id = $1", params(user_id), where);
@@ -1020,6 +1038,216 @@ core::Result<std::vector<AuditEntry>> PostgresStore::list_audit(
   if (!result) return result.error();
   return read_audit_entries(result->get());
 }
+
+#define HIPCOACH_APPOINTMENT_COLUMNS                                                          \
+  "id, user_id, type_id, reason, preferred, earliest_at, urgency, triage_id, attach_summary," \
+  " status, start_at, minutes, message, created_at, updated_at"
+#define HIPCOACH_OUTBOX_COLUMNS "id, user_id, kind, subject, body, created_at, delivered_at"
+// Serializes confirmations, so that two cannot both pass the overlap check.
+constexpr const char* kConfirmLock = "SELECT pg_advisory_xact_lock(7270617368697)";
+
+std::optional<std::int64_t> optional_seconds(std::optional<sys_seconds> time) {
+  if (!time) return std::nullopt;
+  return to_seconds(*time);
+}
+
+core::Result<std::vector<Appointment>> read_appointments(const PGresult* result) {
+  std::vector<Appointment> appointments;
+  const int rows = PQntuples(result);
+  appointments.reserve(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    Appointment appointment;
+    appointment.id = get_int(result, i, 0);
+    appointment.user_id = get_int(result, i, 1);
+    appointment.type_id = get_text(result, i, 2);
+    appointment.reason = get_text(result, i, 3);
+    appointment.preferred = get_text(result, i, 4);
+    if (PQgetisnull(result, i, 5) == 0) appointment.earliest = from_seconds(get_int(result, i, 5));
+    const std::int64_t urgency = get_int(result, i, 6);
+    if (urgency < 0 || urgency > static_cast<int>(AppointmentUrgency::kNone)) {
+      return Error::internal(row("appointments", appointment.id), "urgency holds an unknown value");
+    }
+    appointment.urgency = static_cast<AppointmentUrgency>(urgency);
+    if (PQgetisnull(result, i, 7) == 0) appointment.triage_id = get_int(result, i, 7);
+    appointment.attach_summary = get_text(result, i, 8) == "t";
+    const auto status = parse_appointment_status(get_text(result, i, 9));
+    if (!status) {
+      return Error::internal(row("appointments", appointment.id), "status holds an unknown value");
+    }
+    appointment.status = *status;
+    if (PQgetisnull(result, i, 10) == 0) appointment.start = from_seconds(get_int(result, i, 10));
+    appointment.minutes = static_cast<int>(get_int(result, i, 11));
+    appointment.message = get_text(result, i, 12);
+    appointment.created_at = from_seconds(get_int(result, i, 13));
+    appointment.updated_at = from_seconds(get_int(result, i, 14));
+    appointments.push_back(std::move(appointment));
+  }
+  return appointments;
+}
+
+core::Result<std::int64_t> PostgresStore::add_appointment(const Appointment& appointment) {
+  Appointment kept = appointment;
+  kept.status = AppointmentStatus::kRequested;
+  kept.start.reset();
+  kept.minutes = 0;
+  kept.message.clear();
+  kept.updated_at = kept.created_at;
+  if (auto ok = check_appointment(kept); !ok) return ok.error();
+  const std::string where = "appointments";
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  // The triage must be the user's own: the row is added only when it is
+  // (or none is attached), in the same statement.
+  ResultPtr result =
+      (*connection)
+          ->execute(
+              "INSERT INTO appointments (user_id, type_id, reason, preferred, earliest_at, urgency,"
+              " triage_id, attach_summary, status, created_at, updated_at)"
+              " SELECT $1, $2, $3, $4, $5, $6, $7::bigint, $8 = 1, 'requested', $9, $9"
+              " WHERE $7::bigint IS NULL OR EXISTS"
+              " (SELECT 1 FROM saved_triage WHERE id = $7::bigint AND user_id = $1)"
+              " RETURNING id",
+              params(kept.user_id, std::string_view(kept.type_id), std::string_view(kept.reason),
+                     std::string_view(kept.preferred), optional_seconds(kept.earliest),
+                     static_cast<int>(kept.urgency), kept.triage_id, kept.attach_summary ? 1 : 0,
+                     to_seconds(kept.created_at)));
+  if (is(result.get(), "23503")) {
+    return Error::not_found(row("users", kept.user_id), "no such user");
+  }
+  if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    return error_of(result.get(), (*connection)->pg, where);
+  }
+  if (PQntuples(result.get()) == 0) {
+    return Error::not_found(row("saved_triage", kept.triage_id.value_or(0)),
+                            "no such saved triage");
+  }
+  return get_int(result.get(), 0, 0);
+}
+
+core::Result<Appointment> PostgresStore::get_appointment(std::int64_t appointment_id) {
+  const std::string where = row("appointments", appointment_id);
+  auto result = query("SELECT " HIPCOACH_APPOINTMENT_COLUMNS " FROM appointments WHERE id = $1",
+                      params(appointment_id), where);
+  if (!result) return result.error();
+  auto rows = read_appointments(result->get());
+  if (!rows) return rows.error();
+  if (rows->empty()) return Error::not_found(where, "no such appointment");
+  return std::move(rows->front());
+}
+
+core::Result<std::vector<Appointment>> PostgresStore::list_appointments(std::int64_t user_id) {
+  auto result = query("SELECT " HIPCOACH_APPOINTMENT_COLUMNS
+                      " FROM appointments WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
+                      params(user_id), "appointments");
+  if (!result) return result.error();
+  return read_appointments(result->get());
+}
+
+core::Result<std::vector<Appointment>> PostgresStore::list_appointment_queue(
+    std::optional<AppointmentStatus> status) {
+  auto result = status ? query("SELECT " HIPCOACH_APPOINTMENT_COLUMNS
+                               " FROM appointments WHERE status = $1"
+                               " ORDER BY urgency, created_at, id",
+                               params(appointment_status_name(*status)), "appointments")
+                       : query("SELECT " HIPCOACH_APPOINTMENT_COLUMNS
+                               " FROM appointments WHERE status IN ('requested', 'proposed')"
+                               " ORDER BY urgency, created_at, id",
+                               Params(), "appointments");
+  if (!result) return result.error();
+  return read_appointments(result->get());
+}
+
+core::Result<Appointment> PostgresStore::change_appointment(const AppointmentChange& change) {
+  const std::string where = row("appointments", change.appointment_id);
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  Connection& db = **connection;
+  Transaction transaction(db);
+  if (auto ok = transaction.begin(where); !ok) return ok.error();
+  if (change.status == AppointmentStatus::kConfirmed) {
+    if (auto ok = db.run(kConfirmLock, where); !ok) return ok.error();
+  }
+  auto selected = query(
+      db, "SELECT " HIPCOACH_APPOINTMENT_COLUMNS " FROM appointments WHERE id = $1 FOR UPDATE",
+      params(change.appointment_id), where);
+  if (!selected) return selected.error();
+  auto rows = read_appointments(selected->get());
+  if (!rows) return rows.error();
+  if (rows->empty() || (change.owner_id && rows->front().user_id != *change.owner_id)) {
+    return Error::not_found(where, "no such appointment");
+  }
+  auto changed = apply_appointment_change(rows->front(), change);
+  if (!changed) return changed.error();
+  if (changed->status == AppointmentStatus::kConfirmed) {
+    const std::int64_t start = to_seconds(*changed->start);
+    const std::int64_t end = start + std::int64_t{changed->minutes} * 60;
+    auto overlap = query(db,
+                         "SELECT 1 FROM appointments WHERE status = 'confirmed' AND id <> $1"
+                         " AND start_at < $2 AND $3 < start_at + minutes * 60 LIMIT 1",
+                         params(changed->id, end, start), where);
+    if (!overlap) return overlap.error();
+    if (PQntuples(overlap->get()) > 0) {
+      return Error::conflict(where, "the time overlaps another confirmed appointment");
+    }
+  }
+  auto updated =
+      query(db,
+            "UPDATE appointments SET status = $1, start_at = $2, minutes = $3,"
+            " message = $4, updated_at = $5 WHERE id = $6",
+            params(appointment_status_name(changed->status), optional_seconds(changed->start),
+                   changed->minutes, std::string_view(changed->message),
+                   to_seconds(changed->updated_at), changed->id),
+            where);
+  if (!updated) return updated.error();
+  if (change.notify) {
+    auto inserted = query(
+        db,
+        "INSERT INTO outbox (user_id, kind, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+        params(changed->user_id, std::string_view(change.notify->kind),
+               std::string_view(change.notify->subject), std::string_view(change.notify->body),
+               to_seconds(change.notify->created_at)),
+        "outbox");
+    if (!inserted) return inserted.error();
+  }
+  if (auto ok = transaction.commit(where); !ok) return ok.error();
+  return std::move(*changed);
+}
+
+core::Result<std::vector<OutboxMessage>> PostgresStore::deliver_notifications(std::int64_t user_id,
+                                                                              sys_seconds now) {
+  auto result = query(
+      "UPDATE outbox SET delivered_at = $1 WHERE user_id = $2 AND delivered_at IS NULL"
+      " RETURNING " HIPCOACH_OUTBOX_COLUMNS,
+      params(to_seconds(now), user_id), "outbox");
+  if (!result) return result.error();
+  std::vector<OutboxMessage> delivered;
+  const PGresult* rows = result->get();
+  for (int i = 0; i < PQntuples(rows); ++i) {
+    OutboxMessage message;
+    message.id = get_int(rows, i, 0);
+    message.user_id = get_int(rows, i, 1);
+    message.kind = get_text(rows, i, 2);
+    message.subject = get_text(rows, i, 3);
+    message.body = get_text(rows, i, 4);
+    message.created_at = from_seconds(get_int(rows, i, 5));
+    if (PQgetisnull(rows, i, 6) == 0) message.delivered_at = from_seconds(get_int(rows, i, 6));
+    delivered.push_back(std::move(message));
+  }
+  // RETURNING gives no order.
+  std::sort(delivered.begin(), delivered.end(),
+            [](const OutboxMessage& a, const OutboxMessage& b) { return a.id < b.id; });
+  return delivered;
+}
+
+core::Result<std::int64_t> PostgresStore::count_undelivered_notifications(std::int64_t user_id) {
+  auto result = query("SELECT count(*) FROM outbox WHERE user_id = $1 AND delivered_at IS NULL",
+                      params(user_id), "outbox");
+  if (!result) return result.error();
+  return get_int(result->get(), 0, 0);
+}
+
+#undef HIPCOACH_OUTBOX_COLUMNS
+#undef HIPCOACH_APPOINTMENT_COLUMNS
 
 #undef HIPCOACH_CONSENT_ACTIVE
 #undef HIPCOACH_AUDIT_COLUMNS

@@ -48,6 +48,9 @@ int bind_one(sqlite3_stmt* statement, int index, double value) {
 int bind_one(sqlite3_stmt* statement, int index, std::optional<int> value) {
   return value ? sqlite3_bind_int(statement, index, *value) : sqlite3_bind_null(statement, index);
 }
+int bind_one(sqlite3_stmt* statement, int index, std::optional<std::int64_t> value) {
+  return value ? sqlite3_bind_int64(statement, index, *value) : sqlite3_bind_null(statement, index);
+}
 // Every text is bounded by the check_* functions long before INT_MAX.
 int bind_one(sqlite3_stmt* statement, int index, std::string_view text) {
   if (text.size() > INT_MAX) return SQLITE_TOOBIG;
@@ -61,7 +64,7 @@ int bind_one(sqlite3_stmt* statement, int index, Blob blob) {
 }
 
 template <typename... Values>
-int bind_all(sqlite3_stmt* statement, const Values&... values) {
+int bind_all([[maybe_unused]] sqlite3_stmt* statement, const Values&... values) {
   int rc = SQLITE_OK;
   int index = 0;
   ((rc = rc == SQLITE_OK ? bind_one(statement, ++index, values) : rc), ...);
@@ -304,6 +307,15 @@ class SqliteStore final : public Store {
   core::Result<std::vector<AuditEntry>> list_audit_for_patient(std::int64_t patient_id) override;
   core::Result<std::vector<AuditEntry>> list_audit(int limit,
                                                    std::optional<std::int64_t> before_id) override;
+  core::Result<std::int64_t> add_appointment(const Appointment& appointment) override;
+  core::Result<Appointment> get_appointment(std::int64_t appointment_id) override;
+  core::Result<std::vector<Appointment>> list_appointments(std::int64_t user_id) override;
+  core::Result<std::vector<Appointment>> list_appointment_queue(
+      std::optional<AppointmentStatus> status) override;
+  core::Result<Appointment> change_appointment(const AppointmentChange& change) override;
+  core::Result<std::vector<OutboxMessage>> deliver_notifications(
+      std::int64_t user_id, std::chrono::sys_seconds now) override;
+  core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
 
@@ -529,7 +541,8 @@ core::Result<void> SqliteStore::delete_user(std::int64_t user_id) {
         "DELETE FROM saved_triage WHERE user_id = ?",
         "DELETE FROM questionnaire_responses WHERE user_id = ?",
         "DELETE FROM guided_sessions WHERE user_id = ?", "DELETE FROM reminders WHERE user_id = ?",
-        "DELETE FROM consents WHERE user_id = ?"}) {
+        "DELETE FROM consents WHERE user_id = ?", "DELETE FROM appointments WHERE user_id = ?",
+        "DELETE FROM outbox WHERE user_id = ?"}) {
     auto remove = writer_->statement(sql, where);
     if (!remove) return remove.error();
     const StatementUse use(*remove);
@@ -1090,6 +1103,253 @@ core::Result<std::vector<AuditEntry>> SqliteStore::list_audit(
                                  " FROM audit_log ORDER BY id DESC LIMIT ?",
                                  "audit_log", read_audit_entry, limit);
 }
+
+#define HIPCOACH_APPOINTMENT_COLUMNS                                                          \
+  "id, user_id, type_id, reason, preferred, earliest_at, urgency, triage_id, attach_summary," \
+  " status, start_at, minutes, message, created_at, updated_at"
+#define HIPCOACH_OUTBOX_COLUMNS "id, user_id, kind, subject, body, created_at, delivered_at"
+
+std::optional<std::int64_t> column_optional_int64(sqlite3_stmt* statement, int column) {
+  if (sqlite3_column_type(statement, column) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(statement, column);
+}
+
+std::optional<std::int64_t> optional_seconds(std::optional<sys_seconds> time) {
+  if (!time) return std::nullopt;
+  return to_seconds(*time);
+}
+
+core::Result<Appointment> read_appointment(sqlite3_stmt* statement) {
+  Appointment appointment;
+  appointment.id = sqlite3_column_int64(statement, 0);
+  appointment.user_id = sqlite3_column_int64(statement, 1);
+  appointment.type_id = column_text(statement, 2);
+  appointment.reason = column_text(statement, 3);
+  appointment.preferred = column_text(statement, 4);
+  if (const auto earliest = column_optional_int64(statement, 5)) {
+    appointment.earliest = from_seconds(*earliest);
+  }
+  const int urgency = sqlite3_column_int(statement, 6);
+  if (urgency < 0 || urgency > static_cast<int>(AppointmentUrgency::kNone)) {
+    return Error::internal(row("appointments", appointment.id), "urgency holds an unknown value");
+  }
+  appointment.urgency = static_cast<AppointmentUrgency>(urgency);
+  appointment.triage_id = column_optional_int64(statement, 7);
+  appointment.attach_summary = sqlite3_column_int(statement, 8) != 0;
+  const auto status = parse_appointment_status(column_text(statement, 9));
+  if (!status) {
+    return Error::internal(row("appointments", appointment.id), "status holds an unknown value");
+  }
+  appointment.status = *status;
+  if (const auto start = column_optional_int64(statement, 10)) {
+    appointment.start = from_seconds(*start);
+  }
+  appointment.minutes = sqlite3_column_int(statement, 11);
+  appointment.message = column_text(statement, 12);
+  appointment.created_at = from_seconds(sqlite3_column_int64(statement, 13));
+  appointment.updated_at = from_seconds(sqlite3_column_int64(statement, 14));
+  return appointment;
+}
+
+OutboxMessage read_outbox_message(sqlite3_stmt* statement) {
+  OutboxMessage message;
+  message.id = sqlite3_column_int64(statement, 0);
+  message.user_id = sqlite3_column_int64(statement, 1);
+  message.kind = column_text(statement, 2);
+  message.subject = column_text(statement, 3);
+  message.body = column_text(statement, 4);
+  message.created_at = from_seconds(sqlite3_column_int64(statement, 5));
+  if (const auto delivered = column_optional_int64(statement, 6)) {
+    message.delivered_at = from_seconds(*delivered);
+  }
+  return message;
+}
+
+core::Result<std::int64_t> SqliteStore::add_appointment(const Appointment& appointment) {
+  Appointment kept = appointment;
+  kept.status = AppointmentStatus::kRequested;
+  kept.start.reset();
+  kept.minutes = 0;
+  kept.message.clear();
+  kept.updated_at = kept.created_at;
+  if (auto ok = check_appointment(kept); !ok) return ok.error();
+  const std::string where = "appointments";
+  const std::lock_guard lock(write_mutex_);
+  Transaction transaction(*writer_);
+  if (auto ok = transaction.begin(where); !ok) return ok.error();
+  if (kept.triage_id) {
+    const std::string triage_where = row("saved_triage", *kept.triage_id);
+    auto select =
+        writer_->statement("SELECT 1 FROM saved_triage WHERE id = ? AND user_id = ?", triage_where);
+    if (!select) return select.error();
+    const StatementUse use(*select);
+    int rc = bind_all(use.get(), *kept.triage_id, kept.user_id);
+    if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+    if (rc == SQLITE_DONE) return Error::not_found(triage_where, "no such saved triage");
+    if (rc != SQLITE_ROW) return writer_->error(rc, triage_where);
+  }
+  auto insert = writer_->statement(
+      "INSERT INTO appointments (user_id, type_id, reason, preferred, earliest_at, urgency,"
+      " triage_id, attach_summary, status, created_at, updated_at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?)",
+      where);
+  if (!insert) return insert.error();
+  {
+    const StatementUse use(*insert);
+    int rc = bind_all(use.get(), kept.user_id, std::string_view(kept.type_id),
+                      std::string_view(kept.reason), std::string_view(kept.preferred),
+                      optional_seconds(kept.earliest), static_cast<int>(kept.urgency),
+                      kept.triage_id, kept.attach_summary ? 1 : 0, to_seconds(kept.created_at),
+                      to_seconds(kept.created_at));
+    if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+      return Error::not_found(row("users", kept.user_id), "no such user");
+    }
+    if (rc != SQLITE_DONE) return writer_->error(rc, where);
+  }
+  const auto id = static_cast<std::int64_t>(sqlite3_last_insert_rowid(writer_->db()));
+  if (auto ok = transaction.commit(where); !ok) return ok.error();
+  return id;
+}
+
+core::Result<Appointment> SqliteStore::get_appointment(std::int64_t appointment_id) {
+  const std::string where = row("appointments", appointment_id);
+  auto rows = select_rows<Appointment>("SELECT " HIPCOACH_APPOINTMENT_COLUMNS
+                                       " FROM appointments WHERE id = ?",
+                                       where, read_appointment, appointment_id);
+  if (!rows) return rows.error();
+  if (rows->empty()) return Error::not_found(where, "no such appointment");
+  return std::move(rows->front());
+}
+
+core::Result<std::vector<Appointment>> SqliteStore::list_appointments(std::int64_t user_id) {
+  return select_rows<Appointment>("SELECT " HIPCOACH_APPOINTMENT_COLUMNS
+                                  " FROM appointments WHERE user_id = ?"
+                                  " ORDER BY created_at DESC, id DESC",
+                                  "appointments", read_appointment, user_id);
+}
+
+core::Result<std::vector<Appointment>> SqliteStore::list_appointment_queue(
+    std::optional<AppointmentStatus> status) {
+  if (status) {
+    return select_rows<Appointment>("SELECT " HIPCOACH_APPOINTMENT_COLUMNS
+                                    " FROM appointments WHERE status = ?"
+                                    " ORDER BY urgency, created_at, id",
+                                    "appointments", read_appointment,
+                                    appointment_status_name(*status));
+  }
+  return select_rows<Appointment>("SELECT " HIPCOACH_APPOINTMENT_COLUMNS
+                                  " FROM appointments WHERE status IN ('requested', 'proposed')"
+                                  " ORDER BY urgency, created_at, id",
+                                  "appointments", read_appointment);
+}
+
+core::Result<Appointment> SqliteStore::change_appointment(const AppointmentChange& change) {
+  const std::string where = row("appointments", change.appointment_id);
+  const std::lock_guard lock(write_mutex_);
+  Transaction transaction(*writer_);
+  if (auto ok = transaction.begin(where); !ok) return ok.error();
+  std::optional<Appointment> current;
+  {
+    auto select = writer_->statement(
+        "SELECT " HIPCOACH_APPOINTMENT_COLUMNS " FROM appointments WHERE id = ?", where);
+    if (!select) return select.error();
+    const StatementUse use(*select);
+    int rc = bind_all(use.get(), change.appointment_id);
+    if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+    if (rc == SQLITE_ROW) {
+      auto read = read_appointment(use.get());
+      if (!read) return read.error();
+      current = std::move(*read);
+    } else if (rc != SQLITE_DONE) {
+      return writer_->error(rc, where);
+    }
+  }
+  if (!current || (change.owner_id && current->user_id != *change.owner_id)) {
+    return Error::not_found(where, "no such appointment");
+  }
+  auto changed = apply_appointment_change(*current, change);
+  if (!changed) return changed.error();
+  if (changed->status == AppointmentStatus::kConfirmed) {
+    const std::int64_t start = to_seconds(*changed->start);
+    const std::int64_t end = start + std::int64_t{changed->minutes} * 60;
+    auto overlap = writer_->statement(
+        "SELECT 1 FROM appointments WHERE status = 'confirmed' AND id != ?"
+        " AND start_at < ? AND ? < start_at + minutes * 60 LIMIT 1",
+        where);
+    if (!overlap) return overlap.error();
+    const StatementUse use(*overlap);
+    int rc = bind_all(use.get(), changed->id, end, start);
+    if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+    if (rc == SQLITE_ROW) {
+      return Error::conflict(where, "the time overlaps another confirmed appointment");
+    }
+    if (rc != SQLITE_DONE) return writer_->error(rc, where);
+  }
+  {
+    auto update = writer_->statement(
+        "UPDATE appointments SET status = ?, start_at = ?, minutes = ?, message = ?,"
+        " updated_at = ? WHERE id = ?",
+        where);
+    if (!update) return update.error();
+    const StatementUse use(*update);
+    int rc =
+        bind_all(use.get(), appointment_status_name(changed->status),
+                 optional_seconds(changed->start), changed->minutes,
+                 std::string_view(changed->message), to_seconds(changed->updated_at), changed->id);
+    if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+    if (rc != SQLITE_DONE) return writer_->error(rc, where);
+  }
+  if (change.notify) {
+    auto insert = writer_->statement(
+        "INSERT INTO outbox (user_id, kind, subject, body, created_at) VALUES (?, ?, ?, ?, ?)",
+        "outbox");
+    if (!insert) return insert.error();
+    const StatementUse use(*insert);
+    int rc = bind_all(use.get(), changed->user_id, std::string_view(change.notify->kind),
+                      std::string_view(change.notify->subject),
+                      std::string_view(change.notify->body), to_seconds(change.notify->created_at));
+    if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+    if (rc != SQLITE_DONE) return writer_->error(rc, "outbox");
+  }
+  if (auto ok = transaction.commit(where); !ok) return ok.error();
+  return std::move(*changed);
+}
+
+core::Result<std::vector<OutboxMessage>> SqliteStore::deliver_notifications(std::int64_t user_id,
+                                                                            sys_seconds now) {
+  const std::string where = "outbox";
+  const std::lock_guard lock(write_mutex_);
+  auto update = writer_->statement(
+      "UPDATE outbox SET delivered_at = ? WHERE user_id = ? AND delivered_at IS NULL"
+      " RETURNING " HIPCOACH_OUTBOX_COLUMNS,
+      where);
+  if (!update) return update.error();
+  const StatementUse use(*update);
+  int rc = bind_all(use.get(), to_seconds(now), user_id);
+  std::vector<OutboxMessage> delivered;
+  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+    rc = sqlite3_step(use.get());
+    if (rc != SQLITE_ROW) break;
+    delivered.push_back(read_outbox_message(use.get()));
+  }
+  if (rc != SQLITE_DONE) return writer_->error(rc, where);
+  // RETURNING gives no order.
+  std::sort(delivered.begin(), delivered.end(),
+            [](const OutboxMessage& a, const OutboxMessage& b) { return a.id < b.id; });
+  return delivered;
+}
+
+core::Result<std::int64_t> SqliteStore::count_undelivered_notifications(std::int64_t user_id) {
+  auto rows = select_rows<std::int64_t>(
+      "SELECT count(*) FROM outbox WHERE user_id = ? AND delivered_at IS NULL", "outbox",
+      [](sqlite3_stmt* statement) { return sqlite3_column_int64(statement, 0); }, user_id);
+  if (!rows) return rows.error();
+  return rows->empty() ? 0 : rows->front();
+}
+
+#undef HIPCOACH_OUTBOX_COLUMNS
+#undef HIPCOACH_APPOINTMENT_COLUMNS
 
 #undef HIPCOACH_CONSENT_ACTIVE
 #undef HIPCOACH_AUDIT_COLUMNS

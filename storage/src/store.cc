@@ -265,6 +265,121 @@ core::Result<void> check_audit_entry(const AuditEntry& entry) {
   return check_text("request_id", entry.request_id, 0, kMaxRequestIdBytes);
 }
 
+std::string_view appointment_status_name(AppointmentStatus status) {
+  switch (status) {
+    case AppointmentStatus::kRequested:
+      return "requested";
+    case AppointmentStatus::kProposed:
+      return "proposed";
+    case AppointmentStatus::kConfirmed:
+      return "confirmed";
+    case AppointmentStatus::kDeclined:
+      return "declined";
+    case AppointmentStatus::kCancelled:
+      return "cancelled";
+  }
+  return "requested";
+}
+
+std::optional<AppointmentStatus> parse_appointment_status(std::string_view name) {
+  for (const AppointmentStatus status :
+       {AppointmentStatus::kRequested, AppointmentStatus::kProposed, AppointmentStatus::kConfirmed,
+        AppointmentStatus::kDeclined, AppointmentStatus::kCancelled}) {
+    if (appointment_status_name(status) == name) return status;
+  }
+  return std::nullopt;
+}
+
+bool is_open(AppointmentStatus status) {
+  return status == AppointmentStatus::kRequested || status == AppointmentStatus::kProposed;
+}
+
+bool can_change_status(AppointmentStatus from, AppointmentStatus to) {
+  if (is_open(from)) return to != AppointmentStatus::kRequested;
+  return from == AppointmentStatus::kConfirmed && to == AppointmentStatus::kCancelled;
+}
+
+std::string_view urgency_name(AppointmentUrgency urgency) {
+  switch (urgency) {
+    case AppointmentUrgency::kUrgent:
+      return "urgent";
+    case AppointmentUrgency::kSoon:
+      return "soon";
+    case AppointmentUrgency::kSelfCare:
+      return "self_care";
+    case AppointmentUrgency::kNone:
+      return "none";
+  }
+  return "none";
+}
+
+std::optional<AppointmentUrgency> parse_urgency(std::string_view name) {
+  for (const AppointmentUrgency urgency :
+       {AppointmentUrgency::kUrgent, AppointmentUrgency::kSoon, AppointmentUrgency::kSelfCare,
+        AppointmentUrgency::kNone}) {
+    if (urgency_name(urgency) == name) return urgency;
+  }
+  return std::nullopt;
+}
+
+core::Result<void> check_appointment(const Appointment& appointment) {
+  if (auto ok = check_bytes("type", appointment.type_id, 1, kMaxAppointmentTypeBytes); !ok) {
+    return ok;
+  }
+  for (const char c : appointment.type_id) {
+    if ((c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' && c != '-') {
+      return Error::invalid_input("type", "must be lower-case letters, digits, '_' and '-'");
+    }
+  }
+  if (auto ok = check_text("reason", appointment.reason, 1, kMaxAppointmentReasonBytes); !ok) {
+    return ok;
+  }
+  if (auto ok = check_text("preferred", appointment.preferred, 0, kMaxPreferredBytes); !ok) {
+    return ok;
+  }
+  if (auto ok = check_text("message", appointment.message, 0, kMaxStaffMessageBytes); !ok) {
+    return ok;
+  }
+  const bool scheduled = appointment.status == AppointmentStatus::kProposed ||
+                         appointment.status == AppointmentStatus::kConfirmed;
+  if (scheduled && !appointment.start) {
+    return Error::invalid_input("start", "is required to propose or confirm a time");
+  }
+  if ((scheduled || appointment.start) &&
+      (appointment.minutes < 1 || appointment.minutes > kMaxAppointmentMinutes)) {
+    return Error::invalid_input("minutes", "must be 1.." + std::to_string(kMaxAppointmentMinutes) +
+                                               ", got " + std::to_string(appointment.minutes));
+  }
+  return {};
+}
+
+core::Result<void> check_outbox_message(const OutboxMessage& message) {
+  if (auto ok = check_word("kind", message.kind); !ok) return ok;
+  if (auto ok = check_text("subject", message.subject, 1, kMaxOutboxSubjectBytes); !ok) return ok;
+  return check_text("body", message.body, 1, kMaxOutboxBodyBytes);
+}
+
+core::Result<Appointment> apply_appointment_change(const Appointment& appointment,
+                                                   const AppointmentChange& change) {
+  const std::string where = "appointments/" + std::to_string(appointment.id);
+  if (!can_change_status(appointment.status, change.status)) {
+    return Error::conflict(where, "a " + std::string(appointment_status_name(appointment.status)) +
+                                      " appointment cannot become " +
+                                      std::string(appointment_status_name(change.status)));
+  }
+  Appointment changed = appointment;
+  changed.status = change.status;
+  if (change.start) changed.start = change.start;
+  if (change.minutes) changed.minutes = *change.minutes;
+  if (change.message) changed.message = *change.message;
+  changed.updated_at = change.at;
+  if (auto ok = check_appointment(changed); !ok) return ok.error();
+  if (change.notify) {
+    if (auto ok = check_outbox_message(*change.notify); !ok) return ok.error();
+  }
+  return changed;
+}
+
 core::Result<void> check_list_limit(int limit) {
   if (limit < 1 || limit > kMaxListLimit) {
     return Error::invalid_input(

@@ -63,7 +63,7 @@ TEST_F(PostgresServer, RefusesADatabaseFromANewerProgram) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), "url");
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (4); upgrade hipcoach");
+            "database schema version 99 is newer than this program (5); upgrade hipcoach");
 }
 
 TEST_F(PostgresServer, AppliesTheMigrationsOnlyOnce) {
@@ -154,7 +154,7 @@ TEST_F(PostgresServer, UpgradesAVersion3SchemaInPlace) {
   ASSERT_TRUE(store) << store.error().to_string();
   auto version = (*store)->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 4);
+  EXPECT_EQ(*version, migrations::kLatestSchemaVersion);
   auto user = (*store)->find_user_by_email("ana@example.org");
   ASSERT_TRUE(user) << user.error().to_string();
   auto doc = (*store)->find_user_by_email("doc@clinic.example");
@@ -169,6 +169,48 @@ TEST_F(PostgresServer, UpgradesAVersion3SchemaInPlace) {
   ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
   EXPECT_TRUE((*store)->list_consents(user->id)->empty());
   EXPECT_EQ((*store)->list_audit_for_patient(user->id)->size(), 1U);
+}
+
+TEST_F(PostgresServer, UpgradesAVersion4SchemaInPlace) {
+  ASSERT_TRUE(testing::postgres_test_run(
+      "SET search_path TO " + schema() + "; " +
+      std::string(migrations::kPostgresMigrations[0].sql) +
+      std::string(migrations::kPostgresMigrations[1].sql) +
+      std::string(migrations::kPostgresMigrations[2].sql) +
+      std::string(migrations::kPostgresMigrations[3].sql) +
+      "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+      "INSERT INTO schema_version (version) VALUES (4);"
+      "INSERT INTO users (email, role, password_hash, created_at)"
+      " VALUES ('ana@example.org', 'patient', 'hash', 0);"
+      "INSERT INTO saved_triage (user_id, created_at, answers_json, result_json)"
+      " SELECT id, 10, '{}', '{}' FROM users;"
+      "INSERT INTO consents (user_id, parts, created_at, until_at)"
+      " SELECT id, 1, 100, 1000 FROM users;"));
+
+  auto store = open_store(url_);
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto version = (*store)->schema_version();
+  ASSERT_TRUE(version) << version.error().to_string();
+  EXPECT_EQ(*version, 5);
+  auto user = (*store)->find_user_by_email("ana@example.org");
+  ASSERT_TRUE(user) << user.error().to_string();
+  EXPECT_EQ(*(*store)->shared_parts(user->id, testing::at_seconds(200)), 1);
+  EXPECT_TRUE((*store)->list_appointments(user->id)->empty());
+  Appointment request = testing::make_appointment(user->id, 100);
+  request.triage_id = (*store)->list_triage(user->id)->front().id;
+  auto id = (*store)->add_appointment(request);
+  ASSERT_TRUE(id) << id.error().to_string();
+  ASSERT_TRUE((*store)->change_appointment(
+      testing::make_change(*id, AppointmentStatus::kProposed, 200, 10'000)));
+  EXPECT_EQ(*(*store)->count_undelivered_notifications(user->id), 1);
+
+  // Deleting the triage only detaches it; appointments and notifications
+  // cascade from users like the other tables.
+  ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".saved_triage"));
+  EXPECT_FALSE((*store)->get_appointment(*id)->triage_id);
+  ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
+  EXPECT_TRUE((*store)->list_appointments(user->id)->empty());
+  EXPECT_EQ(*(*store)->count_undelivered_notifications(user->id), 0);
 }
 
 TEST_F(PostgresServer, TheDatabaseRefusesToChangeOrDeleteAnAuditRow) {

@@ -25,7 +25,7 @@ using testing::make_response;
 using testing::make_user;
 using testing::TempDir;
 
-constexpr int kLatestVersion = 4;
+constexpr int kLatestVersion = 5;
 
 // While one lives, every SQLite connection this process opens gets
 // max_page_count = `pages`: its database cannot grow past that, and a write
@@ -104,8 +104,8 @@ TEST_F(SqliteStore, AppliesEveryMigrationToANewFile) {
   EXPECT_EQ(raw.query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                       "('users', 'sessions', 'diary_entries', 'saved_triage', "
                       "'questionnaire_responses', 'guided_sessions', 'reminders', 'consents', "
-                      "'audit_log')"),
-            "9");
+                      "'audit_log', 'appointments', 'outbox')"),
+            "11");
 }
 
 TEST_F(SqliteStore, UpgradesAVersion1DatabaseInPlace) {
@@ -202,7 +202,7 @@ TEST_F(SqliteStore, UpgradesAVersion3DatabaseInPlace) {
   ASSERT_TRUE(store) << store.error().to_string();
   auto version = (*store)->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 4);
+  EXPECT_EQ(*version, kLatestVersion);
 
   auto user = (*store)->find_user_by_email("ana@example.org");
   ASSERT_TRUE(user) << user.error().to_string();
@@ -218,6 +218,51 @@ TEST_F(SqliteStore, UpgradesAVersion3DatabaseInPlace) {
   ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM users"), SQLITE_OK);
   EXPECT_EQ(raw.query("SELECT count(*) FROM consents"), "0");
   EXPECT_EQ(raw.query("SELECT count(*) FROM audit_log"), "1");
+}
+
+TEST_F(SqliteStore, UpgradesAVersion4DatabaseInPlace) {
+  {
+    RawConnection raw(path_);
+    const std::string version4 =
+        "BEGIN; " + std::string(migrations::kSqliteMigrations[0].sql) +
+        std::string(migrations::kSqliteMigrations[1].sql) +
+        std::string(migrations::kSqliteMigrations[2].sql) +
+        std::string(migrations::kSqliteMigrations[3].sql) +
+        " PRAGMA user_version = 4; "
+        "INSERT INTO users (email, role, password_hash, created_at) "
+        "VALUES ('ana@example.org', 'patient', 'hash', 0); "
+        "INSERT INTO saved_triage (user_id, created_at, answers_json, result_json) "
+        "VALUES (1, 10, '{}', '{}'); "
+        "INSERT INTO consents (user_id, parts, created_at, until_at) VALUES (1, 1, 100, 1000); "
+        "COMMIT;";
+    ASSERT_EQ(raw.exec(version4), SQLITE_OK);
+  }
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto version = (*store)->schema_version();
+  ASSERT_TRUE(version) << version.error().to_string();
+  EXPECT_EQ(*version, 5);
+
+  auto user = (*store)->find_user_by_email("ana@example.org");
+  ASSERT_TRUE(user) << user.error().to_string();
+  EXPECT_EQ(*(*store)->shared_parts(user->id, testing::at_seconds(200)), 1);
+  EXPECT_TRUE((*store)->list_appointments(user->id)->empty());
+  Appointment request = testing::make_appointment(user->id, 100);
+  request.triage_id = 1;
+  auto id = (*store)->add_appointment(request);
+  ASSERT_TRUE(id) << id.error().to_string();
+  ASSERT_TRUE((*store)->change_appointment(
+      testing::make_change(*id, AppointmentStatus::kProposed, 200, 10'000)));
+  EXPECT_EQ(*(*store)->count_undelivered_notifications(user->id), 1);
+
+  // Appointments and notifications cascade from users like the other
+  // tables; deleting the triage only detaches it.
+  RawConnection raw(path_);
+  ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM saved_triage"), SQLITE_OK);
+  EXPECT_EQ(raw.query("SELECT count(*) FROM appointments WHERE triage_id IS NULL"), "1");
+  ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM users"), SQLITE_OK);
+  EXPECT_EQ(raw.query("SELECT count(*) FROM appointments"), "0");
+  EXPECT_EQ(raw.query("SELECT count(*) FROM outbox"), "0");
 }
 
 TEST_F(SqliteStore, TheDatabaseRefusesToChangeOrDeleteAnAuditRow) {
@@ -313,7 +358,7 @@ TEST_F(SqliteStore, RefusesADatabaseFromANewerVersion) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), path_.string());
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (4); upgrade hipcoach");
+            "database schema version 99 is newer than this program (5); upgrade hipcoach");
 }
 
 TEST_F(SqliteStore, SaysAFileOfRandomBytesIsDamaged) {

@@ -24,7 +24,9 @@ namespace {
 using core::ErrorCode;
 using testing::at_seconds;
 using testing::FailingStore;
+using testing::make_appointment;
 using testing::make_audit;
+using testing::make_change;
 using testing::make_consent;
 using testing::make_entry;
 using testing::make_guided_session;
@@ -145,7 +147,7 @@ TYPED_TEST_SUITE(StoreContract, Implementations, ImplementationNames);
 TYPED_TEST(StoreContract, ReportsTheLatestSchemaVersion) {
   auto version = this->store_->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 4);
+  EXPECT_EQ(*version, 5);
 }
 
 // Accounts.
@@ -1287,6 +1289,280 @@ TYPED_TEST(StoreContract, DeletingAnAccountKeepsTheAuditRowsAboutIt) {
   const auto again = this->add_user("ana@example.org");
   EXPECT_NE(again, ana);
   EXPECT_TRUE(this->store_->list_audit_for_patient(again)->empty());
+}
+
+// Appointment requests and the outbox.
+
+TYPED_TEST(StoreContract, ReadsBackAnAppointmentRequestAsRequested) {
+  const auto ana = this->add_user("ana@example.org");
+  auto triage = this->store_->save_triage({0, ana, at_seconds(50), "{}", "{}"});
+  ASSERT_TRUE(triage) << triage.error().to_string();
+  Appointment request = make_appointment(ana, 100, AppointmentUrgency::kSoon);
+  request.triage_id = *triage;
+  request.attach_summary = true;
+  request.earliest = at_seconds(5000);
+  // Ignored on input: a request starts as requested, unscheduled.
+  request.status = AppointmentStatus::kConfirmed;
+  request.start = at_seconds(9000);
+  request.minutes = 30;
+  request.message = "sneaked in";
+  auto id = this->store_->add_appointment(request);
+  ASSERT_TRUE(id) << id.error().to_string();
+
+  auto read = this->store_->get_appointment(*id);
+  ASSERT_TRUE(read) << read.error().to_string();
+  EXPECT_EQ(read->id, *id);
+  EXPECT_EQ(read->user_id, ana);
+  EXPECT_EQ(read->type_id, "assessment");
+  EXPECT_EQ(read->reason, "outer hip pain for three weeks");
+  EXPECT_EQ(read->preferred, "weekday mornings");
+  EXPECT_EQ(read->earliest, at_seconds(5000));
+  EXPECT_EQ(read->urgency, AppointmentUrgency::kSoon);
+  EXPECT_EQ(read->triage_id, *triage);
+  EXPECT_TRUE(read->attach_summary);
+  EXPECT_EQ(read->status, AppointmentStatus::kRequested);
+  EXPECT_FALSE(read->start);
+  EXPECT_EQ(read->minutes, 0);
+  EXPECT_EQ(read->message, "");
+  EXPECT_EQ(read->created_at, at_seconds(100));
+  EXPECT_EQ(read->updated_at, at_seconds(100));
+}
+
+TYPED_TEST(StoreContract, ListsAppointmentsNewestFirstForTheirUserOnly) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto first = this->store_->add_appointment(make_appointment(ana, 100));
+  const auto second = this->store_->add_appointment(make_appointment(ana, 200));
+  ASSERT_TRUE(this->store_->add_appointment(make_appointment(ben, 300)));
+  auto listed = this->store_->list_appointments(ana);
+  ASSERT_TRUE(listed) << listed.error().to_string();
+  ASSERT_EQ(listed->size(), 2U);
+  EXPECT_EQ((*listed)[0].id, *second);
+  EXPECT_EQ((*listed)[1].id, *first);
+  EXPECT_TRUE(this->store_->list_appointments(ana + ben + 1)->empty());
+  EXPECT_EQ(this->store_->get_appointment(*second + 100).error().code(), ErrorCode::kNotFound);
+}
+
+TYPED_TEST(StoreContract, QueuesOpenRequestsMostUrgentFirstThenOldestFirst) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto none_old = *this->store_->add_appointment(make_appointment(ana, 100));
+  const auto urgent_new =
+      *this->store_->add_appointment(make_appointment(ana, 300, AppointmentUrgency::kUrgent));
+  const auto soon =
+      *this->store_->add_appointment(make_appointment(ana, 150, AppointmentUrgency::kSoon));
+  const auto urgent_old =
+      *this->store_->add_appointment(make_appointment(ana, 200, AppointmentUrgency::kUrgent));
+  const auto declined = *this->store_->add_appointment(make_appointment(ana, 50));
+  const auto proposed = *this->store_->add_appointment(make_appointment(ana, 120));
+  ASSERT_TRUE(
+      this->store_->change_appointment(make_change(declined, AppointmentStatus::kDeclined, 400)));
+  ASSERT_TRUE(this->store_->change_appointment(
+      make_change(proposed, AppointmentStatus::kProposed, 400, 10'000)));
+
+  auto queue = this->store_->list_appointment_queue(std::nullopt);
+  ASSERT_TRUE(queue) << queue.error().to_string();
+  std::vector<std::int64_t> ids;
+  for (const auto& appointment : *queue) ids.push_back(appointment.id);
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{urgent_old, urgent_new, soon, none_old, proposed}));
+
+  auto only_declined = this->store_->list_appointment_queue(AppointmentStatus::kDeclined);
+  ASSERT_TRUE(only_declined) << only_declined.error().to_string();
+  ASSERT_EQ(only_declined->size(), 1U);
+  EXPECT_EQ(only_declined->front().id, declined);
+}
+
+TYPED_TEST(StoreContract, ProposesThenConfirmsAndNotifiesThePatientEachTime) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto id = *this->store_->add_appointment(make_appointment(ana, 100));
+  auto proposed =
+      this->store_->change_appointment(make_change(id, AppointmentStatus::kProposed, 200, 10'000));
+  ASSERT_TRUE(proposed) << proposed.error().to_string();
+  EXPECT_EQ(proposed->status, AppointmentStatus::kProposed);
+  EXPECT_EQ(proposed->start, at_seconds(10'000));
+  EXPECT_EQ(proposed->minutes, 45);
+  EXPECT_EQ(proposed->updated_at, at_seconds(200));
+
+  // Confirming keeps the proposed time when no other is given.
+  AppointmentChange confirm = make_change(id, AppointmentStatus::kConfirmed, 300);
+  confirm.message = "See you then";
+  auto confirmed = this->store_->change_appointment(confirm);
+  ASSERT_TRUE(confirmed) << confirmed.error().to_string();
+  EXPECT_EQ(confirmed->status, AppointmentStatus::kConfirmed);
+  EXPECT_EQ(confirmed->start, at_seconds(10'000));
+  EXPECT_EQ(confirmed->message, "See you then");
+  auto read = this->store_->get_appointment(id);
+  ASSERT_TRUE(read) << read.error().to_string();
+  EXPECT_EQ(read->status, AppointmentStatus::kConfirmed);
+  EXPECT_EQ(read->minutes, 45);
+  EXPECT_EQ(read->message, "See you then");
+  EXPECT_EQ(read->updated_at, at_seconds(300));
+
+  EXPECT_EQ(*this->store_->count_undelivered_notifications(ana), 2);
+  auto delivered = this->store_->deliver_notifications(ana, at_seconds(400));
+  ASSERT_TRUE(delivered) << delivered.error().to_string();
+  ASSERT_EQ(delivered->size(), 2U);
+  EXPECT_LT((*delivered)[0].id, (*delivered)[1].id);
+  EXPECT_EQ((*delivered)[0].user_id, ana);
+  EXPECT_EQ((*delivered)[0].kind, "appointment");
+  EXPECT_EQ((*delivered)[0].subject, "Your appointment request");
+  EXPECT_EQ((*delivered)[0].created_at, at_seconds(200));
+  EXPECT_EQ((*delivered)[0].delivered_at, at_seconds(400));
+  EXPECT_EQ(*this->store_->count_undelivered_notifications(ana), 0);
+  EXPECT_TRUE(this->store_->deliver_notifications(ana, at_seconds(500))->empty());
+}
+
+TYPED_TEST(StoreContract, RefusesStatusChangesTheRulesDoNotAllowAndChangesNothing) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto declined = *this->store_->add_appointment(make_appointment(ana, 100));
+  ASSERT_TRUE(
+      this->store_->change_appointment(make_change(declined, AppointmentStatus::kDeclined, 200)));
+  const auto confirmed = *this->store_->add_appointment(make_appointment(ana, 100));
+  ASSERT_TRUE(this->store_->change_appointment(
+      make_change(confirmed, AppointmentStatus::kConfirmed, 200, 10'000)));
+  const auto before = *this->store_->count_undelivered_notifications(ana);
+
+  for (const auto& [id, status] : std::vector<std::pair<std::int64_t, AppointmentStatus>>{
+           {declined, AppointmentStatus::kProposed},
+           {declined, AppointmentStatus::kConfirmed},
+           {declined, AppointmentStatus::kCancelled},
+           {confirmed, AppointmentStatus::kProposed},
+           {confirmed, AppointmentStatus::kDeclined},
+           {confirmed, AppointmentStatus::kRequested}}) {
+    auto refused = this->store_->change_appointment(make_change(id, status, 300, 20'000));
+    ASSERT_FALSE(refused) << id << " to " << appointment_status_name(status);
+    EXPECT_EQ(refused.error().code(), ErrorCode::kConflict);
+    EXPECT_EQ(refused.error().where(), "appointments/" + std::to_string(id));
+  }
+  EXPECT_EQ(this->store_->get_appointment(declined)->status, AppointmentStatus::kDeclined);
+  EXPECT_EQ(this->store_->get_appointment(confirmed)->start, at_seconds(10'000));
+  EXPECT_EQ(*this->store_->count_undelivered_notifications(ana), before);
+
+  // Proposing needs a time.
+  const auto open = *this->store_->add_appointment(make_appointment(ana, 100));
+  auto untimed =
+      this->store_->change_appointment(make_change(open, AppointmentStatus::kProposed, 300));
+  ASSERT_FALSE(untimed);
+  EXPECT_EQ(untimed.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(untimed.error().where(), "start");
+  EXPECT_EQ(this->store_->get_appointment(open)->status, AppointmentStatus::kRequested);
+}
+
+TYPED_TEST(StoreContract, RefusesToConfirmAnOverlappingSlotButAllowsTouchingOnes) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto first = *this->store_->add_appointment(make_appointment(ana, 100));
+  const auto second = *this->store_->add_appointment(make_appointment(ben, 100));
+  const auto third = *this->store_->add_appointment(make_appointment(ben, 100));
+  ASSERT_TRUE(this->store_->change_appointment(
+      make_change(first, AppointmentStatus::kConfirmed, 200, 10'000, 45)));
+  // Proposing an overlapping time is fine: only confirmed ones collide.
+  ASSERT_TRUE(this->store_->change_appointment(
+      make_change(second, AppointmentStatus::kProposed, 200, 10'000 + 44 * 60, 30)));
+  const auto before = *this->store_->count_undelivered_notifications(ben);
+  auto refused =
+      this->store_->change_appointment(make_change(second, AppointmentStatus::kConfirmed, 300));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(refused.error().where(), "appointments/" + std::to_string(second));
+  EXPECT_EQ(refused.error().message(), "the time overlaps another confirmed appointment");
+  EXPECT_EQ(this->store_->get_appointment(second)->status, AppointmentStatus::kProposed);
+  EXPECT_EQ(*this->store_->count_undelivered_notifications(ben), before);
+  // Starting just as the first one ends does not overlap.
+  auto touching = this->store_->change_appointment(
+      make_change(third, AppointmentStatus::kConfirmed, 300, 10'000 + 45 * 60, 30));
+  EXPECT_TRUE(touching) << touching.error().to_string();
+}
+
+TYPED_TEST(StoreContract, APatientMayCancelOnlyTheirOwnAppointment) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto id = *this->store_->add_appointment(make_appointment(ana, 100));
+  AppointmentChange cancel = make_change(id, AppointmentStatus::kCancelled, 200);
+  cancel.owner_id = ben;
+  auto refused = this->store_->change_appointment(cancel);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(this->store_->get_appointment(id)->status, AppointmentStatus::kRequested);
+  cancel.owner_id = ana;
+  auto cancelled = this->store_->change_appointment(cancel);
+  ASSERT_TRUE(cancelled) << cancelled.error().to_string();
+  EXPECT_EQ(cancelled->status, AppointmentStatus::kCancelled);
+  EXPECT_EQ(
+      this->store_->change_appointment(make_change(id + 100, AppointmentStatus::kDeclined, 300))
+          .error()
+          .code(),
+      ErrorCode::kNotFound);
+}
+
+TYPED_TEST(StoreContract, RefusesAppointmentFieldsOutOfRangeAndStoresNothing) {
+  const auto ana = this->add_user("ana@example.org");
+  struct Case {
+    const char* field;
+    void (*spoil)(Appointment&);
+  };
+  const Case cases[] = {
+      {"type", [](Appointment& a) { a.type_id = ""; }},
+      {"type", [](Appointment& a) { a.type_id = "Assessment; DROP"; }},
+      {"type", [](Appointment& a) { a.type_id = std::string(kMaxAppointmentTypeBytes + 1, 'a'); }},
+      {"reason", [](Appointment& a) { a.reason = ""; }},
+      {"reason",
+       [](Appointment& a) { a.reason = std::string(kMaxAppointmentReasonBytes + 1, 'x'); }},
+      {"reason", [](Appointment& a) { a.reason = "bad \xff byte"; }},
+      {"preferred", [](Appointment& a) { a.preferred = std::string(kMaxPreferredBytes + 1, 'x'); }},
+  };
+  for (const Case& c : cases) {
+    Appointment appointment = make_appointment(ana, 100);
+    c.spoil(appointment);
+    auto refused = this->store_->add_appointment(appointment);
+    ASSERT_FALSE(refused) << c.field;
+    EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidInput) << c.field;
+    EXPECT_EQ(refused.error().where(), c.field);
+  }
+  Appointment longest = make_appointment(ana, 100);
+  longest.reason = std::string(kMaxAppointmentReasonBytes, 'x');
+  EXPECT_TRUE(this->store_->add_appointment(longest));
+  EXPECT_EQ(this->store_->list_appointments(ana)->size(), 1U);
+
+  // An oversize staff message changes nothing and notifies no one.
+  const auto id = this->store_->list_appointments(ana)->front().id;
+  AppointmentChange change = make_change(id, AppointmentStatus::kDeclined, 200);
+  change.message = std::string(kMaxStaffMessageBytes + 1, 'x');
+  auto refused = this->store_->change_appointment(change);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().where(), "message");
+  EXPECT_EQ(this->store_->get_appointment(id)->status, AppointmentStatus::kRequested);
+  EXPECT_EQ(*this->store_->count_undelivered_notifications(ana), 0);
+}
+
+TYPED_TEST(StoreContract, RefusesAnotherUsersTriageOrAMissingUserForAnAppointment) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  auto bens = this->store_->save_triage({0, ben, at_seconds(50), "{}", "{}"});
+  ASSERT_TRUE(bens) << bens.error().to_string();
+  Appointment appointment = make_appointment(ana, 100);
+  appointment.triage_id = *bens;
+  auto refused = this->store_->add_appointment(appointment);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(refused.error().where(), "saved_triage/" + std::to_string(*bens));
+  EXPECT_TRUE(this->store_->list_appointments(ana)->empty());
+
+  auto missing = this->store_->add_appointment(make_appointment(ana + ben + 1, 100));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+}
+
+TYPED_TEST(StoreContract, DeletingAnAccountDeletesItsAppointmentsAndNotifications) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto id = *this->store_->add_appointment(make_appointment(ana, 100));
+  ASSERT_TRUE(this->store_->add_appointment(make_appointment(ben, 100)));
+  ASSERT_TRUE(this->store_->change_appointment(make_change(id, AppointmentStatus::kDeclined, 200)));
+  ASSERT_TRUE(this->store_->delete_user(ana));
+  EXPECT_TRUE(this->store_->list_appointments(ana)->empty());
+  EXPECT_EQ(this->store_->get_appointment(id).error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*this->store_->count_undelivered_notifications(ana), 0);
+  EXPECT_EQ(this->store_->list_appointment_queue(std::nullopt)->size(), 1U);
 }
 
 // FailingStore: a caller's error path, shown on the memory store.

@@ -115,6 +115,41 @@ inline AuditEntry make_audit(std::int64_t actor_id, std::int64_t patient_id, std
   return entry;
 }
 
+// A request of `user_id` for an assessment, made at `created_at`.
+inline Appointment make_appointment(std::int64_t user_id, std::int64_t created_at,
+                                    AppointmentUrgency urgency = AppointmentUrgency::kNone) {
+  Appointment appointment;
+  appointment.user_id = user_id;
+  appointment.type_id = "assessment";
+  appointment.reason = "outer hip pain for three weeks";
+  appointment.preferred = "weekday mornings";
+  appointment.urgency = urgency;
+  appointment.created_at = at_seconds(created_at);
+  return appointment;
+}
+
+// Staff move appointment `id` to `status` at `at`, starting at `start` for
+// `minutes`, with a notification.
+inline AppointmentChange make_change(std::int64_t id, AppointmentStatus status, std::int64_t at,
+                                     std::optional<std::int64_t> start = std::nullopt,
+                                     int minutes = 45) {
+  AppointmentChange change;
+  change.appointment_id = id;
+  change.status = status;
+  if (start) {
+    change.start = at_seconds(*start);
+    change.minutes = minutes;
+  }
+  change.at = at_seconds(at);
+  OutboxMessage message;
+  message.kind = "appointment";
+  message.subject = "Your appointment request";
+  message.body = "Your appointment request has changed. Sign in to see it.";
+  message.created_at = at_seconds(at);
+  change.notify = message;
+  return change;
+}
+
 // Forwards every call to another store, except that call number
 // `failing_call` (counting from 1, over all methods) fails with kUnavailable
 // instead of reaching it. Like leveldb's ErrorEnv and Beast's fail_count.
@@ -261,6 +296,36 @@ class FailingStore final : public Store {
                                                    std::optional<std::int64_t> before_id) override {
     if (fails()) return failure();
     return store_.list_audit(limit, before_id);
+  }
+  core::Result<std::int64_t> add_appointment(const Appointment& appointment) override {
+    if (fails()) return failure();
+    return store_.add_appointment(appointment);
+  }
+  core::Result<Appointment> get_appointment(std::int64_t appointment_id) override {
+    if (fails()) return failure();
+    return store_.get_appointment(appointment_id);
+  }
+  core::Result<std::vector<Appointment>> list_appointments(std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.list_appointments(user_id);
+  }
+  core::Result<std::vector<Appointment>> list_appointment_queue(
+      std::optional<AppointmentStatus> status) override {
+    if (fails()) return failure();
+    return store_.list_appointment_queue(status);
+  }
+  core::Result<Appointment> change_appointment(const AppointmentChange& change) override {
+    if (fails()) return failure();
+    return store_.change_appointment(change);
+  }
+  core::Result<std::vector<OutboxMessage>> deliver_notifications(
+      std::int64_t user_id, std::chrono::sys_seconds now) override {
+    if (fails()) return failure();
+    return store_.deliver_notifications(user_id, now);
+  }
+  core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.count_undelivered_notifications(user_id);
   }
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override {

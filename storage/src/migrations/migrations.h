@@ -16,7 +16,7 @@ struct Migration {
 
 // The region CHECK mirrors core::kLocations; a contract test stores every
 // location, so the two cannot drift apart unnoticed.
-inline constexpr std::array<Migration, 4> kSqliteMigrations = {{
+inline constexpr std::array<Migration, 5> kSqliteMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -136,6 +136,45 @@ CREATE TRIGGER audit_log_refuses_delete BEFORE DELETE ON audit_log
 BEGIN
   SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
+)sql"},
+    // Appointment requests and the outbox of notifications. Urgency is a
+    // number (0 urgent .. 3 none) so that the staff queue sorts on it;
+    // the queue index covers its order. Times are seconds since the epoch.
+    {5, R"sql(
+CREATE TABLE appointments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  type_id TEXT NOT NULL CHECK (length(type_id) BETWEEN 1 AND 64),
+  reason TEXT NOT NULL CHECK (length(CAST(reason AS BLOB)) BETWEEN 1 AND 2000),
+  preferred TEXT NOT NULL DEFAULT '' CHECK (length(CAST(preferred AS BLOB)) <= 200),
+  earliest_at INTEGER,
+  urgency INTEGER NOT NULL CHECK (urgency BETWEEN 0 AND 3),
+  triage_id INTEGER REFERENCES saved_triage (id) ON DELETE SET NULL,
+  attach_summary INTEGER NOT NULL DEFAULT 0 CHECK (attach_summary IN (0, 1)),
+  status TEXT NOT NULL CHECK (status IN ('requested', 'proposed', 'confirmed', 'declined',
+    'cancelled')),
+  start_at INTEGER,
+  minutes INTEGER NOT NULL DEFAULT 0 CHECK (minutes BETWEEN 0 AND 480),
+  message TEXT NOT NULL DEFAULT '' CHECK (length(CAST(message AS BLOB)) <= 2000),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  CHECK (status NOT IN ('proposed', 'confirmed') OR (start_at IS NOT NULL AND minutes > 0))
+) STRICT;
+CREATE INDEX appointments_by_user_time ON appointments (user_id, created_at DESC, id DESC);
+CREATE INDEX appointments_queue ON appointments (status, urgency, created_at, id);
+CREATE INDEX appointments_confirmed_by_start ON appointments (start_at)
+  WHERE status = 'confirmed';
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 32),
+  subject TEXT NOT NULL CHECK (length(CAST(subject AS BLOB)) BETWEEN 1 AND 200),
+  body TEXT NOT NULL CHECK (length(CAST(body AS BLOB)) BETWEEN 1 AND 4000),
+  created_at INTEGER NOT NULL,
+  delivered_at INTEGER
+) STRICT;
+CREATE INDEX outbox_undelivered_by_user ON outbox (user_id, id) WHERE delivered_at IS NULL;
 )sql"},
 }};
 

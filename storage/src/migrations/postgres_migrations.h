@@ -17,7 +17,7 @@ namespace hipcoach::storage::migrations {
   "translate(" column ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 // The region CHECK mirrors core::kLocations, as in the SQLite schema.
-inline constexpr std::array<Migration, 4> kPostgresMigrations = {{
+inline constexpr std::array<Migration, 5> kPostgresMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -136,6 +136,43 @@ CREATE TRIGGER audit_log_refuses_change BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
 CREATE TRIGGER audit_log_refuses_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+)sql"},
+    // Appointment requests and the outbox, as in the SQLite schema.
+    {5, R"sql(
+CREATE TABLE appointments (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  type_id TEXT NOT NULL CHECK (octet_length(type_id) BETWEEN 1 AND 64),
+  reason TEXT NOT NULL CHECK (octet_length(reason) BETWEEN 1 AND 2000),
+  preferred TEXT NOT NULL DEFAULT '' CHECK (octet_length(preferred) <= 200),
+  earliest_at BIGINT,
+  urgency INTEGER NOT NULL CHECK (urgency BETWEEN 0 AND 3),
+  triage_id BIGINT REFERENCES saved_triage (id) ON DELETE SET NULL,
+  attach_summary BOOLEAN NOT NULL DEFAULT FALSE,
+  status TEXT NOT NULL CHECK (status IN ('requested', 'proposed', 'confirmed', 'declined',
+    'cancelled')),
+  start_at BIGINT,
+  minutes INTEGER NOT NULL DEFAULT 0 CHECK (minutes BETWEEN 0 AND 480),
+  message TEXT NOT NULL DEFAULT '' CHECK (octet_length(message) <= 2000),
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  CHECK (status NOT IN ('proposed', 'confirmed') OR (start_at IS NOT NULL AND minutes > 0))
+);
+CREATE INDEX appointments_by_user_time ON appointments (user_id, created_at DESC, id DESC);
+CREATE INDEX appointments_queue ON appointments (status, urgency, created_at, id);
+CREATE INDEX appointments_confirmed_by_start ON appointments (start_at)
+  WHERE status = 'confirmed';
+
+CREATE TABLE outbox (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (octet_length(kind) BETWEEN 1 AND 32),
+  subject TEXT NOT NULL CHECK (octet_length(subject) BETWEEN 1 AND 200),
+  body TEXT NOT NULL CHECK (octet_length(body) BETWEEN 1 AND 4000),
+  created_at BIGINT NOT NULL,
+  delivered_at BIGINT
+);
+CREATE INDEX outbox_undelivered_by_user ON outbox (user_id, id) WHERE delivered_at IS NULL;
 )sql"},
 }};
 

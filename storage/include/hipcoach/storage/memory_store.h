@@ -59,6 +59,15 @@ class MemoryStore final : public Store {
   core::Result<std::vector<AuditEntry>> list_audit_for_patient(std::int64_t patient_id) override;
   core::Result<std::vector<AuditEntry>> list_audit(int limit,
                                                    std::optional<std::int64_t> before_id) override;
+  core::Result<std::int64_t> add_appointment(const Appointment& appointment) override;
+  core::Result<Appointment> get_appointment(std::int64_t appointment_id) override;
+  core::Result<std::vector<Appointment>> list_appointments(std::int64_t user_id) override;
+  core::Result<std::vector<Appointment>> list_appointment_queue(
+      std::optional<AppointmentStatus> status) override;
+  core::Result<Appointment> change_appointment(const AppointmentChange& change) override;
+  core::Result<std::vector<OutboxMessage>> deliver_notifications(
+      std::int64_t user_id, std::chrono::sys_seconds now) override;
+  core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
 
@@ -71,6 +80,8 @@ class MemoryStore final : public Store {
   std::int64_t next_questionnaire_id_ = 1;
   std::int64_t next_guided_session_id_ = 1;
   std::int64_t next_consent_id_ = 1;
+  std::int64_t next_appointment_id_ = 1;
+  std::int64_t next_outbox_id_ = 1;
   std::map<std::int64_t, User> users_;
   std::map<std::string, std::int64_t> user_ids_by_folded_email_;
   std::map<std::string, Session, std::less<>> sessions_;
@@ -81,6 +92,8 @@ class MemoryStore final : public Store {
   std::map<std::int64_t, Reminders> reminders_;  // By user id.
   std::map<std::int64_t, Consent> consents_;
   std::vector<AuditEntry> audit_log_;  // In the order appended; never changed.
+  std::map<std::int64_t, Appointment> appointments_;
+  std::map<std::int64_t, OutboxMessage> outbox_;
 };
 
 }  // namespace hipcoach::storage

@@ -1,6 +1,7 @@
 // Store: everything HipCoach keeps about people (accounts, sessions, the pain
 // diary, saved triage results, questionnaires, guided sessions, reminders,
-// consents to share with the clinic and the audit log of staff reads),
+// consents to share with the clinic, the audit log of staff reads,
+// appointment requests and the outbox of notifications),
 // behind one interface. open_store() in open_store.h picks the implementation
 // from a URL; MemoryStore (memory_store.h) keeps everything in memory for
 // tests.
@@ -16,7 +17,8 @@
 //   kInvalidInput  a record breaks the limits below (where: the field name).
 //   kNotFound      no such row, or it belongs to another user: a store never
 //                  reveals whether another user's row exists.
-//   kConflict      a unique value (an email, a session token hash) is taken.
+//   kConflict      a unique value (an email, a session token hash) is taken,
+//                  or an appointment cannot change as asked.
 //   kUnavailable   the database cannot be used right now: busy (locked by
 //                  another connection beyond the busy timeout), the disk is
 //                  full, the file is damaged or not a database, or its schema
@@ -244,6 +246,102 @@ inline constexpr std::size_t kMaxAuditWordBytes = 32;
 inline constexpr std::size_t kMaxAuditReasonBytes = 200;
 inline constexpr std::size_t kMaxRequestIdBytes = 64;
 
+// An appointment request and where it stands. Staff move it on:
+// requested -> proposed (again and again) -> confirmed, or declined; the
+// patient may cancel it until it is declined or cancelled.
+enum class AppointmentStatus : std::uint8_t {
+  kRequested,
+  kProposed,
+  kConfirmed,
+  kDeclined,
+  kCancelled,
+};
+// "requested", "proposed", "confirmed", "declined", "cancelled";
+// parse_appointment_status is the inverse, std::nullopt for any other text.
+std::string_view appointment_status_name(AppointmentStatus status);
+std::optional<AppointmentStatus> parse_appointment_status(std::string_view name);
+// Whether a request in `status` still waits for staff (requested, proposed).
+bool is_open(AppointmentStatus status);
+// Whether `from` may move to `to`: requested and proposed go to proposed,
+// confirmed, declined or cancelled; confirmed only to cancelled; declined
+// and cancelled nowhere.
+bool can_change_status(AppointmentStatus from, AppointmentStatus to);
+
+// How soon the patient should be seen, from their attached triage; the
+// staff queue puts urgent first. Lower values sort first.
+enum class AppointmentUrgency : std::uint8_t { kUrgent, kSoon, kSelfCare, kNone };
+// "urgent", "soon", "self_care", "none", and the inverse.
+std::string_view urgency_name(AppointmentUrgency urgency);
+std::optional<AppointmentUrgency> parse_urgency(std::string_view name);
+
+struct Appointment {
+  std::int64_t id = 0;  // Assigned by add_appointment; ignored on input.
+  std::int64_t user_id = 0;
+  // The clinic's appointment type id: 1..kMaxAppointmentTypeBytes of
+  // [a-z0-9_-]. The caller checks it against the clinic's settings.
+  std::string type_id;
+  // Why, in the patient's words: 1..kMaxAppointmentReasonBytes, valid UTF-8.
+  std::string reason;
+  // Preferred days and times: 0..kMaxPreferredBytes, valid UTF-8.
+  std::string preferred;
+  // Not before this instant, when given.
+  std::optional<std::chrono::sys_seconds> earliest;
+  AppointmentUrgency urgency = AppointmentUrgency::kNone;
+  // The patient's own saved triage attached, when given.
+  std::optional<std::int64_t> triage_id;
+  // Whether the patient lets staff see their diary summary with it.
+  bool attach_summary = false;
+  // kRequested for add_appointment, which ignores this.
+  AppointmentStatus status = AppointmentStatus::kRequested;
+  // The proposed or confirmed start and length; required (minutes
+  // 1..kMaxAppointmentMinutes) when proposed or confirmed.
+  std::optional<std::chrono::sys_seconds> start;
+  int minutes = 0;
+  // The staff's last message to the patient: 0..kMaxStaffMessageBytes.
+  std::string message;
+  std::chrono::sys_seconds created_at{};
+  std::chrono::sys_seconds updated_at{};  // add_appointment sets it to created_at.
+};
+inline constexpr std::size_t kMaxAppointmentTypeBytes = 64;
+inline constexpr std::size_t kMaxAppointmentReasonBytes = 2000;
+inline constexpr std::size_t kMaxPreferredBytes = 200;
+inline constexpr std::size_t kMaxStaffMessageBytes = 2000;
+inline constexpr int kMaxAppointmentMinutes = 8 * 60;
+
+// A notification to a person, for an SMTP relay to send or, without one,
+// to show at their next sign-in. Holds no health data.
+struct OutboxMessage {
+  std::int64_t id = 0;  // Assigned by the store; ignored on input.
+  std::int64_t user_id = 0;
+  // What it is about, e.g. "appointment": 1..kMaxAuditWordBytes of [a-z_].
+  std::string kind;
+  std::string subject;  // 1..kMaxOutboxSubjectBytes, valid UTF-8.
+  std::string body;     // 1..kMaxOutboxBodyBytes, valid UTF-8.
+  std::chrono::sys_seconds created_at{};
+  std::optional<std::chrono::sys_seconds> delivered_at;  // Ignored on input.
+};
+inline constexpr std::size_t kMaxOutboxSubjectBytes = 200;
+inline constexpr std::size_t kMaxOutboxBodyBytes = 4000;
+
+// A change of an appointment's status, with the notification that tells
+// the patient.
+struct AppointmentChange {
+  std::int64_t appointment_id = 0;
+  // When given, the appointment must be this user's (a patient cancelling
+  // their own); otherwise kNotFound.
+  std::optional<std::int64_t> owner_id;
+  AppointmentStatus status = AppointmentStatus::kProposed;
+  // The new start and length; when not given, the appointment keeps its own.
+  std::optional<std::chrono::sys_seconds> start;
+  std::optional<int> minutes;
+  // The new staff message; when not given, it keeps its own.
+  std::optional<std::string> message;
+  std::chrono::sys_seconds at{};  // Becomes updated_at.
+  // Written to the outbox in the same transaction, when given; its user_id
+  // is set to the appointment's patient.
+  std::optional<OutboxMessage> notify;
+};
+
 class Store {
  public:
   Store() = default;
@@ -272,7 +370,8 @@ class Store {
   virtual core::Result<void> update_password_hash(std::int64_t user_id,
                                                   std::string_view password_hash) = 0;
   // Deletes the user and everything of theirs (sessions, diary, saved
-  // triage, questionnaire responses, guided sessions, reminders, consents),
+  // triage, questionnaire responses, guided sessions, reminders, consents,
+  // appointments, notifications),
   // all or nothing. The audit log keeps its rows about them, as actor or as
   // patient: it records who looked at whose record and holds no health
   // data, and nothing may delete from it. Ids are never reused, so those
@@ -408,6 +507,43 @@ class Store {
   virtual core::Result<std::vector<AuditEntry>> list_audit(
       int limit, std::optional<std::int64_t> before_id) = 0;
 
+  // Appointment requests.
+
+  // Saves `appointment` as requested (its id, status, start, minutes and
+  // message are ignored; updated_at becomes created_at) and returns the new
+  // id. kInvalidInput when a field breaks the limits above (where: the
+  // field name); kNotFound when the user does not exist, or (where:
+  // saved_triage/ID) when triage_id is not one of the user's saved triage.
+  virtual core::Result<std::int64_t> add_appointment(const Appointment& appointment) = 0;
+  // The appointment `appointment_id`, whoever's it is (for staff; callers
+  // check ownership). kNotFound when there is none.
+  virtual core::Result<Appointment> get_appointment(std::int64_t appointment_id) = 0;
+  // Every appointment of the user, newest first (created_at, then id,
+  // descending). An unknown user has none.
+  virtual core::Result<std::vector<Appointment>> list_appointments(std::int64_t user_id) = 0;
+  // The staff queue: the appointments in `status`, or every open one
+  // (requested or proposed) when not given, most urgent first, then oldest
+  // first (created_at, then id, ascending).
+  virtual core::Result<std::vector<Appointment>> list_appointment_queue(
+      std::optional<AppointmentStatus> status) = 0;
+  // Applies `change` and writes its notification, all or nothing, and
+  // returns the appointment as it now is. kNotFound when there is no such
+  // appointment (or it is not owner_id's); kConflict (where:
+  // appointments/ID) when its status cannot move to change.status, or when
+  // confirming it would overlap another confirmed appointment (checked in
+  // the same transaction); kInvalidInput when the result breaks the limits
+  // above (a proposed or confirmed one without a start or minutes).
+  virtual core::Result<Appointment> change_appointment(const AppointmentChange& change) = 0;
+
+  // Notifications.
+
+  // Marks every undelivered notification of the user delivered at `now`
+  // and returns them, oldest first. An unknown user has none.
+  virtual core::Result<std::vector<OutboxMessage>> deliver_notifications(
+      std::int64_t user_id, std::chrono::sys_seconds now) = 0;
+  // How many notifications of the user wait to be delivered.
+  virtual core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) = 0;
+
   // Ends every session of the user except the one whose hash is
   // `keep_token_hash` (empty: ends them all), e.g. after a password change.
   // Returns how many were deleted; an unknown user has none.
@@ -430,5 +566,12 @@ core::Result<void> check_reminders(const Reminders& reminders);
 core::Result<void> check_feed_token_hash(std::string_view token_hash);
 core::Result<void> check_consent(const Consent& consent);
 core::Result<void> check_audit_entry(const AuditEntry& entry);
+core::Result<void> check_appointment(const Appointment& appointment);
+core::Result<void> check_outbox_message(const OutboxMessage& message);
+// The appointment as `change` would leave it: kConflict when the status
+// cannot move, kInvalidInput when the result breaks the limits. Does not
+// check overlaps.
+core::Result<Appointment> apply_appointment_change(const Appointment& appointment,
+                                                   const AppointmentChange& change);
 
 }  // namespace hipcoach::storage
