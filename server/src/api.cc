@@ -20,6 +20,7 @@
 #include "problem.h"
 #include "reminder_routes.h"
 #include "session_routes.h"
+#include "summary_routes.h"
 
 namespace hipcoach::server {
 namespace {
@@ -132,7 +133,8 @@ bool Api::owns(std::string_view path) {
 Lane Api::lane(std::string_view method, std::string_view path) {
   if (method == "GET" || method == "HEAD") {
     // A staff read of a patient's record writes its audit row.
-    return path == kExport || path == kProgress || is_session_route(path) || is_consent_route(path)
+    return path == kExport || path == kProgress || is_session_route(path) ||
+                   is_consent_route(path) || is_summary_route(path)
                ? Lane::kDatabase
                : Lane::kInline;
   }
@@ -386,6 +388,9 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     return handle_session_route({protocol_, store_, user_id, now}, request, path, query);
   }
   if (is_reminder_route(path)) return handle_reminder_route({store_, user_id, now}, request, path);
+  if (is_summary_route(path)) {
+    return handle_summary_route({protocol_, store_, user_id, now}, request, path);
+  }
   if (is_consent_route(path)) {
     return handle_consent_route({protocol_, store_, user_id, now}, request, path, query);
   }

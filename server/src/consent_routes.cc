@@ -14,6 +14,7 @@
 #include "hipcoach/core/utf8.h"
 #include "hipcoach/service/records.h"
 #include "problem.h"
+#include "summary_routes.h"
 
 namespace hipcoach::server {
 namespace {
@@ -306,6 +307,12 @@ Response staff_route(const ConsentRouteContext& context, const Request& request,
     return problem_response(403, "role", "only clinic staff may read patients' records");
   }
   if (path == kPatientsPath) return sharing_patients(context, request);
+  if (const auto rest = path.substr(kPatientsPath.size() + 1); is_staff_summary_path(rest)) {
+    auto reason = read_reason(query);
+    if (!reason) return error_response(reason.error());
+    return handle_staff_summary({context.protocol, context.store, context.user_id, context.now},
+                                request, rest, std::move(*reason));
+  }
   return patient_part(context, request, path.substr(kPatientsPath.size() + 1), query);
 }
 
