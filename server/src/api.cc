@@ -9,6 +9,7 @@
 
 #include "access_log.h"
 #include "api_support.h"
+#include "appointment_routes.h"
 #include "consent_routes.h"
 #include "hipcoach/core/codec.h"
 #include "hipcoach/core/timestamp.h"
@@ -125,7 +126,7 @@ bool Api::owns(std::string_view path) {
   for (const std::string_view root : {kAccounts, kSessions, kMe, kDiary, kProgress}) {
     if (path == root || below(root)) return true;
   }
-  if (is_session_route(path) || is_consent_route(path)) return true;
+  if (is_session_route(path) || is_consent_route(path) || is_appointment_route(path)) return true;
   // The list itself is a prepared resource of the Router; the responses are the Api's.
   return below(kQuestionnaires);
 }
@@ -134,7 +135,7 @@ Lane Api::lane(std::string_view method, std::string_view path) {
   if (method == "GET" || method == "HEAD") {
     // A staff read of a patient's record writes its audit row.
     return path == kExport || path == kProgress || is_session_route(path) ||
-                   is_consent_route(path) || is_summary_route(path)
+                   is_consent_route(path) || is_summary_route(path) || is_appointment_route(path)
                ? Lane::kDatabase
                : Lane::kInline;
   }
@@ -390,6 +391,9 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
   if (is_reminder_route(path)) return handle_reminder_route({store_, user_id, now}, request, path);
   if (is_summary_route(path)) {
     return handle_summary_route({protocol_, store_, user_id, now}, request, path);
+  }
+  if (is_appointment_route(path)) {
+    return handle_appointment_route({protocol_, store_, user_id, now}, request, path, query);
   }
   if (is_consent_route(path)) {
     return handle_consent_route({protocol_, store_, user_id, now}, request, path, query);

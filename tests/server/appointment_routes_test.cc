@@ -1,0 +1,297 @@
+// Appointment requests through the Router, without sockets: a patient asks,
+// staff see the queue and propose, confirm or decline, the patient is
+// notified and downloads the confirmed appointment; every bad input and
+// every attempt on another's appointment is refused and saves nothing.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "api_fixture.h"
+
+namespace hipcoach::server {
+namespace {
+
+using nlohmann::json;
+using testing::kPassword;
+using testing::Reply;
+
+class AppointmentRoutes : public testing::ApiFixture {
+ protected:
+  // One day after the fixture's clock, as RFC 3339.
+  static constexpr std::string_view kTomorrow = "2026-11-26T15:00:00Z";
+  static constexpr std::string_view kYesterday = "2026-11-24T15:00:00Z";
+
+  std::string staff(const std::string& email) {
+    EXPECT_TRUE(accounts_->create_account(email, kPassword, storage::Role::kClinician, now_));
+    const Reply reply = post("/api/v1/sessions", {{"email", email}, {"password", kPassword}});
+    EXPECT_EQ(reply.status, 201) << reply.raw;
+    return reply.body.value("token", "");
+  }
+  std::int64_t id_of(const std::string& email) { return store_.find_user_by_email(email)->id; }
+
+  Reply patch(std::string target, const json& body, std::string token) {
+    return call({.method = "PATCH",
+                 .target = std::move(target),
+                 .body = body.dump(),
+                 .token = std::move(token)});
+  }
+  // Asks for an initial assessment; returns its id.
+  std::int64_t request(const std::string& token, json extra = json::object()) {
+    json body = {{"type", "initial-assessment"},
+                 {"reason", "outer hip pain for three weeks"},
+                 {"preferred", "weekday mornings"}};
+    body.update(extra);
+    const Reply reply = post("/api/v1/appointments", body, token);
+    EXPECT_EQ(reply.status, 201) << reply.raw;
+    return reply.body.value("id", std::int64_t{0});
+  }
+  std::string path(std::int64_t id) { return "/api/v1/appointments/" + std::to_string(id); }
+  std::size_t stored() { return store_.list_appointment_queue(std::nullopt)->size(); }
+};
+
+TEST_F(AppointmentRoutes, APatientAsksAndSeesTheirRequest) {
+  const std::string ana = sign_up("ana@example.org");
+  const Reply made = post("/api/v1/appointments",
+                          {{"type", "initial-assessment"},
+                           {"reason", "outer hip pain"},
+                           {"preferred", "mornings"},
+                           {"earliest", kTomorrow},
+                           {"attach_summary", true}},
+                          ana);
+  ASSERT_EQ(made.status, 201) << made.raw;
+  EXPECT_EQ(made.header("Location"), path(made.body["id"].get<std::int64_t>()));
+  EXPECT_EQ(made.body["status"], "requested");
+  EXPECT_EQ(made.body["type"], "initial-assessment");
+  EXPECT_EQ(made.body["earliest"], kTomorrow);
+  EXPECT_EQ(made.body["urgency"], "none");
+  EXPECT_EQ(made.body["attach_summary"], true);
+  EXPECT_EQ(made.body["start"], nullptr);
+
+  const Reply listed = get("/api/v1/appointments", ana);
+  ASSERT_EQ(listed.status, 200) << listed.raw;
+  ASSERT_EQ(listed.body["appointments"].size(), 1U);
+  EXPECT_EQ(listed.body["appointments"][0]["reason"], "outer hip pain");
+}
+
+TEST_F(AppointmentRoutes, AnAttachedTriageSetsTheUrgencyAndStaffSeeUrgentFirst) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string ben = sign_up("ben@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto calm = request(ana);
+  now_ += std::chrono::minutes{5};
+  auto triage = store_.save_triage(
+      {0, id_of("ben@example.org"), now_, R"({"a":1})", R"({"disposition":"urgent"})"});
+  ASSERT_TRUE(triage);
+  const auto urgent = request(ben, {{"triage_id", *triage}});
+
+  const Reply queue = get("/api/v1/appointments", doc);
+  ASSERT_EQ(queue.status, 200) << queue.raw;
+  ASSERT_EQ(queue.body["appointments"].size(), 2U);
+  EXPECT_EQ(queue.body["appointments"][0]["id"], urgent);
+  EXPECT_EQ(queue.body["appointments"][0]["urgency"], "urgent");
+  EXPECT_EQ(queue.body["appointments"][1]["id"], calm);
+  // A patient sees only their own.
+  EXPECT_EQ(get("/api/v1/appointments", ana).body["appointments"].size(), 1U);
+  EXPECT_EQ(get("/api/v1/appointments?status=declined", doc).body["appointments"].size(), 0U);
+  EXPECT_EQ(get("/api/v1/appointments?status=lost", doc).status, 400);
+}
+
+TEST_F(AppointmentRoutes, StaffReadingAnAttachedTriageIsAudited) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  auto triage = store_.save_triage(
+      {0, id_of("ana@example.org"), now_, R"({"a":1})", R"({"disposition":"soon"})"});
+  const auto id = request(ana, {{"triage_id", *triage}});
+  const Reply read = get(path(id), doc);
+  ASSERT_EQ(read.status, 200) << read.raw;
+  EXPECT_EQ(read.body["triage"]["result"]["disposition"], "soon");
+  auto audit = store_.list_audit_for_patient(id_of("ana@example.org"));
+  ASSERT_EQ(audit->size(), 1U);
+  EXPECT_EQ(audit->front().actor_id, id_of("doc@clinic.example"));
+  EXPECT_EQ(audit->front().what, "triage");
+  // The patient's own read is not an audit event.
+  ASSERT_EQ(get(path(id), ana).status, 200);
+  EXPECT_EQ(store_.list_audit_for_patient(id_of("ana@example.org"))->size(), 1U);
+}
+
+TEST_F(AppointmentRoutes, FromRequestToConfirmedWithNotificationsAndACalendarFile) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto id = request(ana);
+  const Reply proposed = patch(path(id), {{"action", "propose"}, {"start", kTomorrow}}, doc);
+  ASSERT_EQ(proposed.status, 200) << proposed.raw;
+  EXPECT_EQ(proposed.body["status"], "proposed");
+  EXPECT_EQ(proposed.body["minutes"], 60);  // The type's length, from clinic.toml.
+  const Reply confirmed =
+      patch(path(id), {{"action", "confirm"}, {"message", "Bring shorts"}}, doc);
+  ASSERT_EQ(confirmed.status, 200) << confirmed.raw;
+  EXPECT_EQ(confirmed.body["status"], "confirmed");
+  EXPECT_EQ(confirmed.body["start"], kTomorrow);
+
+  EXPECT_EQ(get("/api/v1/appointments", ana).body["appointments"][0]["status"], "confirmed");
+  const Reply notes = get("/api/v1/me/notifications", ana);
+  ASSERT_EQ(notes.status, 200) << notes.raw;
+  ASSERT_EQ(notes.body["notifications"].size(), 2U);
+  // No health data: neither the reason nor the message.
+  EXPECT_EQ(notes.raw.find("hip pain"), std::string::npos);
+  EXPECT_EQ(notes.raw.find("shorts"), std::string::npos);
+  EXPECT_EQ(get("/api/v1/me/notifications", ana).body["notifications"].size(), 0U);
+
+  const Reply ical = get(path(id) + "/ical", ana);
+  ASSERT_EQ(ical.status, 200) << ical.raw;
+  EXPECT_EQ(ical.header("Content-Type"), "text/calendar; charset=utf-8");
+  EXPECT_TRUE(ical.raw.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")) << ical.raw;
+  EXPECT_NE(ical.raw.find("BEGIN:VEVENT\r\n"), std::string::npos);
+  EXPECT_NE(ical.raw.find("DTSTART:20261126T150000Z\r\n"), std::string::npos) << ical.raw;
+  EXPECT_NE(ical.raw.find("DTEND:20261126T160000Z\r\n"), std::string::npos) << ical.raw;
+  EXPECT_TRUE(ical.raw.ends_with("END:VCALENDAR\r\n"));
+  EXPECT_EQ(ical.raw.find("hip pain"), std::string::npos);
+}
+
+TEST_F(AppointmentRoutes, TheCalendarFileIsOnlyForTheOwnersConfirmedAppointment) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string ben = sign_up("ben@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto id = request(ana);
+  EXPECT_EQ(get(path(id) + "/ical", ana).status, 404);  // Not confirmed yet.
+  ASSERT_EQ(patch(path(id), {{"action", "confirm"}, {"start", kTomorrow}}, doc).status, 200);
+  EXPECT_EQ(get(path(id) + "/ical", ben).status, 404);
+  EXPECT_EQ(get(path(id) + "/ical", doc).status, 404);
+  EXPECT_EQ(get(path(id + 100) + "/ical", ana).status, 404);
+  EXPECT_EQ(get("/api/v1/appointments/x1/ical", ana).status, 404);
+}
+
+TEST_F(AppointmentRoutes, DoubleBookingAConfirmedSlotIs409AndChangesNothing) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string ben = sign_up("ben@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto first = request(ana);
+  const auto second = request(ben);
+  ASSERT_EQ(patch(path(first), {{"action", "confirm"}, {"start", kTomorrow}}, doc).status, 200);
+  const Reply clash =
+      patch(path(second), {{"action", "confirm"}, {"start", "2026-11-26T15:30:00Z"}}, doc);
+  EXPECT_EQ(clash.status, 409) << clash.raw;
+  EXPECT_EQ(clash.body["detail"], "the time overlaps another confirmed appointment");
+  EXPECT_EQ(get(path(second), ben).body["status"], "requested");
+  EXPECT_EQ(get("/api/v1/me/notifications", ben).body["notifications"].size(), 0U);
+}
+
+TEST_F(AppointmentRoutes, StatusRulesAnswer409) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto id = request(ana);
+  ASSERT_EQ(patch(path(id), {{"action", "decline"}, {"message", "Please call us"}}, doc).status,
+            200);
+  const Reply again = patch(path(id), {{"action", "propose"}, {"start", kTomorrow}}, doc);
+  EXPECT_EQ(again.status, 409) << again.raw;
+  EXPECT_EQ(again.body["where"], "/action");
+  EXPECT_EQ(get(path(id), ana).body["status"], "declined");
+}
+
+TEST_F(AppointmentRoutes, APatientMayNotPatchButMayCancelTheirOwn) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string ben = sign_up("ben@example.org");
+  const auto id = request(ana);
+  const Reply refused = patch(path(id), {{"action", "confirm"}, {"start", kTomorrow}}, ana);
+  EXPECT_EQ(refused.status, 403) << refused.raw;
+  EXPECT_EQ(patch(path(id), {{"action", "cancel"}}, ben).status, 404);
+  EXPECT_EQ(del(path(id), ben).status, 404);
+  EXPECT_EQ(get(path(id), ben).status, 404);
+  EXPECT_EQ(get(path(id), ana).body["status"], "requested");
+  const Reply cancelled = patch(path(id), {{"action", "cancel"}}, ana);
+  ASSERT_EQ(cancelled.status, 200) << cancelled.raw;
+  EXPECT_EQ(cancelled.body["status"], "cancelled");
+  const auto other = request(ana);
+  EXPECT_EQ(del(path(other), ana).status, 204);
+  EXPECT_EQ(get(path(other), ana).body["status"], "cancelled");
+  EXPECT_EQ(del(path(other), ana).status, 409);
+}
+
+TEST_F(AppointmentRoutes, AnotherPatientsAppointmentOrATamperedIdIs404LikeAMissingOne) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string ben = sign_up("ben@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto id = request(ana);
+  const Reply theirs = get(path(id), ben);
+  const Reply missing = get(path(id + 100), ben);
+  EXPECT_EQ(theirs.status, 404);
+  EXPECT_EQ(theirs.raw, missing.raw);
+  for (const std::string tampered : {"0", "-1", "1x", "abc", "1%20", "99999999999999999999"}) {
+    EXPECT_EQ(get("/api/v1/appointments/" + tampered, ana).status, 404) << tampered;
+    EXPECT_EQ(patch("/api/v1/appointments/" + tampered,
+                    {{"action", "propose"}, {"start", kTomorrow}}, doc)
+                  .status,
+              404)
+        << tampered;
+  }
+  EXPECT_EQ(patch(path(id + 100), {{"action", "propose"}, {"start", kTomorrow}}, doc).status, 404);
+}
+
+TEST_F(AppointmentRoutes, BadRequestsAreRefusedWithWhereAndNothingIsSaved) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string ben = sign_up("ben@example.org");
+  auto bens = store_.save_triage({0, id_of("ben@example.org"), now_, "{}", "{}"});
+  const json base = {{"type", "initial-assessment"}, {"reason", "hip pain"}};
+  struct Case {
+    json change;
+    int status;
+    std::string where;
+  };
+  const Case cases[] = {
+      {{{"type", "massage"}}, 400, "/type"},
+      {{{"type", 7}}, 400, "/type"},
+      {{{"reason", ""}}, 400, "/reason"},
+      {{{"reason", std::string(storage::kMaxAppointmentReasonBytes + 1, 'x')}}, 400, "/reason"},
+      {{{"preferred", std::string(storage::kMaxPreferredBytes + 1, 'x')}}, 400, "/preferred"},
+      {{{"earliest", kYesterday}}, 400, "/earliest"},
+      {{{"earliest", "next tuesday"}}, 400, "/earliest"},
+      {{{"attach_summary", "yes"}}, 400, "/attach_summary"},
+      {{{"triage_id", "1"}}, 400, "/triage_id"},
+      {{{"triage_id", *bens}}, 404, "/triage_id"},
+      {{{"triage_id", *bens + 100}}, 404, "/triage_id"},
+  };
+  for (const Case& c : cases) {
+    json body = base;
+    body.update(c.change);
+    const Reply reply = post("/api/v1/appointments", body, ana);
+    EXPECT_EQ(reply.status, c.status) << c.change << " " << reply.raw;
+    EXPECT_EQ(reply.body.value("where", ""), c.where) << c.change;
+  }
+  EXPECT_EQ(post("/api/v1/appointments", json::array(), ana).status, 400);
+  EXPECT_EQ(stored(), 0U);
+  EXPECT_EQ(post("/api/v1/appointments", base, "").status, 401);
+  EXPECT_EQ(stored(), 0U);
+}
+
+TEST_F(AppointmentRoutes, BadStaffChangesAreRefusedAndChangeNothing) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto id = request(ana);
+  struct Case {
+    json body;
+    std::string where;
+  };
+  const Case cases[] = {
+      {{{"action", "approve"}}, "/action"},
+      {{{"action", "propose"}}, "/start"},
+      {{{"action", "propose"}, {"start", kYesterday}}, "/start"},
+      {{{"action", "propose"}, {"start", "tomorrow at ten"}}, "/start"},
+      {{{"action", "confirm"}}, "/start"},
+      {{{"action", "propose"}, {"start", kTomorrow}, {"minutes", 0}}, "/minutes"},
+      {{{"action", "propose"}, {"start", kTomorrow}, {"minutes", 9999}}, "/minutes"},
+      {{{"action", "decline"}, {"message", std::string(storage::kMaxStaffMessageBytes + 1, 'x')}},
+       "/message"},
+  };
+  for (const Case& c : cases) {
+    const Reply reply = patch(path(id), c.body, doc);
+    EXPECT_EQ(reply.status, 400) << c.body << " " << reply.raw;
+    EXPECT_EQ(reply.body.value("where", ""), c.where) << c.body;
+  }
+  const Reply unchanged = get(path(id), ana);
+  EXPECT_EQ(unchanged.body["status"], "requested");
+  EXPECT_EQ(unchanged.body["message"], "");
+  EXPECT_EQ(get("/api/v1/me/notifications", ana).body["notifications"].size(), 0U);
+}
+
+}  // namespace
+}  // namespace hipcoach::server
