@@ -224,6 +224,14 @@ TEST_F(SummaryTest, APdfShowsTheEmailTheVerdictAndTheFooter) {
   EXPECT_NE(bytes.find("not a diagnosis"), std::string::npos);
 }
 
+TEST_F(SummaryTest, APdfOnLetterPaperHasTheLetterMediaBox) {
+  fill();
+  auto written = summary_pdf(build(), PaperSize::kLetter);
+  ASSERT_TRUE(written) << written.error().to_string();
+  EXPECT_EQ(page_count(*written), 1u);
+  EXPECT_NE(written->find("/MediaBox [ 0 0 612 792 ]"), std::string::npos);
+}
+
 TEST_F(SummaryTest, APdfOfAnEmptyRecordSaysSo) {
   const std::string bytes = pdf(build());
   EXPECT_EQ(page_count(bytes), 1u);
