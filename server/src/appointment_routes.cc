@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <string>
 #include <utility>
@@ -95,6 +96,121 @@ core::Result<std::optional<sys_seconds>> future_time(const json& body, const cha
   if (!parsed) return parsed.error();
   if (parsed->utc < now) return Error::invalid_input(pointer, "must not be in the past");
   return std::optional<sys_seconds>(parsed->utc);
+}
+
+// Appends `text` as a JSON string. REQUIRES: valid UTF-8 (the store checks
+// every text it keeps).
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  std::size_t plain = 0;  // The start of the run not yet appended.
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+    out.append(text.substr(plain, i - plain));
+    plain = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    }
+  }
+  out.append(text.substr(plain));
+  out += '"';
+}
+
+// Appends `value` in decimal, at least `width` digits.
+void append_number(std::string& out, std::int64_t value, int width = 1) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  for (auto written = static_cast<int>(end - digits); written < width; ++written) out += '0';
+  out.append(digits, end);
+}
+
+// Appends `time` as format_timestamp writes it in UTC ("2026-11-25T15:00:00Z"),
+// quoted, without its allocations.
+void append_time(std::string& out, sys_seconds time) {
+  const auto day = std::chrono::floor<std::chrono::days>(time);
+  const std::chrono::year_month_day date{day};
+  const std::chrono::hh_mm_ss clock{time - day};
+  out += '"';
+  append_number(out, static_cast<int>(date.year()), 4);
+  out += '-';
+  append_number(out, static_cast<unsigned>(date.month()), 2);
+  out += '-';
+  append_number(out, static_cast<unsigned>(date.day()), 2);
+  out += 'T';
+  append_number(out, clock.hours().count(), 2);
+  out += ':';
+  append_number(out, clock.minutes().count(), 2);
+  out += ':';
+  append_number(out, clock.seconds().count(), 2);
+  out += "Z\"";
+}
+
+void append_optional_time(std::string& out, const std::optional<sys_seconds>& time) {
+  if (time) {
+    append_time(out, *time);
+  } else {
+    out += "null";
+  }
+}
+
+// `appointment` as appointment_json makes it, written straight to text: the
+// staff queue may hold thousands.
+void append_appointment(std::string& out, const Appointment& appointment) {
+  out += R"({"id":)";
+  append_number(out, appointment.id);
+  out += R"(,"patient_id":)";
+  append_number(out, appointment.user_id);
+  out += R"(,"type":)";
+  append_json_string(out, appointment.type_id);
+  out += R"(,"reason":)";
+  append_json_string(out, appointment.reason);
+  out += R"(,"preferred":)";
+  append_json_string(out, appointment.preferred);
+  out += R"(,"earliest":)";
+  append_optional_time(out, appointment.earliest);
+  out += R"(,"urgency":")";
+  out += storage::urgency_name(appointment.urgency);
+  out += R"(","triage_id":)";
+  if (appointment.triage_id) {
+    append_number(out, *appointment.triage_id);
+  } else {
+    out += "null";
+  }
+  out += R"(,"attach_summary":)";
+  out += appointment.attach_summary ? "true" : "false";
+  out += R"(,"status":")";
+  out += storage::appointment_status_name(appointment.status);
+  out += R"(","start":)";
+  append_optional_time(out, appointment.start);
+  out += R"(,"minutes":)";
+  if (appointment.start) {
+    append_number(out, appointment.minutes);
+  } else {
+    out += "null";
+  }
+  out += R"(,"message":)";
+  append_json_string(out, appointment.message);
+  out += R"(,"created_at":)";
+  append_time(out, appointment.created_at);
+  out += R"(,"updated_at":)";
+  append_time(out, appointment.updated_at);
+  out += '}';
 }
 
 storage::AppointmentUrgency urgency_of(const storage::SavedTriage& triage) {
@@ -216,9 +332,7 @@ Response appointments(const AppointmentRouteContext& context, const Request& req
     list = context.store.list_appointments(context.user_id);
   }
   if (!list) return error_response(list.error());
-  json items = json::array();
-  for (const Appointment& appointment : *list) items.push_back(appointment_json(appointment));
-  return headers_only_for_head(request, json_response(200, {{"appointments", std::move(items)}}));
+  return headers_only_for_head(request, body_response(200, appointment_list_body(*list)));
 }
 
 // The appointment `id_text` as the caller may see it: their own, or any for
@@ -478,6 +592,18 @@ json appointment_json(const Appointment& appointment) {
           {"message", appointment.message},
           {"created_at", core::format_timestamp(appointment.created_at)},
           {"updated_at", core::format_timestamp(appointment.updated_at)}};
+}
+
+std::string appointment_list_body(const std::vector<Appointment>& appointments) {
+  std::string out;
+  out.reserve(64 + appointments.size() * 400);
+  out += R"({"appointments":[)";
+  for (std::size_t i = 0; i < appointments.size(); ++i) {
+    if (i > 0) out += ',';
+    append_appointment(out, appointments[i]);
+  }
+  out += "]}";
+  return out;
 }
 
 Response handle_appointment_route(const AppointmentRouteContext& context, const Request& request,

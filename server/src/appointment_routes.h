@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -50,6 +51,9 @@ struct AppointmentRouteContext {
 
 // `appointment` as the API answers it.
 nlohmann::json appointment_json(const storage::Appointment& appointment);
+// {"appointments": [...]}, each as appointment_json makes it, written
+// straight to JSON text (the staff queue may hold thousands).
+std::string appointment_list_body(const std::vector<storage::Appointment>& appointments);
 
 // Answers a request to a route of is_appointment_route, with `query` the
 // raw query string. REQUIRES: the caller is authenticated (and a change

@@ -2,6 +2,8 @@
 // staff see the queue and propose, confirm or decline, the patient is
 // notified and downloads the confirmed appointment; every bad input and
 // every attempt on another's appointment is refused and saves nothing.
+#include "appointment_routes.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -291,6 +293,32 @@ TEST_F(AppointmentRoutes, BadStaffChangesAreRefusedAndChangeNothing) {
   EXPECT_EQ(unchanged.body["status"], "requested");
   EXPECT_EQ(unchanged.body["message"], "");
   EXPECT_EQ(get("/api/v1/me/notifications", ana).body["notifications"].size(), 0U);
+}
+
+TEST(AppointmentListBody, IsTheSameJsonAsEachAppointmentOnItsOwn) {
+  storage::Appointment plain;
+  plain.id = 1;
+  plain.user_id = 2;
+  plain.type_id = "follow-up";
+  plain.reason = "pain";
+  plain.created_at = std::chrono::sys_seconds{std::chrono::seconds{1'700'000'000}};
+  plain.updated_at = plain.created_at;
+  storage::Appointment tricky = plain;
+  tricky.id = 3;
+  tricky.reason = "a \"quote\", a \\ backslash,\na newline, \x01 and caf\u00e9 \xe2\x9c\x93";
+  tricky.preferred = "tab\there";
+  tricky.message = "\x1f";
+  tricky.earliest = plain.created_at + std::chrono::hours{24};
+  tricky.triage_id = 9;
+  tricky.attach_summary = true;
+  tricky.status = storage::AppointmentStatus::kProposed;
+  tricky.start = plain.created_at + std::chrono::hours{48};
+  tricky.minutes = 30;
+  tricky.urgency = storage::AppointmentUrgency::kSelfCare;
+  const json expected = {{"appointments", {appointment_json(plain), appointment_json(tricky)}}};
+  const json written = json::parse(appointment_list_body({plain, tricky}), nullptr, false);
+  EXPECT_EQ(written, expected);
+  EXPECT_EQ(json::parse(appointment_list_body({})), json({{"appointments", json::array()}}));
 }
 
 }  // namespace
