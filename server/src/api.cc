@@ -173,10 +173,15 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
                        options_.secure_cookie ? "; Secure" : "");
   };
   const auto signed_in_response = [&](const service::SignedIn& signed_in) {
-    Response response =
-        json_response(201, {{"token", signed_in.token},
-                            {"expires_at", core::format_timestamp(signed_in.expires_at)},
-                            {"user", service::to_json(signed_in.user)}});
+    json answer = {{"token", signed_in.token},
+                   {"expires_at", core::format_timestamp(signed_in.expires_at)},
+                   {"user", service::to_json(signed_in.user)}};
+    // How many notifications wait (GET /api/v1/me/notifications); left out
+    // rather than failing the sign-in when the count cannot be read.
+    if (auto waiting = store_.count_undelivered_notifications(signed_in.user.id)) {
+      answer["notifications"] = *waiting;
+    }
+    Response response = json_response(201, answer);
     response.add_header("Set-Cookie", session_cookie(signed_in));
     return response;
   };

@@ -131,6 +131,11 @@ TEST_F(AppointmentRoutes, FromRequestToConfirmedWithNotificationsAndACalendarFil
   EXPECT_EQ(confirmed.body["start"], kTomorrow);
 
   EXPECT_EQ(get("/api/v1/appointments", ana).body["appointments"][0]["status"], "confirmed");
+  // The sign-in answer says how many wait.
+  const Reply signed_in =
+      post("/api/v1/sessions", {{"email", "ana@example.org"}, {"password", kPassword}});
+  ASSERT_EQ(signed_in.status, 201) << signed_in.raw;
+  EXPECT_EQ(signed_in.body["notifications"], 2);
   const Reply notes = get("/api/v1/me/notifications", ana);
   ASSERT_EQ(notes.status, 200) << notes.raw;
   ASSERT_EQ(notes.body["notifications"].size(), 2U);
@@ -138,6 +143,9 @@ TEST_F(AppointmentRoutes, FromRequestToConfirmedWithNotificationsAndACalendarFil
   EXPECT_EQ(notes.raw.find("hip pain"), std::string::npos);
   EXPECT_EQ(notes.raw.find("shorts"), std::string::npos);
   EXPECT_EQ(get("/api/v1/me/notifications", ana).body["notifications"].size(), 0U);
+  EXPECT_EQ(post("/api/v1/sessions", {{"email", "ana@example.org"}, {"password", kPassword}})
+                .body["notifications"],
+            0);
 
   const Reply ical = get(path(id) + "/ical", ana);
   ASSERT_EQ(ical.status, 200) << ical.raw;
