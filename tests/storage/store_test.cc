@@ -1473,6 +1473,33 @@ TYPED_TEST(StoreContract, RefusesToConfirmAnOverlappingSlotButAllowsTouchingOnes
   EXPECT_TRUE(touching) << touching.error().to_string();
 }
 
+TYPED_TEST(StoreContract, OfTwoOverlappingConfirmationsAtOnceOnlyOneSucceeds) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  for (int round = 0; round < 5; ++round) {
+    const std::int64_t start = 100'000 + round * 10'000;
+    const auto first = *this->store_->add_appointment(make_appointment(ana, 100));
+    const auto second = *this->store_->add_appointment(make_appointment(ben, 100));
+    core::Result<Appointment> results[2] = {core::Error::internal("", ""),
+                                            core::Error::internal("", "")};
+    std::thread one([&] {
+      results[0] = this->store_->change_appointment(
+          make_change(first, AppointmentStatus::kConfirmed, 200, start, 45));
+    });
+    std::thread two([&] {
+      results[1] = this->store_->change_appointment(
+          make_change(second, AppointmentStatus::kConfirmed, 200, start + 600, 45));
+    });
+    one.join();
+    two.join();
+    ASSERT_NE(results[0].has_value(), results[1].has_value()) << "round " << round;
+    const auto& refused = results[0] ? results[1] : results[0];
+    EXPECT_EQ(refused.error().code(), ErrorCode::kConflict) << refused.error().to_string();
+    EXPECT_EQ(this->store_->list_appointment_queue(AppointmentStatus::kConfirmed)->size(),
+              static_cast<std::size_t>(round + 1));
+  }
+}
+
 TYPED_TEST(StoreContract, APatientMayCancelOnlyTheirOwnAppointment) {
   const auto ana = this->add_user("ana@example.org");
   const auto ben = this->add_user("ben@example.org");
