@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints one markdown table, also written to
 # $BUILD_DIR/bench/report.md:
-#   - protocol_bench (Google Benchmark): load + validate data/, protocol -> JSON;
+#   - protocol_bench (Google Benchmark): load + validate data/, protocol -> JSON,
+#     the guided-session plan; appointment_queue_bench: the staff queue of 10,000;
 #   - `hipcoach serve --threads 1`, then hello_server (the smallest Beast
 #     server, one thread) answering "hello" and then the protocol's bytes,
 #     each in turn under `wrk -t2 -c64 -d10s --latency` on 127.0.0.1;
@@ -47,7 +48,8 @@ trap cleanup EXIT
 for tool in wrk curl python3 node npm; do
   command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool is not installed" >&2; exit 1; }
 done
-for binary in "$BUILD_DIR/bench/protocol_bench" "$BUILD_DIR/bench/hello_server" "$BUILD_DIR/hipcoach"; do
+for binary in "$BUILD_DIR/bench/protocol_bench" "$BUILD_DIR/bench/appointment_queue_bench" \
+  "$BUILD_DIR/bench/hello_server" "$BUILD_DIR/hipcoach"; do
   [[ -x "$binary" ]] || { echo "bench/run.sh: $binary is missing; run make build first" >&2; exit 1; }
 done
 
@@ -165,10 +167,23 @@ def us(name):
     scale = {"ns": 0.001, "us": 1.0, "ms": 1000.0, "s": 1e6}[b["time_unit"]]
     return b["real_time"] * scale
 print(f"{us('BM_LoadProtocol'):.1f} {us('BM_ProtocolToJson'):.1f} "
-      f"{us('BM_EvaluateTriage'):.3f} {us('BM_TriageRequest'):.1f}")
+      f"{us('BM_EvaluateTriage'):.3f} {us('BM_TriageRequest'):.1f} "
+      f"{us('BM_BuildSessionPlan'):.1f}")
 PY
 )
-read -r LOAD_US TO_JSON_US TRIAGE_US TRIAGE_REQUEST_US <<< "$RESULT"
+read -r LOAD_US TO_JSON_US TRIAGE_US TRIAGE_REQUEST_US SESSION_PLAN_US <<< "$RESULT"
+
+echo "== appointment_queue_bench" >&2
+"$BUILD_DIR/bench/appointment_queue_bench" --benchmark_out="$WORK/queue.json" \
+  --benchmark_out_format=json >&2
+QUEUE_MS=$(python3 - "$WORK/queue.json" <<'PY'
+import json, sys
+runs = {b["name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
+b = runs["BM_AppointmentQueueGetRequest"]
+scale = {"ns": 1e-6, "us": 0.001, "ms": 1.0, "s": 1000.0}[b["time_unit"]]
+print(f"{b['real_time'] * scale:.1f}")
+PY
+)
 
 echo "== hipcoach serve --threads 1" >&2
 START_NS=$(now_ns)
@@ -317,6 +332,10 @@ rows = [
         $TRIAGE_US < 10),
     row("triage parse + evaluate + JSON (BM_TriageRequest)", f"{$TRIAGE_REQUEST_US:.1f} us",
         "-", "-"),
+    row("guided-session plan, every group, both sides (BM_BuildSessionPlan)",
+        f"{$SESSION_PLAN_US:.1f} us", "< 50 us", "-", $SESSION_PLAN_US < 50),
+    row("staff queue of 10,000 open requests, GET through the router",
+        f"{$QUEUE_MS:.1f} ms", "< 50 ms", "-", $QUEUE_MS < 50),
     row("POST /api/v1/triage rps", f"{$TRIAGE_RPS:,.0f}", ">= 50% of hello",
         f"{$TRIAGE_RPS / hello_rps:.2f}", $TRIAGE_RPS >= 0.5 * hello_rps),
     row("POST /api/v1/triage p99", f"{$TRIAGE_P99:.2f} ms", "-",
