@@ -9,34 +9,15 @@
 import assert from 'node:assert/strict';
 import {mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {after, afterEach, before, beforeEach, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 
-import {axe_violations, call_api, describe_violations, kScreenshots, launch_browser, new_page,
-        start_server} from './server.mjs';
+import {axe_violations, call_api, describe_violations, kScreenshots, new_page, server_per_test} from './server.mjs';
 
 const kPhone = {width: 360, height: 740};
 const kPassword = 'correct horse battery';
 
-let server;
-let browser;
+const env = server_per_test();
 let serial = 0;
-
-before(async () => {
-  mkdirSync(kScreenshots, {recursive: true});
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  server = await start_server({database: true});
-});
-
-afterEach(async () => {
-  await server?.stop();
-});
 
 function new_email() {
   serial += 1;
@@ -46,8 +27,8 @@ function new_email() {
 // Opens `file` (e.g. 'account.html') in a fresh context and waits until the page has decided
 // whether someone is signed in.
 async function open_account(options = {}, file = 'account.html') {
-  const page = await new_page(browser, {...kPhone, ...options});
-  await page.goto(`${server.url}${file}`);
+  const page = await new_page(env.browser, {...kPhone, ...options});
+  await page.goto(`${env.server.url}${file}`);
   await wait_for_account_state(page);
   return page;
 }
@@ -244,7 +225,7 @@ describe('account page', () => {
       const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
       assert.equal(exported.account.email, email);
       assert.equal(exported.diary.length, 1);
-      const csv = await page.context().request.get(`${server.url}api/v1/me/export?format=csv`);
+      const csv = await page.context().request.get(`${env.server.url}api/v1/me/export?format=csv`);
       assert.equal(csv.status(), 200);
       const lines = (await csv.text()).trim().split(/\r?\n/);
       assert.equal(lines[0], 'id,at,pain,region,side,context,note');
@@ -317,9 +298,9 @@ describe('site header', () => {
   for (const file of ['index.html', 'triage.html', 'coach.html', 'account.html', 'diary.html', 'questionnaire.html',
                       'progress.html']) {
     it(`links every page from ${file} at 360 px, keyboard reachable, without sideways scrolling`, async () => {
-      const page = await new_page(browser, kPhone);
+      const page = await new_page(env.browser, kPhone);
       try {
-        await page.goto(`${server.url}${file}`);
+        await page.goto(`${env.server.url}${file}`);
         // The diary, progress and coach pages send a signed-out visitor to the account page.
         if (['diary.html', 'progress.html', 'coach.html'].includes(file)) await page.waitForURL(/account\.html\?next=/);
         await wait_for_account_state_if(page, file);
@@ -351,7 +332,7 @@ it('serves the new pages and their files with the types a browser needs', async 
                               ['js/questionnaire.mjs', /javascript/], ['js/progress.mjs', /javascript/],
                               ['js/chart.mjs', /javascript/], ['js/ui.mjs', /javascript/],
                               ['js/user-api.mjs', /javascript/], ['js/measures.mjs', /javascript/]]) {
-    const response = await fetch(`${server.url}${file}`);
+    const response = await fetch(`${env.server.url}${file}`);
     assert.equal(response.status, 200, file);
     assert.match(response.headers.get('content-type') ?? '', type, file);
   }

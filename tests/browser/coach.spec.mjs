@@ -8,12 +8,10 @@
 // Screenshots go to build/screenshots/coach-*.png; the first-load size is printed.
 
 import assert from 'node:assert/strict';
-import {mkdirSync} from 'node:fs';
 import path from 'node:path';
-import {after, afterEach, before, beforeEach, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 
-import {axe_violations, call_api, describe_violations, kScreenshots, launch_browser, new_page,
-        start_server} from './server.mjs';
+import {axe_violations, call_api, describe_violations, kScreenshots, new_page, server_per_test} from './server.mjs';
 
 const kPhone = {width: 360, height: 740};
 const kPassword = 'correct horse battery';
@@ -22,36 +20,18 @@ const kFirstLoadLimitBytes = 100 * 1024;
 // An hour ago, so that every time the page sends is in the server's past.
 const kClockStart = Math.floor((Date.now() - 60 * 60 * 1000) / 1000) * 1000;
 
-let server;
-let browser;
+const env = server_per_test();
 let serial = 0;
-
-before(async () => {
-  mkdirSync(kScreenshots, {recursive: true});
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  server = await start_server({database: true});
-});
-
-afterEach(async () => {
-  await server?.stop();
-});
 
 // A fresh context with an account made through the API (so that no page is in its cache yet)
 // and Playwright's clock: 'paused' (moved on only by runFor), 'flowing' (real time, plus runFor;
 // axe-core needs its timers) or 'none' (the real clock: the fake one replaces `performance`).
 async function signed_in_page({clock = 'paused', ...options} = {}) {
-  const page = await new_page(browser, {...kPhone, ...options});
+  const page = await new_page(env.browser, {...kPhone, ...options});
   serial += 1;
-  const answer = await page.context().request.post(`${server.url}api/v1/accounts`, {
+  const answer = await page.context().request.post(`${env.server.url}api/v1/accounts`, {
     data: {email: `coached${serial}@example.com`, password: kPassword},
-    headers: {Origin: server.url.replace(/\/$/, '')},
+    headers: {Origin: env.server.url.replace(/\/$/, '')},
   });
   assert.equal(answer.status(), 201, await answer.text());
   if (clock !== 'none') await page.clock.install({time: kClockStart});
@@ -60,7 +40,7 @@ async function signed_in_page({clock = 'paused', ...options} = {}) {
 }
 
 async function open_coach(page) {
-  await page.goto(`${server.url}coach.html`);
+  await page.goto(`${env.server.url}coach.html`);
   await page.locator('#start:not([hidden])').waitFor();
 }
 
@@ -414,9 +394,9 @@ describe('guided session', () => {
   });
 
   it('sends a signed-out visitor to sign in', async () => {
-    const page = await new_page(browser, kPhone);
+    const page = await new_page(env.browser, kPhone);
     try {
-      await page.goto(`${server.url}coach.html`);
+      await page.goto(`${env.server.url}coach.html`);
       await page.waitForURL(/account\.html\?next=coach/);
       await page.locator('#notice').filter({hasText: /guided session/}).waitFor();
     } finally {

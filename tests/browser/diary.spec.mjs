@@ -8,46 +8,26 @@
 // Screenshots go to build/screenshots/{diary,questionnaire,progress}-*.png.
 
 import assert from 'node:assert/strict';
-import {mkdirSync} from 'node:fs';
 import path from 'node:path';
-import {after, afterEach, before, beforeEach, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 
-import {axe_violations, call_api, describe_violations, kScreenshots, launch_browser, new_page,
-        start_server} from './server.mjs';
+import {axe_violations, call_api, describe_violations, kScreenshots, new_page, server_per_test} from './server.mjs';
 
 const kPhone = {width: 360, height: 740};
 const kDesktop = {width: 1280, height: 800};
 const kPassword = 'correct horse battery';
 const kDayMilliseconds = 24 * 60 * 60 * 1000;
 
-let server;
-let browser;
+const env = server_per_test();
 let serial = 0;
-
-before(async () => {
-  mkdirSync(kScreenshots, {recursive: true});
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  server = await start_server({database: true});
-});
-
-afterEach(async () => {
-  await server?.stop();
-});
 
 // Opens a fresh context, creates an account through the account page and returns the page,
 // signed in, with page.email set.
 async function signed_in_page(options = {}) {
-  const page = await new_page(browser, {...kPhone, ...options});
+  const page = await new_page(env.browser, {...kPhone, ...options});
   serial += 1;
   page.email = `diarist${serial}@example.com`;
-  await page.goto(`${server.url}account.html`);
+  await page.goto(`${env.server.url}account.html`);
   await page.locator('#signed-out').waitFor();
   await page.locator('#sign-up-email').fill(page.email);
   await page.locator('#sign-up-password').fill(kPassword);
@@ -57,7 +37,7 @@ async function signed_in_page(options = {}) {
 }
 
 async function open_diary(page) {
-  await page.goto(`${server.url}diary.html`);
+  await page.goto(`${env.server.url}diary.html`);
   await page.locator('#diary').waitFor();
 }
 
@@ -218,9 +198,9 @@ describe('pain diary', () => {
   });
 
   it('sends a signed-out visitor to sign in, and back to the diary afterwards', async () => {
-    const page = await new_page(browser, kPhone);
+    const page = await new_page(env.browser, kPhone);
     try {
-      await page.goto(`${server.url}diary.html`);
+      await page.goto(`${env.server.url}diary.html`);
       await page.waitForURL(/account\.html\?next=diary/);
       await page.locator('#signed-out').waitFor();
       assert.match(await page.locator('#notice').textContent(), /Sign in, or create an account, to use your pain diary/);
@@ -238,11 +218,11 @@ describe('pain diary', () => {
     const page = await signed_in_page();
     try {
       await open_diary(page);
-      await page.goto(`${server.url}account.html`);
+      await page.goto(`${env.server.url}account.html`);
       await page.locator('#sign-out').click();
       await page.locator('#signed-out').waitFor();
       assert.equal(await page.evaluate(() => window.localStorage.length), 0);
-      await page.goto(`${server.url}diary.html`);
+      await page.goto(`${env.server.url}diary.html`);
       await page.waitForURL(/account\.html\?next=diary/);
       await page.locator('#notice').filter({hasText: /pain diary/}).waitFor();
     } finally {
@@ -321,7 +301,7 @@ describe('questionnaires', () => {
   it('takes the NPRS and shows the score with its range and direction', async () => {
     const page = await signed_in_page();
     try {
-      await page.goto(`${server.url}questionnaire.html`);
+      await page.goto(`${env.server.url}questionnaire.html`);
       await page.locator('.questionnaire-card').first().waitFor();
       await page.getByRole('link', {name: /Answer the NPRS/}).click();
       await page.locator('#form-title').waitFor();
@@ -344,7 +324,7 @@ describe('questionnaires', () => {
   it('takes the LEFS, pointing at the first unanswered item, and shows the score', async () => {
     const page = await signed_in_page({axe: true});
     try {
-      await page.goto(`${server.url}questionnaire.html#lefs`);
+      await page.goto(`${env.server.url}questionnaire.html#lefs`);
       await page.locator('#form-title').waitFor();
       const items = page.locator('fieldset.item');
       const count = await items.count();
@@ -369,7 +349,7 @@ describe('questionnaires', () => {
   it('lets the person name three to five activities for the PSFS', async () => {
     const page = await signed_in_page();
     try {
-      await page.goto(`${server.url}questionnaire.html#psfs`);
+      await page.goto(`${env.server.url}questionnaire.html#psfs`);
       await page.locator('#form-title').waitFor();
       const rows = page.locator('.activity-list > fieldset');
       assert.equal(await rows.count(), 3);
@@ -397,9 +377,9 @@ describe('questionnaires', () => {
 
   for (const color_scheme of ['light', 'dark']) {
     it(`passes axe signed out and signed in, ${color_scheme}, at 360x740`, async () => {
-      const visitor = await new_page(browser, {...kPhone, color_scheme, axe: true});
+      const visitor = await new_page(env.browser, {...kPhone, color_scheme, axe: true});
       try {
-        await visitor.goto(`${server.url}questionnaire.html`);
+        await visitor.goto(`${env.server.url}questionnaire.html`);
         await visitor.locator('.questionnaire-card').first().waitFor();
         assert.match(await visitor.locator('main').textContent(), /sign in or create an account/);
         await assert_no_axe_violations(visitor, `list, signed out, ${color_scheme}`);
@@ -409,12 +389,12 @@ describe('questionnaires', () => {
       }
       const page = await signed_in_page({color_scheme, axe: true});
       try {
-        await page.goto(`${server.url}questionnaire.html`);
+        await page.goto(`${env.server.url}questionnaire.html`);
         await page.locator('.questionnaire-card').first().waitFor();
         await assert_no_axe_violations(page, `list, signed in, ${color_scheme}`);
         await screenshot(page, `questionnaire-list-${color_scheme}`);
         for (const id of ['nprs', 'lefs', 'psfs']) {
-          await page.goto(`${server.url}questionnaire.html#${id}`);
+          await page.goto(`${env.server.url}questionnaire.html#${id}`);
           await page.locator('#form-title').waitFor();
           await assert_no_axe_violations(page, `${id}, signed in, ${color_scheme}`);
           await screenshot(page, `questionnaire-${id}-${color_scheme}`);
@@ -434,7 +414,7 @@ describe('progress', () => {
     try {
       await add_entries(page, [{pain: 8, at: days_ago(20)}, {pain: 7, at: days_ago(17)}, {pain: 6, at: days_ago(12)},
                                {pain: 5, at: days_ago(8)}, {pain: 3, at: days_ago(3)}, {pain: 2, at: days_ago(1)}]);
-      await page.goto(`${server.url}progress.html`);
+      await page.goto(`${env.server.url}progress.html`);
       await page.locator('#progress').waitFor();
       const pain = page.locator('section.measure').filter({has: page.getByRole('heading', {name: /Pain/})});
       const chart = pain.locator('svg[role="img"]');
@@ -462,7 +442,7 @@ describe('progress', () => {
     const page = await signed_in_page();
     try {
       await add_entries(page, [{pain: 6}]);
-      await page.goto(`${server.url}progress.html`);
+      await page.goto(`${env.server.url}progress.html`);
       await page.locator('#progress').waitFor();
       assert.match(await page.locator('#summary-list').textContent(), /Not enough entries yet to judge change/);
       assert.doesNotMatch(await page.locator('#summary-list').textContent(), /Meaningfully better/);
@@ -473,9 +453,9 @@ describe('progress', () => {
   });
 
   it('sends a signed-out visitor to sign in', async () => {
-    const page = await new_page(browser, kPhone);
+    const page = await new_page(env.browser, kPhone);
     try {
-      await page.goto(`${server.url}progress.html`);
+      await page.goto(`${env.server.url}progress.html`);
       await page.waitForURL(/account\.html\?next=progress/);
       await page.locator('#notice').filter({hasText: /see your progress/}).waitFor();
     } finally {
@@ -487,7 +467,7 @@ describe('progress', () => {
     it(`passes axe at ${size.width}x${size.height}, ${color_scheme}, with entries and sessions`, async () => {
       const page = await signed_in_page({...size, color_scheme, axe: true});
       try {
-        await page.goto(`${server.url}progress.html`);
+        await page.goto(`${env.server.url}progress.html`);
         await page.locator('#progress').waitFor();
         await assert_no_axe_violations(page, `empty progress, ${color_scheme}`);
         await add_entries(page, [{pain: 7, at: days_ago(25)}, {pain: 6, at: days_ago(19)}, {pain: 6, at: days_ago(14)},

@@ -8,49 +8,30 @@
 
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {mkdirSync} from 'node:fs';
 import path from 'node:path';
-import {after, afterEach, before, beforeEach, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 
-import {axe_violations, call_api, describe_violations, kRepositoryRoot, kScreenshots, launch_browser, new_page,
-        start_server} from './server.mjs';
+import {axe_violations, call_api, describe_violations, kRepositoryRoot, kScreenshots, new_page,
+        server_per_test} from './server.mjs';
 
 const kPhone = {width: 360, height: 740};
 const kPassword = 'correct horse battery';
 const kDayMilliseconds = 24 * 60 * 60 * 1000;
 
-let server;
-let browser;
-
-before(async () => {
-  mkdirSync(kScreenshots, {recursive: true});
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  server = await start_server({database: true});
-});
-
-afterEach(async () => {
-  await server?.stop();
-});
+const env = server_per_test();
 
 // Makes a staff account with the CLI on the test server's database; the password is the first
 // line of standard input.
 function add_staff(email, role = 'clinician') {
   const binary = path.resolve(kRepositoryRoot, process.env.HIPCOACH_BIN ?? 'build/hipcoach');
-  const run = spawnSync(binary, ['user', 'add', email, '--role', role, '--db', `sqlite:${server.database_path}`],
+  const run = spawnSync(binary, ['user', 'add', email, '--role', role, '--db', `sqlite:${env.server.database_path}`],
                         {cwd: kRepositoryRoot, input: `${kPassword}\n`, encoding: 'utf8'});
   assert.equal(run.status, 0, `hipcoach user add: ${run.stderr}`);
 }
 
 async function open_page(file, options = {}) {
-  const page = await new_page(browser, {...kPhone, ...options});
-  await page.goto(`${server.url}${file}`);
+  const page = await new_page(env.browser, {...kPhone, ...options});
+  await page.goto(`${env.server.url}${file}`);
   return page;
 }
 
@@ -91,13 +72,13 @@ async function nav_names(page) {
 // Opens the portal (a reload when already there) and waits until it shows the list of patients.
 async function open_portal(page) {
   if (page.url().endsWith('portal.html')) await page.reload();
-  else await page.goto(`${server.url}portal.html`);
+  else await page.goto(`${env.server.url}portal.html`);
   await page.locator('#patients-none, #patient-list').waitFor();
 }
 
 async function open_sharing(page) {
   if (page.url().endsWith('sharing.html')) await page.reload();
-  else await page.goto(`${server.url}sharing.html`);
+  else await page.goto(`${env.server.url}sharing.html`);
   await page.locator('#sharing:not([hidden])').waitFor();
 }
 
@@ -217,7 +198,7 @@ describe('sharing with the clinic and the staff portal', () => {
       const page = await open_page('account.html', {color_scheme, axe: true});
       try {
         await sign_up(page, 'someone@example.com');
-        await page.goto(`${server.url}portal.html`);
+        await page.goto(`${env.server.url}portal.html`);
         await page.locator('#not-staff:not([hidden])').waitFor();
         assert.match(await page.locator('#not-staff').textContent(), /for clinic staff/);
         assert.equal(await page.locator('#portal').isVisible(), false);
@@ -320,7 +301,7 @@ describe('site header on the new pages', () => {
                                 ['css/portal.css', /text\/css/], ['js/sharing.mjs', /javascript/],
                                 ['js/portal.mjs', /javascript/], ['js/portal-render.mjs', /javascript/],
                                 ['js/consent-api.mjs', /javascript/], ['js/staff-nav.mjs', /javascript/]]) {
-      const response = await fetch(`${server.url}${file}`);
+      const response = await fetch(`${env.server.url}${file}`);
       assert.equal(response.status, 200, file);
       assert.match(response.headers.get('content-type') ?? '', type, file);
     }

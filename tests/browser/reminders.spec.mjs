@@ -8,40 +8,20 @@
 // Screenshots go to build/screenshots/reminders-*.png.
 
 import assert from 'node:assert/strict';
-import {mkdirSync} from 'node:fs';
 import path from 'node:path';
-import {after, afterEach, before, beforeEach, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 
-import {axe_violations, call_api, describe_violations, kScreenshots, launch_browser, new_page,
-        start_server} from './server.mjs';
+import {axe_violations, call_api, describe_violations, kScreenshots, new_page, server_per_test} from './server.mjs';
 
 const kPhone = {width: 360, height: 740};
 const kPassword = 'correct horse battery';
 
-let server;
-let browser;
+const env = server_per_test();
 let serial = 0;
 
-before(async () => {
-  mkdirSync(kScreenshots, {recursive: true});
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-beforeEach(async () => {
-  server = await start_server({database: true});
-});
-
-afterEach(async () => {
-  await server?.stop();
-});
-
 async function open_signed_in(options = {}) {
-  const page = await new_page(browser, {...kPhone, ...options});
-  await page.goto(`${server.url}account.html`);
+  const page = await new_page(env.browser, {...kPhone, ...options});
+  await page.goto(`${env.server.url}account.html`);
   await page.locator('#signed-in:not([hidden]), #signed-out:not([hidden])').waitFor();
   serial += 1;
   await page.locator('#sign-up-email').fill(`person${serial}@example.com`);
@@ -89,7 +69,7 @@ describe('reminders on the account page', () => {
       await page.locator('#feed-link:not([hidden])').waitFor();
       const web_url = await page.locator('#feed-url').inputValue();
       const webcal = await page.locator('#feed-webcal').inputValue();
-      const origin = new URL(server.url);
+      const origin = new URL(env.server.url);
       assert.match(web_url, new RegExp(`^${origin.origin}/api/v1/me/reminders\\.ics\\?key=[A-Za-z0-9_-]{43}$`));
       assert.equal(webcal, web_url.replace(/^http:\/\//, 'webcal://'));
       assert.equal(await page.locator('#feed-subscribe').getAttribute('href'), webcal);

@@ -6,10 +6,12 @@
 // with a database, also `--db sqlite:TMPDIR/hipcoach.sqlite`, a fresh file for each server.
 
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+
+import {after, afterEach, before, beforeEach} from 'node:test';
 
 import {chromium} from 'playwright-core';
 
@@ -152,4 +154,25 @@ export async function call_api(page, method, api_path, body) {
     }
     return {status: response.status, body: parsed};
   }, {method, api_path, body});
+}
+
+// The hooks of a spec whose tests each need an empty database: one browser for the whole file
+// and, for each test, a fresh server with a new SQLite database, stopped after it. Call it at
+// the top of the file; the returned object's `server` and `browser` are set as the hooks run.
+export function server_per_test() {
+  const env = {server: null, browser: null};
+  before(async () => {
+    mkdirSync(kScreenshots, {recursive: true});
+    env.browser = await launch_browser();
+  });
+  after(async () => {
+    await env.browser?.close();
+  });
+  beforeEach(async () => {
+    env.server = await start_server({database: true});
+  });
+  afterEach(async () => {
+    await env.server?.stop();
+  });
+  return env;
 }
