@@ -12,6 +12,7 @@
 #include "hipcoach/core/reminders.h"
 #include "hipcoach/core/timestamp.h"
 #include "hipcoach/core/utf8.h"
+#include "hipcoach/service/records.h"
 #include "problem.h"
 
 namespace hipcoach::server {
@@ -98,40 +99,6 @@ core::Result<std::optional<sys_seconds>> future_time(const json& body, const cha
   return std::optional<sys_seconds>(parsed->utc);
 }
 
-// Appends `text` as a JSON string. REQUIRES: valid UTF-8 (the store checks
-// every text it keeps).
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  std::size_t plain = 0;  // The start of the run not yet appended.
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
-    out.append(text.substr(plain, i - plain));
-    plain = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    }
-  }
-  out.append(text.substr(plain));
-  out += '"';
-}
-
 // Appends `value` in decimal, at least `width` digits.
 void append_number(std::string& out, std::int64_t value, int width = 1) {
   char digits[24];
@@ -177,11 +144,11 @@ void append_appointment(std::string& out, const Appointment& appointment) {
   out += R"(,"patient_id":)";
   append_number(out, appointment.user_id);
   out += R"(,"type":)";
-  append_json_string(out, appointment.type_id);
+  service::append_json_string(out, appointment.type_id);
   out += R"(,"reason":)";
-  append_json_string(out, appointment.reason);
+  service::append_json_string(out, appointment.reason);
   out += R"(,"preferred":)";
-  append_json_string(out, appointment.preferred);
+  service::append_json_string(out, appointment.preferred);
   out += R"(,"earliest":)";
   append_optional_time(out, appointment.earliest);
   out += R"(,"urgency":")";
@@ -205,7 +172,7 @@ void append_appointment(std::string& out, const Appointment& appointment) {
     out += "null";
   }
   out += R"(,"message":)";
-  append_json_string(out, appointment.message);
+  service::append_json_string(out, appointment.message);
   out += R"(,"created_at":)";
   append_time(out, appointment.created_at);
   out += R"(,"updated_at":)";

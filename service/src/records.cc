@@ -208,8 +208,6 @@ json to_json(const storage::DiaryEntry& entry) {
           {"at", entry.at}};
 }
 
-namespace {
-
 // Appends `text` as a JSON string. Plain printable ASCII is copied as is;
 // anything else goes through nlohmann's serializer, which escapes it and
 // replaces invalid UTF-8 (stored data is not trusted blindly).
@@ -225,8 +223,6 @@ void append_json_string(std::string& out, std::string_view text) {
     out += json(text).dump(-1, ' ', false, json::error_handler_t::replace);
   }
 }
-
-}  // namespace
 
 std::string diary_page_json(std::span<const storage::DiaryEntry> entries,
                             const std::optional<std::string>& next) {

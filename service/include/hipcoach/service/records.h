@@ -88,6 +88,10 @@ core::Result<std::optional<storage::Reminders>> find_reminders(storage::Store& s
 // The names of the parts in a mask of storage::RecordPart: ["diary", "sessions"].
 nlohmann::json record_part_names(std::uint8_t parts);
 
+// Appends `text` to `out` as a JSON string, the same bytes as nlohmann's
+// dump; invalid UTF-8 is replaced. For answers written without a JSON tree.
+void append_json_string(std::string& out, std::string_view text);
+
 // A consent as its patient sees it: {"id", "parts": ["diary", ...], "created_at", "until",
 // "revoked_at" (or null), "status": "active" | "expired" | "revoked" at `now`}.
 nlohmann::json to_json(const storage::Consent& consent, std::chrono::sys_seconds now);
