@@ -7,12 +7,12 @@
 // Screenshots go to build/screenshots/portal-*.png.
 
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 
-import {axe_violations, call_api, describe_violations, kRepositoryRoot, kScreenshots, new_page,
+import {axe_violations, call_api, describe_violations, kScreenshots, new_page,
         server_per_test} from './server.mjs';
+import {add_staff as add_staff_account, sign_in_staff} from './staff.mjs';
 
 const kPhone = {width: 360, height: 740};
 const kPassword = 'correct horse battery';
@@ -20,14 +20,7 @@ const kDayMilliseconds = 24 * 60 * 60 * 1000;
 
 const env = server_per_test();
 
-// Makes a staff account with the CLI on the test server's database; the password is the first
-// line of standard input.
-function add_staff(email, role = 'clinician') {
-  const binary = path.resolve(kRepositoryRoot, process.env.HIPCOACH_BIN ?? 'build/hipcoach');
-  const run = spawnSync(binary, ['user', 'add', email, '--role', role, '--db', `sqlite:${env.server.database_path}`],
-                        {cwd: kRepositoryRoot, input: `${kPassword}\n`, encoding: 'utf8'});
-  assert.equal(run.status, 0, `hipcoach user add: ${run.stderr}`);
-}
+const add_staff = (email, role) => add_staff_account(env.server, email, role);
 
 async function open_page(file, options = {}) {
   const page = await new_page(env.browser, {...kPhone, ...options});
@@ -40,14 +33,6 @@ async function sign_up(page, email) {
   await page.locator('#sign-up-email').fill(email);
   await page.locator('#sign-up-password').fill(kPassword);
   await page.locator('#sign-up-submit').click();
-  await page.locator('#signed-in').waitFor();
-}
-
-async function sign_in(page, email) {
-  await page.locator('#signed-in:not([hidden]), #signed-out:not([hidden])').waitFor();
-  await page.locator('#sign-in-email').fill(email);
-  await page.locator('#sign-in-password').fill(kPassword);
-  await page.locator('#sign-in-submit').click();
   await page.locator('#signed-in').waitFor();
 }
 
@@ -93,7 +78,7 @@ describe('sharing with the clinic and the staff portal', () => {
          const patient = await open_page('account.html', {color_scheme, axe: true});
          try {
            // The clinician sees the Portal link and no patient.
-           await sign_in(clinician, clinician_email);
+           await sign_in_staff(clinician, clinician_email);
            assert.deepEqual(await nav_names(clinician),
                             ['Guide', 'Check', 'Coach', 'Diary', 'Progress', 'Account', 'Portal']);
            await clinician.getByRole('link', {name: 'Portal'}).click();
@@ -246,7 +231,7 @@ describe('sharing with the clinic and the staff portal', () => {
            });
            assert.equal(granted.status, 201);
 
-           await sign_in(admin, 'admin@clinic.example');
+           await sign_in_staff(admin, 'admin@clinic.example');
            await open_portal(admin);
            await admin.getByRole('button', {name: 'Open summary'}).click();
            await admin.locator('#part-sessions table').waitFor();
