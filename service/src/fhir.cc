@@ -186,6 +186,19 @@ json session_body_sites(const core::Protocol& protocol, const json& record) {
   return sites;
 }
 
+std::string type_name(const core::Protocol& protocol, std::string_view type_id) {
+  if (protocol.clinic) {
+    for (const core::AppointmentType& type : protocol.clinic->appointment_types) {
+      if (type.id == type_id) return type.name;
+    }
+  }
+  return std::string(type_id);
+}
+
+json coding(std::string_view system, std::string_view code, std::string_view display) {
+  return {{"system", system}, {"code", code}, {"display", display}};
+}
+
 }  // namespace
 
 std::string fhir_uuid(std::string_view name) {
@@ -353,6 +366,104 @@ std::vector<FhirEntry> fhir_guided_session(const core::Protocol& protocol,
   return entries;
 }
 
+std::string_view fhir_appointment_status(storage::AppointmentStatus status) {
+  switch (status) {
+    case storage::AppointmentStatus::kRequested:
+      return "proposed";
+    case storage::AppointmentStatus::kProposed:
+      return "pending";
+    case storage::AppointmentStatus::kConfirmed:
+      return "booked";
+    case storage::AppointmentStatus::kDeclined:
+    case storage::AppointmentStatus::kCancelled:
+      return "cancelled";
+  }
+  return "proposed";
+}
+
+FhirEntry fhir_appointment(const core::Protocol& protocol, const storage::Appointment& appointment,
+                           std::string_view patient_url) {
+  using storage::AppointmentStatus;
+  FhirEntry entry;
+  entry.full_url = fhir_full_url("Appointment", appointment.user_id, appointment.id);
+  json& resource = entry.resource;
+  resource = {{"resourceType", "Appointment"},
+              {"id", uuid_of(entry.full_url)},
+              {"status", fhir_appointment_status(appointment.status)}};
+  if (appointment.status == AppointmentStatus::kDeclined) {
+    resource["cancelationReason"] = {{"text", "Declined by the clinic"}};
+  } else if (appointment.status == AppointmentStatus::kCancelled) {
+    resource["cancelationReason"] = {{"text", "Cancelled by the patient"}};
+  }
+  resource["serviceType"] = json::array({{{"text", type_name(protocol, appointment.type_id)}}});
+  if (!appointment.reason.empty()) resource["description"] = appointment.reason;
+  // app-2 and app-3: start and end together, and only once a time is set.
+  if (appointment.start && appointment.minutes > 0) {
+    resource["start"] = core::format_timestamp(*appointment.start);
+    resource["end"] =
+        core::format_timestamp(*appointment.start + std::chrono::minutes(appointment.minutes));
+    resource["minutesDuration"] = appointment.minutes;
+  }
+  resource["created"] = core::format_timestamp(appointment.created_at);
+  if (!appointment.message.empty()) resource["patientInstruction"] = appointment.message;
+  // The patient asked for it; they are asked about a proposed time, and
+  // declined it when they cancelled.
+  std::string_view participation = "accepted";
+  if (appointment.status == AppointmentStatus::kProposed) participation = "needs-action";
+  if (appointment.status == AppointmentStatus::kCancelled) participation = "declined";
+  resource["participant"] = json::array(
+      {{{"actor", reference(patient_url)}, {"required", "required"}, {"status", participation}}});
+  if (appointment.earliest) {
+    resource["requestedPeriod"] =
+        json::array({{{"start", core::format_timestamp(*appointment.earliest)}}});
+  }
+  return entry;
+}
+
+FhirEntry fhir_consent(const storage::Consent& consent, std::string_view patient_url,
+                       std::chrono::sys_seconds now) {
+  FhirEntry entry;
+  entry.full_url = fhir_full_url("Consent", consent.user_id, consent.id);
+  std::chrono::sys_seconds end = consent.until;
+  if (consent.revoked_at && *consent.revoked_at < end) end = *consent.revoked_at;
+  if (end < consent.created_at) end = consent.created_at;
+  json codes = json::array();
+  json classes = json::array();
+  for (const storage::RecordPart part : storage::kRecordParts) {
+    if (!storage::has_part(consent.parts, part)) continue;
+    codes.push_back({{"text", storage::record_part_name(part)}});
+    std::string_view type;
+    if (part == storage::RecordPart::kDiary) type = "Observation";
+    if (part == storage::RecordPart::kQuestionnaires) type = "QuestionnaireResponse";
+    if (part == storage::RecordPart::kSessions) type = "Procedure";
+    if (!type.empty()) classes.push_back(coding(kResourceTypesSystem, type, type));
+  }
+  json provision = {
+      {"type", "permit"},
+      {"period",
+       {{"start", core::format_timestamp(consent.created_at)},
+        {"end", core::format_timestamp(end)}}},
+      {"action",
+       json::array({{{"coding", json::array({coding(kConsentActionSystem, "access", "Access")})},
+                     {"text", "Read by the clinic's staff"}}})}};
+  if (!classes.empty()) provision["class"] = std::move(classes);
+  if (!codes.empty()) provision["code"] = std::move(codes);
+  entry.resource = {
+      {"resourceType", "Consent"},
+      {"id", uuid_of(entry.full_url)},
+      {"status", storage::is_active(consent, now) ? "active" : "inactive"},
+      {"scope",
+       {{"coding",
+         json::array({coding(kConsentScopeSystem, "patient-privacy", "Privacy Consent")})}}},
+      {"category", json::array({{{"coding", json::array({coding(kLoincSystem, kPatientConsentLoinc,
+                                                                "Patient Consent")})}}})},
+      {"patient", reference(patient_url)},
+      {"dateTime", core::format_timestamp(consent.created_at)},
+      {"policyRule", {{"coding", json::array({coding(kActCodeSystem, "OPTIN", "opt-in")})}}},
+      {"provision", std::move(provision)}};
+  return entry;
+}
+
 json fhir_bundle(std::span<const FhirEntry> entries, std::chrono::sys_seconds now) {
   json entry = json::array();
   for (const FhirEntry& item : entries) {
@@ -372,6 +483,10 @@ core::Result<json> export_fhir(const core::Protocol& protocol, storage::Store& s
   if (!responses) return responses.error();
   auto sessions = store.list_guided_sessions(user.id);
   if (!sessions) return sessions.error();
+  auto appointments = store.list_appointments(user.id);
+  if (!appointments) return appointments.error();
+  auto consents = store.list_consents(user.id);
+  if (!consents) return consents.error();
 
   std::vector<FhirEntry> entries;
   entries.push_back(fhir_patient(user));
@@ -399,6 +514,12 @@ core::Result<json> export_fhir(const core::Protocol& protocol, storage::Store& s
     for (FhirEntry& entry : fhir_guided_session(protocol, session, patient_url)) {
       entries.push_back(std::move(entry));
     }
+  }
+  for (const storage::Appointment& appointment : *appointments) {
+    entries.push_back(fhir_appointment(protocol, appointment, patient_url));
+  }
+  for (const storage::Consent& consent : *consents) {
+    entries.push_back(fhir_consent(consent, patient_url, now));
   }
   return fhir_bundle(entries, now);
 }

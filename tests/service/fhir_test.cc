@@ -90,6 +90,55 @@ class FhirExport : public ::testing::Test {
     ASSERT_TRUE(store_.add_guided_session(session).has_value());
   }
 
+  // An appointment request of `user_id`, moved on to `status` through the
+  // store's own transitions; returns its id.
+  std::int64_t add_appointment(std::int64_t user_id, storage::AppointmentStatus status,
+                               const std::string& type = "initial-assessment",
+                               std::chrono::hours later = std::chrono::hours{0}) {
+    storage::Appointment appointment;
+    appointment.user_id = user_id;
+    appointment.type_id = type;
+    appointment.reason = "outer hip pain for ten weeks";
+    appointment.earliest = utc("2026-12-01T00:00:00Z");
+    appointment.created_at = utc("2026-11-24T10:00:00Z");
+    auto id = store_.add_appointment(appointment);
+    EXPECT_TRUE(id.has_value()) << id.error().to_string();
+    if (!id) return 0;
+    const auto move = [&](storage::AppointmentStatus to, std::optional<int> minutes) {
+      storage::AppointmentChange change;
+      change.appointment_id = *id;
+      change.status = to;
+      if (minutes) {
+        change.start = utc("2026-12-02T15:00:00Z") + later;
+        change.minutes = *minutes;
+      }
+      change.message = "Please bring your shoes.";
+      change.at = utc("2026-11-25T09:00:00Z");
+      auto changed = store_.change_appointment(change);
+      EXPECT_TRUE(changed.has_value()) << changed.error().to_string();
+    };
+    using storage::AppointmentStatus;
+    if (status == AppointmentStatus::kProposed || status == AppointmentStatus::kConfirmed) {
+      move(AppointmentStatus::kProposed, 45);
+    }
+    if (status == AppointmentStatus::kConfirmed) move(AppointmentStatus::kConfirmed, std::nullopt);
+    if (status == AppointmentStatus::kDeclined) move(AppointmentStatus::kDeclined, std::nullopt);
+    if (status == AppointmentStatus::kCancelled) move(AppointmentStatus::kCancelled, std::nullopt);
+    return *id;
+  }
+
+  std::int64_t add_consent(std::int64_t user_id, std::uint8_t parts, const std::string& created,
+                           const std::string& until) {
+    storage::Consent consent;
+    consent.user_id = user_id;
+    consent.parts = parts;
+    consent.created_at = utc(created);
+    consent.until = utc(until);
+    auto id = store_.add_consent(consent);
+    EXPECT_TRUE(id.has_value()) << id.error().to_string();
+    return id ? *id : 0;
+  }
+
   // A record with some of everything.
   void add_full_record(std::int64_t user_id) {
     add_entry(user_id, {{"pain", 6},
@@ -115,6 +164,11 @@ class FhirExport : public ::testing::Test {
     add_session(user_id, "2026-11-22T18:00:00Z", "2026-11-22T18:12:00Z", 6, 4, "finished");
     add_session(user_id, "2026-11-23T18:00:00Z", "2026-11-23T18:03:00Z", 5, std::nullopt,
                 "stopped");
+    // Confirmed times may not overlap, whoever's they are.
+    add_appointment(user_id, storage::AppointmentStatus::kConfirmed, "initial-assessment",
+                    std::chrono::hours{24 * user_id});
+    add_appointment(user_id, storage::AppointmentStatus::kRequested, "follow-up");
+    add_consent(user_id, storage::kAllRecordParts, "2026-11-20T00:00:00Z", "2026-12-20T00:00:00Z");
   }
 
   json bundle(const storage::User& user) {
@@ -154,6 +208,8 @@ TEST_F(FhirExport, AFullRecordFollowsTheStructureRulesOfFhirR4) {
   EXPECT_EQ(resources(exported, "Questionnaire").size(), 3U);
   EXPECT_EQ(resources(exported, "QuestionnaireResponse").size(), 4U);
   EXPECT_EQ(resources(exported, "Procedure").size(), 2U);
+  EXPECT_EQ(resources(exported, "Appointment").size(), 2U);
+  EXPECT_EQ(resources(exported, "Consent").size(), 1U);
 }
 
 TEST_F(FhirExport, AnEmptyRecordIsAValidBundleWithOnlyThePatient) {
@@ -349,13 +405,120 @@ TEST_F(FhirExport, AResponseToAQuestionnaireNoLongerInTheDataOrWithDamagedAnswer
 
 TEST_F(FhirExport, AFailingStoreIsAnErrorAndNoBundle) {
   add_full_record(user_.id);
-  // The reads: the diary, the questionnaire responses, the guided sessions.
-  for (int call = 1; call <= 3; ++call) {
+  // The reads: the diary, the questionnaire responses, the guided sessions,
+  // the appointments, the consents.
+  for (int call = 1; call <= 5; ++call) {
     storage::testing::FailingStore failing(store_, call);
     auto exported = export_fhir(shipped_protocol(), failing, user_, now_);
     ASSERT_FALSE(exported.has_value()) << "call " << call;
     EXPECT_EQ(exported.error().code(), core::ErrorCode::kUnavailable) << "call " << call;
   }
+}
+
+TEST_F(FhirExport, EachAppointmentRequestIsAnAppointmentWithItsStatusMappedToFhirs) {
+  using storage::AppointmentStatus;
+  const struct {
+    AppointmentStatus ours;
+    std::string fhir;
+    std::string participant;
+    bool timed;
+  } rows[] = {
+      {AppointmentStatus::kRequested, "proposed", "accepted", false},
+      {AppointmentStatus::kProposed, "pending", "needs-action", true},
+      {AppointmentStatus::kConfirmed, "booked", "accepted", true},
+      {AppointmentStatus::kDeclined, "cancelled", "accepted", false},
+      {AppointmentStatus::kCancelled, "cancelled", "declined", false},
+  };
+  for (const auto& row : rows) {
+    // A patient of its own for each row, so that each Bundle holds one Appointment.
+    const storage::User patient = add_user(row.fhir + row.participant + "@example.org");
+    add_appointment(patient.id, row.ours);
+    const json exported = bundle(patient);
+    EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "") << row.fhir << exported.dump(2);
+    const std::vector<json> appointments = resources(exported, "Appointment");
+    ASSERT_EQ(appointments.size(), 1U) << row.fhir;
+    const json& appointment = appointments[0];
+    EXPECT_EQ(appointment["status"], row.fhir);
+    EXPECT_EQ(appointment["participant"],
+              json::array({{{"actor", {{"reference", patient_url(exported)}}},
+                            {"required", "required"},
+                            {"status", row.participant}}}))
+        << row.fhir;
+    EXPECT_EQ(appointment["serviceType"], json::parse(R"([{"text": "Initial assessment"}])"));
+    EXPECT_EQ(appointment["description"], "outer hip pain for ten weeks");
+    EXPECT_EQ(appointment["created"], "2026-11-24T10:00:00Z");
+    EXPECT_EQ(appointment["requestedPeriod"],
+              json::parse(R"([{"start": "2026-12-01T00:00:00Z"}])"));
+    EXPECT_EQ(appointment.contains("cancelationReason"), row.fhir == "cancelled") << row.fhir;
+    if (row.timed) {
+      EXPECT_EQ(appointment["start"], "2026-12-02T15:00:00Z");
+      EXPECT_EQ(appointment["end"], "2026-12-02T15:45:00Z");
+      EXPECT_EQ(appointment["minutesDuration"], 45);
+      EXPECT_EQ(appointment["patientInstruction"], "Please bring your shoes.");
+    } else if (row.ours == AppointmentStatus::kRequested) {
+      EXPECT_FALSE(appointment.contains("start"));
+      EXPECT_FALSE(appointment.contains("end"));
+    }
+  }
+}
+
+TEST_F(FhirExport, AnAppointmentOfATypeNoLongerOfferedNamesItsTypeId) {
+  add_appointment(user_.id, storage::AppointmentStatus::kRequested, "home-visit");
+  const json exported = bundle(user_);
+  EXPECT_EQ(resources(exported, "Appointment")[0]["serviceType"][0]["text"], "home-visit");
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "");
+}
+
+TEST_F(FhirExport, EachConsentIsAPrivacyConsentWithItsPartsAndPeriod) {
+  add_consent(user_.id,
+              static_cast<std::uint8_t>(storage::RecordPart::kDiary) |
+                  static_cast<std::uint8_t>(storage::RecordPart::kTriage),
+              "2026-11-20T00:00:00Z", "2026-12-20T00:00:00Z");
+  const json exported = bundle(user_);
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "") << exported.dump(2);
+  const std::vector<json> consents = resources(exported, "Consent");
+  ASSERT_EQ(consents.size(), 1U);
+  const json& consent = consents[0];
+  EXPECT_EQ(consent["status"], "active");
+  EXPECT_EQ(consent["scope"]["coding"][0]["system"],
+            "http://terminology.hl7.org/CodeSystem/consentscope");
+  EXPECT_EQ(consent["scope"]["coding"][0]["code"], "patient-privacy");
+  EXPECT_EQ(
+      consent["category"][0]["coding"][0],
+      json({{"system", "http://loinc.org"}, {"code", "59284-0"}, {"display", "Patient Consent"}}));
+  EXPECT_EQ(consent["patient"]["reference"], patient_url(exported));
+  EXPECT_EQ(consent["dateTime"], "2026-11-20T00:00:00Z");
+  EXPECT_TRUE(consent.contains("policyRule"));
+  const json& provision = consent["provision"];
+  EXPECT_EQ(provision["type"], "permit");
+  EXPECT_EQ(provision["period"],
+            json({{"start", "2026-11-20T00:00:00Z"}, {"end", "2026-12-20T00:00:00Z"}}));
+  EXPECT_EQ(provision["code"], json::parse(R"([{"text": "diary"}, {"text": "triage"}])"));
+  ASSERT_EQ(provision["class"].size(), 1U);
+  EXPECT_EQ(provision["class"][0]["code"], "Observation");
+}
+
+TEST_F(FhirExport, ARevokedOrExpiredConsentIsInactiveAndARevokedOneEndsWhenRevoked) {
+  const std::int64_t revoked = add_consent(user_.id, storage::kAllRecordParts,
+                                           "2026-11-01T00:00:00Z", "2026-12-20T00:00:00Z");
+  ASSERT_TRUE(store_.revoke_consent(user_.id, revoked, utc("2026-11-10T12:00:00Z")).has_value());
+  add_consent(user_.id, storage::kAllRecordParts, "2026-10-01T00:00:00Z", "2026-10-31T00:00:00Z");
+  const json exported = bundle(user_);
+  EXPECT_EQ(problems_text(validate_fhir_bundle(exported)), "") << exported.dump(2);
+  const std::vector<json> consents = resources(exported, "Consent");
+  ASSERT_EQ(consents.size(), 2U);
+  EXPECT_EQ(consents[0]["status"], "inactive");
+  EXPECT_EQ(consents[0]["provision"]["period"]["end"], "2026-11-10T12:00:00Z");
+  EXPECT_EQ(consents[1]["status"], "inactive");
+  EXPECT_EQ(consents[1]["provision"]["period"]["end"], "2026-10-31T00:00:00Z");
+}
+
+TEST_F(FhirExport, AnotherPatientsAppointmentsAndConsentsNeverAppear) {
+  add_appointment(other_.id, storage::AppointmentStatus::kConfirmed);
+  add_consent(other_.id, storage::kAllRecordParts, "2026-11-20T00:00:00Z", "2026-12-20T00:00:00Z");
+  const json exported = bundle(user_);
+  EXPECT_EQ(resources(exported, "Appointment").size(), 0U);
+  EXPECT_EQ(resources(exported, "Consent").size(), 0U);
 }
 
 TEST(FhirUuid, IsAVersion8UuidDerivedFromTheName) {
@@ -375,7 +538,9 @@ TEST_F(FhirValidatorTest, FindsEachBrokenRule) {
   add_full_record(user_.id);
   const json valid = bundle(user_);
   ASSERT_EQ(problems_text(validate_fhir_bundle(valid)), "");
-  // Entries: 0 Patient, 1-2 diary Observations, 3-5 Questionnaires, 6-9 responses, 10 Procedure.
+  // Entries: 0 Patient, 1-2 diary Observations, 3-5 Questionnaires, 6-9 responses, 10 Procedure,
+  // 11-12 its pain Observations, 13 the stopped Procedure, 14 its pain before, 15 the requested
+  // Appointment (newest first), 16 the booked one, 17 the Consent.
   struct Row {
     std::string rule;
     std::function<void(json&)> change;
@@ -446,6 +611,85 @@ TEST_F(FhirValidatorTest, FindsEachBrokenRule) {
        "Bundle.entry[10].resource.status: must be a code"},
       {"a ContactPoint value needs a system",
        [](json& b) { b["entry"][0]["resource"]["telecom"][0].erase("system"); }, "(cpt-2)"},
+      {"Appointment.status is required",
+       [](json& b) { b["entry"][16]["resource"].erase("status"); },
+       "Bundle.entry[16].resource.status: is required"},
+      {"Appointment.status is a code of its value set",
+       [](json& b) { b["entry"][16]["resource"]["status"] = "confirmed"; },
+       "Bundle.entry[16].resource.status: must be a code"},
+      {"Appointment.participant is required",
+       [](json& b) { b["entry"][16]["resource"].erase("participant"); },
+       "Bundle.entry[16].resource.participant: is required (1..*)"},
+      {"a participant's status is required",
+       [](json& b) { b["entry"][16]["resource"]["participant"][0].erase("status"); },
+       "participant[0].status: is required"},
+      {"a participant's status is a code of its value set",
+       [](json& b) { b["entry"][16]["resource"]["participant"][0]["status"] = "booked"; },
+       "participant[0].status: must be a code"},
+      {"a participant has a type or an actor",
+       [](json& b) { b["entry"][16]["resource"]["participant"][0].erase("actor"); }, "(app-1)"},
+      {"a participant's actor resolves inside the Bundle",
+       [](json& b) {
+         b["entry"][16]["resource"]["participant"][0]["actor"]["reference"] = "Patient/1";
+       },
+       "participant[0].actor.reference: does not resolve"},
+      {"start and end go together", [](json& b) { b["entry"][16]["resource"].erase("end"); },
+       "(app-2)"},
+      {"a booked appointment has start and end",
+       [](json& b) {
+         b["entry"][16]["resource"].erase("start");
+         b["entry"][16]["resource"].erase("end");
+       },
+       "(app-3)"},
+      {"a cancelation reason only for a cancelled appointment",
+       [](json& b) {
+         b["entry"][16]["resource"]["cancelationReason"] = {{"text", "x"}};
+       },
+       "(app-4)"},
+      {"Appointment.start is an instant",
+       [](json& b) { b["entry"][16]["resource"]["start"] = "2026-12-02"; },
+       "start: must be a FHIR instant"},
+      {"minutesDuration is a positiveInt",
+       [](json& b) { b["entry"][16]["resource"]["minutesDuration"] = 0; }, "positiveInt"},
+      {"an unknown Appointment element is refused",
+       [](json& b) { b["entry"][15]["resource"]["reason"] = "x"; },
+       "Bundle.entry[15].resource.reason: is not an element"},
+      {"Consent.status is required", [](json& b) { b["entry"][17]["resource"].erase("status"); },
+       "Bundle.entry[17].resource.status: is required"},
+      {"Consent.status is a code of its value set",
+       [](json& b) { b["entry"][17]["resource"]["status"] = "revoked"; },
+       "Bundle.entry[17].resource.status: must be a code"},
+      {"Consent.scope is required", [](json& b) { b["entry"][17]["resource"].erase("scope"); },
+       "Bundle.entry[17].resource.scope: is required"},
+      {"Consent.category is required",
+       [](json& b) { b["entry"][17]["resource"].erase("category"); },
+       "Bundle.entry[17].resource.category: is required (1..*)"},
+      {"a Consent has a policy or a policyRule",
+       [](json& b) { b["entry"][17]["resource"].erase("policyRule"); }, "(ppc-1)"},
+      {"a privacy Consent names its patient",
+       [](json& b) { b["entry"][17]["resource"].erase("patient"); }, "(ppc-2)"},
+      {"Consent.patient points to a Patient",
+       [](json& b) {
+         b["entry"][17]["resource"]["patient"]["reference"] = b["entry"][15]["fullUrl"];
+       },
+       "points to a Appointment"},
+      {"a provision's type is permit or deny",
+       [](json& b) { b["entry"][17]["resource"]["provision"]["type"] = "allow"; },
+       "provision.type: must be a code"},
+      {"a provision's period runs forwards",
+       [](json& b) {
+         b["entry"][17]["resource"]["provision"]["period"]["end"] = "2020-01-01T00:00:00Z";
+       },
+       "(per-1)"},
+      {"a provision's class is a list of Codings",
+       [](json& b) {
+         b["entry"][17]["resource"]["provision"]["class"] =
+             b["entry"][17]["resource"]["provision"]["class"][0];
+       },
+       "provision.class: has cardinality 0..*"},
+      {"an element of a later FHIR version is refused",
+       [](json& b) { b["entry"][17]["resource"]["grantee"] = json::array(); },
+       "grantee: is not an element"},
   };
   for (const Row& row : rows) {
     json changed = valid;

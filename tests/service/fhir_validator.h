@@ -1,10 +1,11 @@
 // A test-side checker of the FHIR R4 structure rules for the resource types
 // HipCoach exports (Bundle, Patient, Observation, Questionnaire,
-// QuestionnaireResponse, Procedure), written from the R4 specification
-// (hl7.org/fhir/R4): the elements each type defines (an unknown or misspelt
-// one is an error), required elements and cardinalities, the required value
-// sets of status codes, the invariants that apply (bdl-1..4, bdl-7, obs-6,
-// obs-7, que-1, que-2, qrs-1, cpt-2, qty-3, ext-1, ele-1), the formats of id,
+// QuestionnaireResponse, Procedure, Appointment, Consent), written from the
+// R4 specification (hl7.org/fhir/R4): the elements each type defines (an
+// unknown or misspelt one is an error), required elements and
+// cardinalities, the required value sets of status codes, the invariants
+// that apply (bdl-1..4, bdl-7, obs-6, obs-7, que-1, que-2, qrs-1, cpt-2,
+// qty-3, ext-1, ele-1, app-1..4, ppc-1, ppc-2, per-1), the formats of id,
 // dateTime and instant, code systems and canonicals as absolute URIs, and
 // that every reference resolves to a fullUrl inside the Bundle.
 //
@@ -612,6 +613,247 @@ class FhirValidator {
     }
   }
 
+  void check_codings(const json& codings, const std::string& path) {
+    if (!check_array(codings, path)) return;
+    for (std::size_t i = 0; i < codings.size(); ++i) {
+      check_coding(codings[i], path + "[" + std::to_string(i) + "]");
+    }
+  }
+
+  void check_periods(const json& periods, const std::string& path) {
+    if (!check_array(periods, path)) return;
+    for (std::size_t i = 0; i < periods.size(); ++i) {
+      check_period(periods[i], path + "[" + std::to_string(i) + "]");
+    }
+  }
+
+  // R4 appointment.html.
+  void check_appointment(const json& appointment, const std::string& path) {
+    check_names(appointment,
+                with_domain({"identifier",
+                             "status",
+                             "cancelationReason",
+                             "serviceCategory",
+                             "serviceType",
+                             "specialty",
+                             "appointmentType",
+                             "reasonCode",
+                             "reasonReference",
+                             "priority",
+                             "description",
+                             "supportingInformation",
+                             "start",
+                             "end",
+                             "minutesDuration",
+                             "slot",
+                             "created",
+                             "comment",
+                             "patientInstruction",
+                             "basedOn",
+                             "participant",
+                             "requestedPeriod"}),
+                path);
+    std::string status;
+    if (require(appointment, "status", path)) {
+      check_code(appointment["status"],
+                 {"proposed", "pending", "booked", "arrived", "fulfilled", "cancelled", "noshow",
+                  "entered-in-error", "checked-in", "waitlist"},
+                 path + ".status");
+      status = appointment.value("status", "");
+    }
+    for (const char* name : {"cancelationReason", "appointmentType"}) {
+      if (appointment.contains(name)) check_codeable_concept(appointment[name], path + "." + name);
+    }
+    for (const char* name : {"serviceCategory", "serviceType", "specialty", "reasonCode"}) {
+      if (appointment.contains(name)) check_codeable_concepts(appointment[name], path + "." + name);
+    }
+    for (const char* name : {"description", "comment", "patientInstruction"}) {
+      if (appointment.contains(name)) check_string(appointment[name], path + "." + name);
+    }
+    if (appointment.contains("priority") &&
+        (!appointment["priority"].is_number_integer() || appointment["priority"].get<long>() < 0)) {
+      problem(path + ".priority", "must be an unsignedInt");
+    }
+    if (appointment.contains("start")) check_instant(appointment["start"], path + ".start");
+    if (appointment.contains("end")) check_instant(appointment["end"], path + ".end");
+    if (appointment.contains("minutesDuration") &&
+        (!appointment["minutesDuration"].is_number_integer() ||
+         appointment["minutesDuration"].get<long>() < 1)) {
+      problem(path + ".minutesDuration", "must be a positiveInt");
+    }
+    if (appointment.contains("created")) check_date_time(appointment["created"], path + ".created");
+    if (appointment.contains("requestedPeriod")) {
+      check_periods(appointment["requestedPeriod"], path + ".requestedPeriod");
+    }
+    // app-2: either start and end are specified, or neither.
+    if (appointment.contains("start") != appointment.contains("end")) {
+      problem(path, "start and end go together (app-2)");
+    }
+    // app-3: only proposed, cancelled or waitlist appointments may lack start and end.
+    if ((!appointment.contains("start") || !appointment.contains("end")) && !status.empty() &&
+        status != "proposed" && status != "cancelled" && status != "waitlist") {
+      problem(path, "a " + status + " appointment needs start and end (app-3)");
+    }
+    // app-4: a cancelation reason only for a cancelled appointment or a no-show.
+    if (appointment.contains("cancelationReason") && status != "cancelled" && status != "noshow") {
+      problem(path + ".cancelationReason", "only when cancelled or noshow (app-4)");
+    }
+    if (!appointment.contains("participant")) {
+      problem(path + ".participant", "is required (1..*)");
+      return;
+    }
+    if (!check_array(appointment["participant"], path + ".participant")) return;
+    for (std::size_t i = 0; i < appointment["participant"].size(); ++i) {
+      const json& participant = appointment["participant"][i];
+      const std::string at = path + ".participant[" + std::to_string(i) + "]";
+      check_names(participant, with_element({"type", "actor", "required", "status", "period"}), at);
+      // app-1: either the type or the actor is specified.
+      if (!participant.contains("type") && !participant.contains("actor")) {
+        problem(at, "needs a type or an actor (app-1)");
+      }
+      if (participant.contains("type")) check_codeable_concepts(participant["type"], at + ".type");
+      if (participant.contains("actor")) {
+        check_reference(participant["actor"],
+                        {"Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Device",
+                         "HealthcareService", "Location"},
+                        at + ".actor");
+      }
+      if (participant.contains("required")) {
+        check_code(participant["required"], {"required", "optional", "information-only"},
+                   at + ".required");
+      }
+      if (require(participant, "status", at)) {
+        check_code(participant["status"], {"accepted", "declined", "tentative", "needs-action"},
+                   at + ".status");
+      }
+      if (participant.contains("period")) check_period(participant["period"], at + ".period");
+    }
+  }
+
+  void check_consent_provision(const json& provision, const std::string& path) {
+    check_names(provision,
+                with_element({"type", "period", "actor", "action", "securityLabel", "purpose",
+                              "class", "code", "dataPeriod", "data", "provision"}),
+                path);
+    if (provision.contains("type")) {
+      check_code(provision["type"], {"deny", "permit"}, path + ".type");
+    }
+    if (provision.contains("period")) check_period(provision["period"], path + ".period");
+    if (provision.contains("dataPeriod")) {
+      check_period(provision["dataPeriod"], path + ".dataPeriod");
+    }
+    if (provision.contains("actor") && check_array(provision["actor"], path + ".actor")) {
+      for (std::size_t i = 0; i < provision["actor"].size(); ++i) {
+        const json& actor = provision["actor"][i];
+        const std::string at = path + ".actor[" + std::to_string(i) + "]";
+        check_names(actor, with_element({"role", "reference"}), at);
+        if (require(actor, "role", at)) check_codeable_concept(actor["role"], at + ".role");
+        if (require(actor, "reference", at)) {
+          check_reference(actor["reference"],
+                          {"Device", "Group", "CareTeam", "Organization", "Patient", "Practitioner",
+                           "RelatedPerson", "PractitionerRole"},
+                          at + ".reference");
+        }
+      }
+    }
+    for (const char* name : {"action", "code"}) {
+      if (provision.contains(name)) check_codeable_concepts(provision[name], path + "." + name);
+    }
+    for (const char* name : {"securityLabel", "purpose", "class"}) {
+      if (provision.contains(name)) check_codings(provision[name], path + "." + name);
+    }
+    if (provision.contains("data") && check_array(provision["data"], path + ".data")) {
+      for (std::size_t i = 0; i < provision["data"].size(); ++i) {
+        const json& data = provision["data"][i];
+        const std::string at = path + ".data[" + std::to_string(i) + "]";
+        check_names(data, with_element({"meaning", "reference"}), at);
+        if (require(data, "meaning", at)) {
+          check_code(data["meaning"], {"instance", "related", "dependents", "authoredby"},
+                     at + ".meaning");
+        }
+        if (require(data, "reference", at)) {
+          std::set<std::string> any;
+          for (const auto& [url, type] : full_urls_) any.insert(type);
+          check_reference(data["reference"], any, at + ".reference");
+        }
+      }
+    }
+    if (provision.contains("provision") &&
+        check_array(provision["provision"], path + ".provision")) {
+      for (std::size_t i = 0; i < provision["provision"].size(); ++i) {
+        check_consent_provision(provision["provision"][i],
+                                path + ".provision[" + std::to_string(i) + "]");
+      }
+    }
+  }
+
+  // R4 consent.html.
+  void check_consent(const json& consent, const std::string& path) {
+    check_names(consent,
+                with_domain({"identifier", "status", "scope", "category", "patient", "dateTime",
+                             "performer", "organization", "sourceAttachment", "sourceReference",
+                             "policy", "policyRule", "verification", "provision"}),
+                path);
+    if (require(consent, "status", path)) {
+      check_code(consent["status"],
+                 {"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"},
+                 path + ".status");
+    }
+    if (require(consent, "scope", path)) check_codeable_concept(consent["scope"], path + ".scope");
+    if (!consent.contains("category")) {
+      problem(path + ".category", "is required (1..*)");
+    } else {
+      check_codeable_concepts(consent["category"], path + ".category");
+    }
+    if (consent.contains("patient")) {
+      check_reference(consent["patient"], {"Patient"}, path + ".patient");
+    }
+    if (consent.contains("dateTime")) check_date_time(consent["dateTime"], path + ".dateTime");
+    if (consent.contains("performer") && check_array(consent["performer"], path + ".performer")) {
+      for (std::size_t i = 0; i < consent["performer"].size(); ++i) {
+        check_reference(
+            consent["performer"][i],
+            {"Organization", "Patient", "Practitioner", "RelatedPerson", "PractitionerRole"},
+            path + ".performer[" + std::to_string(i) + "]");
+      }
+    }
+    if (consent.contains("policy") && check_array(consent["policy"], path + ".policy")) {
+      for (std::size_t i = 0; i < consent["policy"].size(); ++i) {
+        const json& policy = consent["policy"][i];
+        const std::string at = path + ".policy[" + std::to_string(i) + "]";
+        check_names(policy, with_element({"authority", "uri"}), at);
+        if (policy.contains("authority"))
+          check_absolute_uri(policy["authority"], at + ".authority");
+        if (policy.contains("uri")) check_absolute_uri(policy["uri"], at + ".uri");
+      }
+    }
+    if (consent.contains("policyRule")) {
+      check_codeable_concept(consent["policyRule"], path + ".policyRule");
+    }
+    // ppc-1: either a policy or a policyRule.
+    if (!consent.contains("policy") && !consent.contains("policyRule")) {
+      problem(path, "needs a policy or a policyRule (ppc-1)");
+    }
+    // ppc-2: a privacy consent names its patient.
+    bool privacy = false;
+    if (consent.contains("scope") && consent["scope"].is_object() &&
+        consent["scope"].contains("coding") && consent["scope"]["coding"].is_array()) {
+      for (const json& coding : consent["scope"]["coding"]) {
+        if (coding.is_object() &&
+            coding.value("system", "") == "http://terminology.hl7.org/CodeSystem/consentscope" &&
+            coding.value("code", "") == "patient-privacy") {
+          privacy = true;
+        }
+      }
+    }
+    if (privacy && !consent.contains("patient")) {
+      problem(path + ".patient", "a privacy consent needs its patient (ppc-2)");
+    }
+    if (consent.contains("provision")) {
+      check_consent_provision(consent["provision"], path + ".provision");
+    }
+  }
+
   void check_resource(const json& resource, const std::string& path) {
     if (resource.contains("id")) check_id(resource["id"], path + ".id");
     check_extensions(resource, path);
@@ -626,6 +868,10 @@ class FhirValidator {
       check_questionnaire_response(resource, path);
     } else if (type == "Procedure") {
       check_procedure(resource, path);
+    } else if (type == "Appointment") {
+      check_appointment(resource, path);
+    } else if (type == "Consent") {
+      check_consent(resource, path);
     } else {
       problem(path + ".resourceType", "is not a type this checker knows: " + type);
     }

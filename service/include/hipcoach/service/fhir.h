@@ -1,8 +1,7 @@
 // A person's record as a FHIR R4 Bundle (type "collection"), for
 // GET /api/v1/me/export?format=fhir and `hipcoach export --fhir`.
 //
-// What goes in, one function per resource type so that later kinds of record
-// (Appointment, Consent) add a function and a loop in export_fhir:
+// What goes in, one function per resource type:
 //   Patient                the account: its id and the email as telecom (no
 //                          name: HipCoach stores none).
 //   Observation            each pain rating, from the diary and before and
@@ -14,6 +13,10 @@
 //   Procedure              each guided session, the patient as performer,
 //                          status completed or stopped; its pain before and
 //                          after are Observations that are partOf it.
+//   Appointment            each appointment request, the Patient as the one
+//                          participant; status, times and the clinic's type.
+//   Consent                each consent to share with the clinic, active or
+//                          inactive (revoked or expired), its parts and period.
 // Only codes that docs/api.md lists are used; where no code is known (body
 // site, the muscle groups, the session itself) a CodeableConcept has text only.
 //
@@ -50,6 +53,14 @@ inline constexpr std::string_view kPainSeverityDisplay =
 inline constexpr std::string_view kObservationCategorySystem =
     "http://terminology.hl7.org/CodeSystem/observation-category";
 inline constexpr std::string_view kUcumSystem = "http://unitsofmeasure.org";
+inline constexpr std::string_view kConsentScopeSystem =
+    "http://terminology.hl7.org/CodeSystem/consentscope";
+inline constexpr std::string_view kPatientConsentLoinc = "59284-0";
+inline constexpr std::string_view kActCodeSystem =
+    "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+inline constexpr std::string_view kConsentActionSystem =
+    "http://terminology.hl7.org/CodeSystem/consentaction";
+inline constexpr std::string_view kResourceTypesSystem = "http://hl7.org/fhir/resource-types";
 
 // A name-based UUID: version 8 of RFC 9562 (section 5.8), its 122 free bits
 // the first bytes of SHA-256 of `name` (as in RFC 9562 appendix B.2), in the
@@ -90,12 +101,38 @@ std::vector<FhirEntry> fhir_guided_session(const core::Protocol& protocol,
                                            const storage::GuidedSessionRecord& session,
                                            std::string_view patient_url);
 
+// The FHIR AppointmentStatus of ours: requested -> proposed, proposed ->
+// pending, confirmed -> booked, declined and cancelled -> cancelled.
+std::string_view fhir_appointment_status(storage::AppointmentStatus status);
+
+// An appointment request as an Appointment with `patient_url`'s Patient as
+// its participant: status as above (a declined or cancelled one with a text
+// cancelationReason saying who ended it); serviceType the clinic's name of
+// its type (its id when the type is no longer offered), as text; the
+// patient's reason as description; created; start, end and minutesDuration
+// when a time is proposed or confirmed; earliest as requestedPeriod; the
+// staff's message as patientInstruction.
+FhirEntry fhir_appointment(const core::Protocol& protocol, const storage::Appointment& appointment,
+                           std::string_view patient_url);
+
+// A consent as a Consent of `patient_url`'s Patient: status active while
+// storage::is_active at `now`, else inactive; scope patient-privacy; category
+// LOINC 59284-0; dateTime when given; policyRule OPTIN (v3-ActCode: the
+// patient opted in); a permit provision for the action access over its
+// period (created_at to until, or to revoked_at when revoked earlier), with
+// each shared part as a text code and the FHIR resource types it exports as
+// classes (diary Observation, questionnaires QuestionnaireResponse,
+// sessions Procedure; triage has none).
+FhirEntry fhir_consent(const storage::Consent& consent, std::string_view patient_url,
+                       std::chrono::sys_seconds now);
+
 // {"resourceType": "Bundle", "type": "collection", "timestamp": now, "entry": [...]}.
 nlohmann::json fhir_bundle(std::span<const FhirEntry> entries, std::chrono::sys_seconds now);
 
 // The whole record of `user` as a Bundle: the Patient first, then the diary
 // (oldest first), the questionnaires answered and the responses, the guided
-// sessions. The store's errors as they come.
+// sessions, the appointment requests (newest first) and the consents
+// (newest first). The store's errors as they come.
 core::Result<nlohmann::json> export_fhir(const core::Protocol& protocol, storage::Store& store,
                                          const storage::User& user, std::chrono::sys_seconds now);
 
