@@ -394,14 +394,19 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     return handle_session_route({protocol_, store_, user_id, now}, request, path, query);
   }
   if (is_reminder_route(path)) return handle_reminder_route({store_, user_id, now}, request, path);
+  // The audit rows a route writes carry the request's id.
+  const std::string request_id =
+      request.request_id == 0 ? std::string() : std::to_string(request.request_id);
   if (is_summary_route(path)) {
-    return handle_summary_route({protocol_, store_, user_id, now}, request, path);
+    return handle_summary_route({protocol_, store_, user_id, now, request_id}, request, path);
   }
   if (is_appointment_route(path)) {
-    return handle_appointment_route({protocol_, store_, user_id, now}, request, path, query);
+    return handle_appointment_route({protocol_, store_, user_id, now, request_id}, request, path,
+                                    query);
   }
   if (is_consent_route(path)) {
-    return handle_consent_route({protocol_, store_, user_id, now}, request, path, query);
+    return handle_consent_route({protocol_, store_, user_id, now, request_id}, request, path,
+                                query);
   }
   if (path == kSavedTriage) {
     if (reads) {

@@ -343,6 +343,7 @@ Response read_one(const AppointmentRouteContext& context, const Request& request
       entry.action = "read";
       entry.what = "triage";
       entry.why = "appointment request";
+      entry.request_id = context.request_id;
       if (auto appended = context.store.append_audit(entry); !appended) {
         if (appended.error().code() == ErrorCode::kNotFound) return not_found();
         return error_response(appended.error());

@@ -28,6 +28,8 @@ constexpr int kDefaultDiaryLimit = 30;
 constexpr int kDefaultAuditLimit = 100;
 
 const char* const kPartNames = "diary, questionnaires, triage or sessions";
+// The audit row's `what` for a staff listing of the patients who share.
+constexpr std::string_view kPatientListWhat = "patient_list";
 
 // A row as an admin exports it: with both accounts' ids.
 json to_admin_json(const storage::AuditEntry& entry) {
@@ -194,12 +196,38 @@ Response whole_audit(const ConsentRouteContext& context, const Request& request,
       request, json_response(200, {{"audit", std::move(items)}, {"next", std::move(next)}}));
 }
 
-Response sharing_patients(const ConsentRouteContext& context, const Request& request) {
+// An audit row of the caller reading `what` of `patient_id` now, for `why`.
+storage::AuditEntry audit_entry(const ConsentRouteContext& context, std::int64_t patient_id,
+                                std::string what, std::string why) {
+  storage::AuditEntry entry;
+  entry.at = context.now;
+  entry.actor_id = context.user_id;
+  entry.patient_id = patient_id;
+  entry.action = "read";
+  entry.what = std::move(what);
+  entry.why = std::move(why);
+  entry.request_id = context.request_id;
+  return entry;
+}
+
+Response sharing_patients(const ConsentRouteContext& context, const Request& request,
+                          std::string_view query) {
   if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET, HEAD");
+  auto reason = read_reason(query);
+  if (!reason) return error_response(reason.error());
   auto patients = context.store.list_sharing_patients(context.now);
   if (!patients) return error_response(patients.error());
   json items = json::array();
   for (const storage::SharingPatient& patient : *patients) {
+    // The list shows who uses the app and what they share: a read of each
+    // listed patient's record, written before the answer leaves.
+    auto appended = context.store.append_audit(
+        audit_entry(context, patient.user_id, std::string(kPatientListWhat), *reason));
+    if (!appended) {
+      // The account went between the listing and now: it is not listed.
+      if (appended.error().code() == ErrorCode::kNotFound) continue;
+      return error_response(appended.error());
+    }
     items.push_back({{"id", patient.user_id},
                      {"email", patient.email},
                      {"parts", service::record_part_names(patient.parts)},
@@ -283,13 +311,8 @@ Response patient_part(const ConsentRouteContext& context, const Request& request
 
   // Written before the answer leaves: a read the log does not show never
   // reaches the reader.
-  storage::AuditEntry entry;
-  entry.at = context.now;
-  entry.actor_id = context.user_id;
-  entry.patient_id = *patient_id;
-  entry.action = "read";
-  entry.what = std::string(storage::record_part_name(*part));
-  entry.why = std::move(*reason);
+  const storage::AuditEntry entry = audit_entry(
+      context, *patient_id, std::string(storage::record_part_name(*part)), std::move(*reason));
   if (auto appended = context.store.append_audit(entry); !appended) {
     // The patient's account went between the check and now: as if it never was.
     if (appended.error().code() == ErrorCode::kNotFound) return not_shared();
@@ -306,12 +329,13 @@ Response staff_route(const ConsentRouteContext& context, const Request& request,
   if (caller->role != storage::Role::kClinician && caller->role != storage::Role::kAdmin) {
     return problem_response(403, "role", "only clinic staff may read patients' records");
   }
-  if (path == kPatientsPath) return sharing_patients(context, request);
+  if (path == kPatientsPath) return sharing_patients(context, request, query);
   if (const auto rest = path.substr(kPatientsPath.size() + 1); is_staff_summary_path(rest)) {
     auto reason = read_reason(query);
     if (!reason) return error_response(reason.error());
-    return handle_staff_summary({context.protocol, context.store, context.user_id, context.now},
-                                request, rest, std::move(*reason));
+    return handle_staff_summary(
+        {context.protocol, context.store, context.user_id, context.now, context.request_id},
+        request, rest, std::move(*reason));
   }
   return patient_part(context, request, path.substr(kPatientsPath.size() + 1), query);
 }

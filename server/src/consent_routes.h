@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "hipcoach/core/protocol.h"
@@ -47,6 +48,9 @@ struct ConsentRouteContext {
   storage::Store& store;
   std::int64_t user_id = 0;
   std::chrono::sys_seconds now{};
+  // The request's id (Request::request_id) as decimal text, for the audit
+  // rows it writes; empty when it has none.
+  std::string request_id{};
 };
 
 // Answers a request to a route of is_consent_route, with `query` the raw

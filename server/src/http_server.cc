@@ -161,6 +161,9 @@ class Session : public std::enable_shared_from_this<Session> {
       // or the server is stopping: nobody is waiting for an answer.
       return close();
     }
+    // Numbered before the router runs, so that the audit rows a request
+    // writes carry the id its answer and its access-log line show.
+    request_id_ = state_->next_request_id++;
     if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
       return send_error(431, "headers", "the request line and headers exceed 8 KiB");
     }
@@ -173,7 +176,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return close();  // A reset or another socket error.
 
     const auto& request = parser_->get();
-    const Request view{
+    Request view{
         .method = request.method_string(),
         .target = request.target(),
         .if_none_match = request[http::field::if_none_match],
@@ -186,6 +189,7 @@ class Session : public std::enable_shared_from_this<Session> {
         .client = client_,
         .body = request.body(),
     };
+    view.request_id = request_id_;
     const Lane lane = state_->router.lane(view);
     asio::thread_pool* pool = lane == Lane::kHashing    ? state_->hashing_pool
                               : lane == Lane::kDatabase ? state_->database_pool
@@ -220,7 +224,6 @@ class Session : public std::enable_shared_from_this<Session> {
     phase_ = Phase::kWriting;
     response_ = std::move(response);
     logged_ = logged;
-    request_id_ = state_->next_request_id++;
     serialize_head(version, keep_alive);
     std::array<asio::const_buffer, 2> buffers{
         asio::buffer(head_),

@@ -2,6 +2,7 @@
 // sockets and no Beast, so that routing is tested without a network.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@ struct Request {
   std::string_view cookie{};           // Empty when absent.
   std::string_view client{};           // The peer's IP address, e.g. "127.0.0.1".
   std::string_view body{};             // Empty for GET and HEAD.
+  // The server's number for this request: the X-Request-Id header of its
+  // answer and the request_id of its access-log line and audit rows. 0 when
+  // it does not come through the server (a test, a benchmark).
+  std::uint64_t request_id = 0;
 };
 
 // A response header. Both views point at string literals, at strings the

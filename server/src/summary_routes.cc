@@ -85,6 +85,7 @@ Response handle_staff_summary(const SummaryRouteContext& context, const Request&
   entry.action = "read";
   entry.what = "summary";
   entry.why = std::move(reason);
+  entry.request_id = context.request_id;
   if (auto appended = context.store.append_audit(entry); !appended) {
     if (appended.error().code() == ErrorCode::kNotFound) return not_shared();
     return error_response(appended.error());

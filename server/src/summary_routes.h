@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "hipcoach/core/protocol.h"
@@ -32,6 +33,9 @@ struct SummaryRouteContext {
   storage::Store& store;
   std::int64_t user_id = 0;
   std::chrono::sys_seconds now{};
+  // The request's id (Request::request_id) as decimal text, for the audit
+  // rows it writes; empty when it has none.
+  std::string request_id{};
 };
 
 // True for the caller's own summary routes (decoded path, no query).

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,9 @@
 #include <thread>
 
 #include "access_log.h"
+#include "hipcoach/core/timestamp.h"
+#include "hipcoach/service/accounts.h"
+#include "hipcoach/storage/open_store.h"
 #include "http_server.h"
 #include "test_client.h"
 
@@ -126,6 +130,80 @@ TEST(ApiOverSockets, SignUpWriteAndReadWithoutLeakingPrivateDataToTheLog) {
   EXPECT_EQ(log.find("PRIVATE"), std::string::npos) << log;
   EXPECT_EQ(log.find(token), std::string::npos) << log;
   EXPECT_EQ(log.find("limit=30"), std::string::npos) << log;
+}
+
+TEST(ApiOverSockets, AStaffReadsAuditRowCarriesTheRequestIdOfItsAnswer) {
+  const auto db_path = std::filesystem::temp_directory_path() /
+                       ("hipcoach-request-id-" + std::to_string(getpid()) + ".sqlite");
+  std::filesystem::remove(db_path);
+  const std::string db_url = "sqlite:" + db_path.string();
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  {
+    auto store = storage::open_store(db_url);
+    ASSERT_TRUE(store.has_value()) << store.error().to_string();
+    service::AccountOptions account_options;
+    account_options.hash = service::PasswordHashOptions::minimum();
+    service::Accounts accounts(**store, account_options);
+    ASSERT_TRUE(accounts.create_account("doc@clinic.example", "doc-password-1",
+                                        storage::Role::kClinician, now));
+  }
+  ServerOptions options;
+  options.port = 0;
+  options.data_dir = kFixture;
+  options.web_dir = kFixture / "web";
+  options.threads = 1;
+  options.db_url = db_url;
+  ServerControl control;
+  std::ostringstream out;
+  std::ostringstream err;
+  int exit_code = -1;
+  std::thread server([&] { exit_code = run_server(options, ServeTuning{}, out, err, &control); });
+  const auto port = control.wait_for_port();
+  ASSERT_TRUE(port.has_value()) << err.str();
+
+  std::string request_id;
+  {
+    TestClient client(*port);
+    const auto signed_up = send(client, "POST", "/api/v1/accounts",
+                                R"({"email":"pat@example.org","password":"pat-password-1"})");
+    ASSERT_TRUE(signed_up.has_value());
+    ASSERT_EQ(signed_up->status, 201) << signed_up->body;
+    const std::string patient = nlohmann::json::parse(signed_up->body)["token"];
+    const auto until = std::chrono::floor<std::chrono::days>(now) + std::chrono::days{30};
+    const std::string consent =
+        R"({"parts":["diary"],"until":")" + core::format_timestamp(until) + R"("})";
+    const auto granted = send(client, "POST", "/api/v1/consents", consent, patient);
+    ASSERT_TRUE(granted.has_value());
+    ASSERT_EQ(granted->status, 201) << granted->body;
+    const auto signed_in = send(client, "POST", "/api/v1/sessions",
+                                R"({"email":"doc@clinic.example","password":"doc-password-1"})");
+    ASSERT_TRUE(signed_in.has_value());
+    ASSERT_EQ(signed_in->status, 201) << signed_in->body;
+    const std::string doc = nlohmann::json::parse(signed_in->body)["token"];
+
+    const auto listed = send(client, "GET", "/api/v1/patients", "", doc);
+    ASSERT_TRUE(listed.has_value());
+    ASSERT_EQ(listed->status, 200) << listed->body;
+    request_id = listed->header("x-request-id");
+    // Ids count up from 1: the sign-up, the consent and the sign-in came first.
+    EXPECT_EQ(request_id, "4");
+  }
+  control.request_stop();
+  server.join();
+  EXPECT_EQ(exit_code, 0);
+
+  auto store = storage::open_store(db_url);
+  ASSERT_TRUE(store.has_value()) << store.error().to_string();
+  auto rows = (*store)->list_audit(10, std::nullopt);
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_EQ(rows->size(), 1U);
+  EXPECT_EQ(rows->front().what, "patient_list");
+  EXPECT_EQ(rows->front().request_id, request_id);
+  store->reset();
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(db_path.string() + suffix);
+  }
 }
 
 TEST(ApiOverSockets, RefusesToStartOnADatabaseItCannotOpen) {

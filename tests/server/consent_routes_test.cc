@@ -202,6 +202,67 @@ TEST_F(ConsentRoutes, StaffSeeOnlyThePatientsWhoShareNowAndWhat) {
   EXPECT_EQ(reply.header("Cache-Control"), "no-store");
 }
 
+TEST_F(ConsentRoutes, ListingThePatientsWhoShareIsAnAuditedReadOfEachListedPatient) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string ben = sign_up("ben@example.org");
+  const std::string cem = sign_up("cem@example.org");
+  granted({"triage"}, ana);
+  granted({"diary"}, cem);
+  const std::string doc = staff("doc@clinic.example", storage::Role::kClinician);
+
+  const Reply reply = get("/api/v1/patients?reason=weekly%20review", doc);
+  ASSERT_EQ(reply.status, 200) << reply.raw;
+  ASSERT_EQ(reply.body["patients"].size(), 2U) << reply.raw;
+  for (const std::string& token : {ana, cem}) {
+    const Reply audit = get("/api/v1/me/audit", token);
+    ASSERT_EQ(audit.body["audit"].size(), 1U) << audit.raw;
+    json row = audit.body["audit"][0];
+    row.erase("id");
+    EXPECT_EQ(row, json({{"at", "2026-11-25T15:00:00Z"},
+                         {"actor", {{"email", "doc@clinic.example"}, {"role", "clinician"}}},
+                         {"action", "read"},
+                         {"what", "patient_list"},
+                         {"why", "weekly review"}}));
+  }
+  EXPECT_EQ(get("/api/v1/me/audit", ben).body, json::parse(R"({"audit": []})"));
+  // Without ?reason=, the default.
+  ASSERT_EQ(get("/api/v1/patients", doc).status, 200);
+  EXPECT_EQ(get("/api/v1/me/audit", ana).body["audit"][0]["why"], "clinical care");
+  EXPECT_EQ(audit_rows(), 4U);
+}
+
+TEST_F(ConsentRoutes, ABadReasonForTheListIsA400AndNothingIsListedOrLogged) {
+  const std::string ana = sign_up("ana@example.org");
+  granted({"triage"}, ana);
+  const std::string doc = staff("doc@clinic.example", storage::Role::kClinician);
+  const Reply reply = get("/api/v1/patients?reason=%ZZ", doc);
+  EXPECT_EQ(reply.status, 400) << reply.raw;
+  EXPECT_EQ(reply.body["where"], "reason");
+  EXPECT_EQ(reply.body["detail"], "has a malformed %-escape");
+  EXPECT_EQ(reply.raw.find("ana@"), std::string::npos);
+  EXPECT_EQ(audit_rows(), 0U);
+}
+
+TEST_F(ConsentRoutes, AStaffReadsAuditRowCarriesTheRequestsId) {
+  const std::string pat = patient("pat@example.org");
+  granted({"diary"}, pat);
+  const std::int64_t id = id_of("pat@example.org");
+  const std::string doc = staff("doc@clinic.example", storage::Role::kClinician);
+  const std::string target = fmt_path(id, "diary");
+  const std::string authorization = "Bearer " + doc;
+  const Response response = router_->handle(Request{.method = "GET",
+                                                    .target = target,
+                                                    .host = testing::kHost,
+                                                    .authorization = authorization,
+                                                    .request_id = 4217});
+  ASSERT_EQ(response.status, 200) << *response.body;
+  const auto rows = store_.list_audit(10, std::nullopt);
+  ASSERT_EQ(rows->size(), 1U);
+  EXPECT_EQ(rows->front().request_id, "4217");
+  const std::string admin = staff("admin@clinic.example", storage::Role::kAdmin);
+  EXPECT_EQ(get("/api/v1/audit", admin).body["audit"][0]["request_id"], "4217");
+}
+
 TEST_F(ConsentRoutes, StaffReadEachSharedPartOfTheRecord) {
   const std::string pat = patient("pat@example.org");
   granted({"diary", "questionnaires", "triage", "sessions"}, pat);

@@ -12,9 +12,15 @@ export const kParts = [
   {id: 'sessions', name: 'Guided sessions'},
 ];
 
+// The names for people of what else an audit row says was read (its `what`).
+const kOtherReads = [
+  {id: 'patient_list', name: 'Your name in the list of patients who share'},
+  {id: 'summary', name: 'Summary for your doctor'},
+];
+
 // Returns the people's name of `part` ("diary" → "Pain diary"), or the id when unknown.
 export function part_name(part) {
-  return kParts.find((known) => known.id === part)?.name ?? String(part);
+  return [...kParts, ...kOtherReads].find((known) => known.id === part)?.name ?? String(part);
 }
 
 // Returns the caller's consents, newest first: [{id, parts, created_at, until, revoked_at, status}].
