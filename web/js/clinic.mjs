@@ -1,6 +1,7 @@
 // The clinic's settings (GET /api/v1/clinic), fetched once per page, and what every page that
 // tells the person to seek care shows from them: a "Contact the clinic" box (name, a tel: link,
-// the opening hours or "call to ask") and the clinic's emergency number.
+// the opening hours or "call to ask", the link to request an appointment online when the clinic
+// takes requests) and the clinic's emergency number.
 //
 // Pieces are returned at once and filled when the settings arrive; once they have arrived (the
 // usual case by the time a result is shown) they are filled before being returned. Without
@@ -99,6 +100,10 @@ function box_contents(clinic, heading, title_id) {
       ? [h('p', {class: 'clinic-hours-title'}, 'Opening hours:'),
         h('ul', {class: 'plain-list clinic-hours'}, hours.map((line) => h('li', {}, line)))]
       : h('p', {class: 'clinic-hours'}, 'Opening hours: call to ask.'),
+    Array.isArray(clinic.appointment_types) && clinic.appointment_types.length > 0
+      ? h('p', {class: 'clinic-request'}, 'Not urgent? ',
+        h('a', {class: 'clinic-request-link', href: 'appointments.html'}, 'Request an appointment online'), '.')
+      : [],
     h('p', {class: 'emergency-line'},
       h('strong', {}, `In an emergency, call ${clinic.emergency_number}`), ' (or your local emergency number).'),
   ];

@@ -12,6 +12,7 @@ export const kReturnPages = {
   progress: {href: 'progress.html', message: 'Sign in, or create an account, to see your progress.'},
   questionnaire: {href: 'questionnaire.html', message: 'Sign in, or create an account, to answer a questionnaire.'},
   coach: {href: 'coach.html', message: 'Sign in, or create an account, to use the guided session.'},
+  appointments: {href: 'appointments.html', message: 'Sign in, or create an account, to ask for an appointment.'},
 };
 
 // Sends a signed-out visitor to the account page, which says why and returns them to `page`
