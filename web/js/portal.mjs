@@ -2,11 +2,12 @@
 // (GET /api/v1/patients) and, for the one chosen, a summary of only the parts they share, each
 // read from GET /api/v1/patients/{id}/<part> with the reason the staff member gives (?reason=,
 // written to the patient's audit log). A patient is told, politely, that the page is for staff.
-// The appointment request queue has its place (#request-queue) but is built elsewhere.
+// The appointment requests (#request-queue, #request-detail) are portal-queue.mjs's.
 
 import {ApiError} from './api.mjs';
 import {fetch_patient_part, fetch_patients, kParts, part_name} from './consent-api.mjs';
 import {h} from './dom.mjs';
+import {load_queue} from './portal-queue.mjs';
 import {render_diary, render_questionnaires, render_sessions, render_triage} from './portal-render.mjs';
 import {is_staff, show_portal_link} from './staff-nav.mjs';
 import {local_date, local_date_time, sentence, set_status, show_load_error} from './ui.mjs';
@@ -159,8 +160,8 @@ async function load() {
       return;
     }
     show_portal_link(user, {current: true});
-    set_status(elements.status, 'Loading the patients who share…', {loading: true});
-    await load_patients();
+    set_status(elements.status, 'Loading the requests and the patients who share…', {loading: true});
+    await Promise.all([load_patients(), load_queue()]);
   } catch (error) {
     set_status(elements.status, '');
     show_load_error(elements.load_error, 'The portal could not be loaded', error, () => load());
