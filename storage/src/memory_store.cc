@@ -113,6 +113,8 @@ core::Result<void> MemoryStore::delete_user(std::int64_t user_id) {
   std::erase_if(consents_, [&](const auto& item) { return item.second.user_id == user_id; });
   std::erase_if(appointments_, [&](const auto& item) { return item.second.user_id == user_id; });
   std::erase_if(outbox_, [&](const auto& item) { return item.second.user_id == user_id; });
+  two_factor_.erase(user_id);
+  std::erase_if(recovery_codes_, [&](const auto& item) { return item.second.user_id == user_id; });
   user_ids_by_folded_email_.erase(fold_email(it->second.email));
   users_.erase(it);
   return {};
@@ -146,6 +148,126 @@ core::Result<void> MemoryStore::delete_session(std::string_view token_hash) {
   const auto it = sessions_.find(token_hash);
   if (it == sessions_.end()) return Error::not_found("sessions", "no such session");
   sessions_.erase(it);
+  return {};
+}
+
+core::Result<void> MemoryStore::set_session_stage(std::string_view token_hash, SessionStage stage) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = sessions_.find(token_hash);
+  if (it == sessions_.end()) return Error::not_found("sessions", "no such session");
+  it->second.stage = stage;
+  return {};
+}
+
+core::Result<TwoFactor> MemoryStore::get_two_factor(std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = two_factor_.find(user_id);
+  if (it == two_factor_.end()) {
+    return Error::not_found(row("two_factor", user_id), "no two-step sign-in");
+  }
+  return it->second;
+}
+
+core::Result<void> MemoryStore::start_two_factor(const TwoFactor& pending) {
+  if (auto ok = check_two_factor_secret(pending.secret); !ok) return ok;
+  const std::scoped_lock lock(mutex_);
+  if (!users_.contains(pending.user_id)) {
+    return Error::not_found(row("users", pending.user_id), "no such user");
+  }
+  if (const auto it = two_factor_.find(pending.user_id);
+      it != two_factor_.end() && it->second.enabled) {
+    return Error::conflict(row("two_factor", pending.user_id), "two-step sign-in is on already");
+  }
+  TwoFactor kept;
+  kept.user_id = pending.user_id;
+  kept.secret = pending.secret;
+  kept.created_at = pending.created_at;
+  two_factor_[pending.user_id] = std::move(kept);
+  return {};
+}
+
+void MemoryStore::put_recovery_codes(std::int64_t user_id,
+                                     const std::vector<std::string>& code_hashes,
+                                     std::chrono::sys_seconds at) {
+  std::erase_if(recovery_codes_, [&](const auto& item) { return item.second.user_id == user_id; });
+  for (const std::string& hash : code_hashes) {
+    const std::int64_t id = next_recovery_code_id_++;
+    recovery_codes_.emplace(id, RecoveryCode{id, user_id, hash, at, std::nullopt});
+  }
+}
+
+core::Result<void> MemoryStore::enable_two_factor(std::int64_t user_id, std::int64_t used_step,
+                                                  const std::vector<std::string>& code_hashes,
+                                                  std::chrono::sys_seconds at) {
+  if (auto ok = check_recovery_code_hashes(code_hashes); !ok) return ok;
+  const std::scoped_lock lock(mutex_);
+  const auto it = two_factor_.find(user_id);
+  if (it == two_factor_.end()) {
+    return Error::not_found(row("two_factor", user_id), "no two-step sign-in is being set up");
+  }
+  if (it->second.enabled) {
+    return Error::conflict(row("two_factor", user_id), "two-step sign-in is on already");
+  }
+  it->second.enabled = true;
+  it->second.enabled_at = at;
+  it->second.last_used_step = used_step;
+  put_recovery_codes(user_id, code_hashes, at);
+  return {};
+}
+
+core::Result<void> MemoryStore::use_two_factor_step(std::int64_t user_id, std::int64_t step) {
+  const std::scoped_lock lock(mutex_);
+  const auto it = two_factor_.find(user_id);
+  if (it == two_factor_.end() || !it->second.enabled) {
+    return Error::not_found(row("two_factor", user_id), "two-step sign-in is not on");
+  }
+  if (it->second.last_used_step && step <= *it->second.last_used_step) {
+    return Error::conflict(row("two_factor", user_id), "this code was used already");
+  }
+  it->second.last_used_step = step;
+  return {};
+}
+
+core::Result<void> MemoryStore::use_recovery_code(std::int64_t user_id, std::string_view code_hash,
+                                                  std::chrono::sys_seconds at) {
+  const std::scoped_lock lock(mutex_);
+  for (auto& [id, code] : recovery_codes_) {
+    if (code.user_id == user_id && code.code_hash == code_hash && !code.used_at) {
+      code.used_at = at;
+      return {};
+    }
+  }
+  return Error::not_found("recovery_codes", "no unused recovery code matches");
+}
+
+core::Result<void> MemoryStore::replace_recovery_codes(std::int64_t user_id,
+                                                       const std::vector<std::string>& code_hashes,
+                                                       std::chrono::sys_seconds at) {
+  if (auto ok = check_recovery_code_hashes(code_hashes); !ok) return ok;
+  const std::scoped_lock lock(mutex_);
+  const auto it = two_factor_.find(user_id);
+  if (it == two_factor_.end() || !it->second.enabled) {
+    return Error::not_found(row("two_factor", user_id), "two-step sign-in is not on");
+  }
+  put_recovery_codes(user_id, code_hashes, at);
+  return {};
+}
+
+core::Result<std::vector<RecoveryCode>> MemoryStore::list_recovery_codes(std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  std::vector<RecoveryCode> codes;
+  for (const auto& [id, code] : recovery_codes_) {
+    if (code.user_id == user_id) codes.push_back(code);
+  }
+  return codes;
+}
+
+core::Result<void> MemoryStore::delete_two_factor(std::int64_t user_id) {
+  const std::scoped_lock lock(mutex_);
+  if (two_factor_.erase(user_id) == 0) {
+    return Error::not_found(row("two_factor", user_id), "no two-step sign-in");
+  }
+  std::erase_if(recovery_codes_, [&](const auto& item) { return item.second.user_id == user_id; });
   return {};
 }
 

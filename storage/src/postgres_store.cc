@@ -314,6 +314,7 @@ class PostgresStore final : public Store {
   core::Result<void> create_session(const Session& session) override;
   core::Result<Session> find_session(std::string_view token_hash, sys_seconds now) override;
   core::Result<void> delete_session(std::string_view token_hash) override;
+  core::Result<void> set_session_stage(std::string_view token_hash, SessionStage stage) override;
   core::Result<std::int64_t> delete_expired_sessions(sys_seconds now) override;
   core::Result<std::int64_t> add_diary_entry(const DiaryEntry& entry) override;
   core::Result<std::vector<DiaryEntry>> list_diary(std::int64_t user_id, int limit,
@@ -354,8 +355,27 @@ class PostgresStore final : public Store {
   core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
+  core::Result<TwoFactor> get_two_factor(std::int64_t user_id) override;
+  core::Result<void> start_two_factor(const TwoFactor& pending) override;
+  core::Result<void> enable_two_factor(std::int64_t user_id, std::int64_t used_step,
+                                       const std::vector<std::string>& code_hashes,
+                                       sys_seconds at) override;
+  core::Result<void> use_two_factor_step(std::int64_t user_id, std::int64_t step) override;
+  core::Result<void> use_recovery_code(std::int64_t user_id, std::string_view code_hash,
+                                       sys_seconds at) override;
+  core::Result<void> replace_recovery_codes(std::int64_t user_id,
+                                            const std::vector<std::string>& code_hashes,
+                                            sys_seconds at) override;
+  core::Result<std::vector<RecoveryCode>> list_recovery_codes(std::int64_t user_id) override;
+  core::Result<void> delete_two_factor(std::int64_t user_id) override;
 
  private:
+  // Replaces the user's recovery codes inside the transaction open on `db`.
+  core::Result<void> put_recovery_codes(Connection& db, std::int64_t user_id,
+                                        const std::vector<std::string>& code_hashes, sys_seconds at,
+                                        const std::string& where);
+  // The number of rows `result` (of an UPDATE or DELETE) changed.
+  static std::int64_t changed_rows(PGresult* result);
   // Runs the INSERT ... RETURNING id `sql` for a row of `user_id`: the new
   // id, or kNotFound (where users/ID) when the user does not exist.
   core::Result<std::int64_t> insert(const char* sql, const Params& values, std::int64_t user_id,
@@ -531,7 +551,9 @@ core::Result<void> PostgresStore::delete_user(std::int64_t user_id) {
         "DELETE FROM questionnaire_responses WHERE user_id = $1",
         "DELETE FROM guided_sessions WHERE user_id = $1",
         "DELETE FROM reminders WHERE user_id = $1", "DELETE FROM consents WHERE user_id = $1",
-        "DELETE FROM appointments WHERE user_id = $1", "DELETE FROM outbox WHERE user_id = $1"}) {
+        "DELETE FROM appointments WHERE user_id = $1", "DELETE FROM outbox WHERE user_id = $1",
+        "DELETE FROM recovery_codes WHERE user_id = $1",
+        "DELETE FROM two_factor WHERE user_id = $1"}) {
     if (auto ok = query(db, sql, params(user_id), where); !ok) return ok.error();
   }
   auto removed = query(db, "DELETE FROM users WHERE id = $1", params(user_id), where);
@@ -550,10 +572,10 @@ core::Result<void> PostgresStore::create_session(const Session& session) {
   ResultPtr result =
       (*connection)
           ->execute(
-              "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-              " VALUES ($1, $2, $3, $4)",
+              "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, stage)"
+              " VALUES ($1, $2, $3, $4, $5)",
               params(Bytea{session.token_hash}, session.user_id, to_seconds(session.created_at),
-                     to_seconds(session.expires_at)));
+                     to_seconds(session.expires_at), session_stage_name(session.stage)));
   if (is(result.get(), "23505")) {
     return Error::conflict(where, "a session with this token hash exists");
   }
@@ -568,7 +590,7 @@ core::Result<void> PostgresStore::create_session(const Session& session) {
 core::Result<Session> PostgresStore::find_session(std::string_view token_hash, sys_seconds now) {
   const std::string where = "sessions";
   auto result = query(
-      "SELECT user_id, created_at, expires_at FROM sessions"
+      "SELECT user_id, created_at, expires_at, stage FROM sessions"
       " WHERE token_hash = $1 AND expires_at > $2",
       params(Bytea{token_hash}, to_seconds(now)), where);
   if (!result) return result.error();
@@ -580,7 +602,198 @@ core::Result<Session> PostgresStore::find_session(std::string_view token_hash, s
   session.user_id = get_int(result->get(), 0, 0);
   session.created_at = from_seconds(get_int(result->get(), 0, 1));
   session.expires_at = from_seconds(get_int(result->get(), 0, 2));
+  const auto stage = parse_session_stage(get_text(result->get(), 0, 3));
+  if (!stage) return Error::internal(where, "stage holds an unknown value");
+  session.stage = *stage;
   return session;
+}
+
+core::Result<void> PostgresStore::set_session_stage(std::string_view token_hash,
+                                                    SessionStage stage) {
+  const std::string where = "sessions";
+  auto changed = change("UPDATE sessions SET stage = $1 WHERE token_hash = $2",
+                        params(session_stage_name(stage), Bytea{token_hash}), where);
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no such session");
+  return {};
+}
+
+std::int64_t PostgresStore::changed_rows(PGresult* result) {
+  std::int64_t changed = 0;
+  const char* tuples = PQcmdTuples(result);
+  std::from_chars(tuples, tuples + std::char_traits<char>::length(tuples), changed);
+  return changed;
+}
+
+core::Result<TwoFactor> PostgresStore::get_two_factor(std::int64_t user_id) {
+  const std::string where = row("two_factor", user_id);
+  auto result = query(
+      "SELECT user_id, secret, enabled, last_used_step, created_at, enabled_at FROM two_factor"
+      " WHERE user_id = $1",
+      params(user_id), where);
+  if (!result) return result.error();
+  const PGresult* rows = result->get();
+  if (PQntuples(rows) == 0) return Error::not_found(where, "no two-step sign-in");
+  TwoFactor two_factor;
+  two_factor.user_id = get_int(rows, 0, 0);
+  two_factor.secret = get_bytea(rows, 0, 1);
+  two_factor.enabled = get_text(rows, 0, 2) == "t";
+  if (PQgetisnull(rows, 0, 3) == 0) two_factor.last_used_step = get_int(rows, 0, 3);
+  two_factor.created_at = from_seconds(get_int(rows, 0, 4));
+  if (PQgetisnull(rows, 0, 5) == 0) two_factor.enabled_at = from_seconds(get_int(rows, 0, 5));
+  return two_factor;
+}
+
+core::Result<void> PostgresStore::start_two_factor(const TwoFactor& pending) {
+  if (auto ok = check_two_factor_secret(pending.secret); !ok) return ok;
+  const std::string where = row("two_factor", pending.user_id);
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  // Replaces a secret being set up; an enabled one stays, and is reported.
+  ResultPtr result =
+      (*connection)
+          ->execute(
+              "INSERT INTO two_factor (user_id, secret, enabled, created_at)"
+              " VALUES ($1, $2, FALSE, $3) ON CONFLICT (user_id) DO UPDATE SET"
+              " secret = excluded.secret, created_at = excluded.created_at,"
+              " last_used_step = NULL WHERE NOT two_factor.enabled",
+              params(pending.user_id, Bytea{pending.secret}, to_seconds(pending.created_at)));
+  if (is(result.get(), "23503")) {
+    return Error::not_found(row("users", pending.user_id), "no such user");
+  }
+  if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+    return error_of(result.get(), (*connection)->pg, where);
+  }
+  if (changed_rows(result.get()) == 0) {
+    return Error::conflict(where, "two-step sign-in is on already");
+  }
+  return {};
+}
+
+core::Result<void> PostgresStore::put_recovery_codes(Connection& db, std::int64_t user_id,
+                                                     const std::vector<std::string>& code_hashes,
+                                                     sys_seconds at, const std::string& where) {
+  if (auto ok = query(db, "DELETE FROM recovery_codes WHERE user_id = $1", params(user_id), where);
+      !ok) {
+    return ok.error();
+  }
+  for (const std::string& hash : code_hashes) {
+    if (auto ok = query(db,
+                        "INSERT INTO recovery_codes (user_id, code_hash, created_at)"
+                        " VALUES ($1, $2, $3)",
+                        params(user_id, Bytea{hash}, to_seconds(at)), where);
+        !ok) {
+      return ok.error();
+    }
+  }
+  return {};
+}
+
+core::Result<void> PostgresStore::enable_two_factor(std::int64_t user_id, std::int64_t used_step,
+                                                    const std::vector<std::string>& code_hashes,
+                                                    sys_seconds at) {
+  if (auto ok = check_recovery_code_hashes(code_hashes); !ok) return ok;
+  const std::string where = row("two_factor", user_id);
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  Connection& db = **connection;
+  Transaction transaction(db);
+  if (auto ok = transaction.begin(where); !ok) return ok;
+  auto enabled = query(db,
+                       "UPDATE two_factor SET enabled = TRUE, enabled_at = $1, last_used_step = $2"
+                       " WHERE user_id = $3 AND NOT enabled",
+                       params(to_seconds(at), used_step, user_id), where);
+  if (!enabled) return enabled.error();
+  if (changed_rows(enabled->get()) == 0) {
+    auto exists = query(db, "SELECT 1 FROM two_factor WHERE user_id = $1", params(user_id), where);
+    if (!exists) return exists.error();
+    if (PQntuples(exists->get()) == 0) {
+      return Error::not_found(where, "no two-step sign-in is being set up");
+    }
+    return Error::conflict(where, "two-step sign-in is on already");
+  }
+  if (auto ok = put_recovery_codes(db, user_id, code_hashes, at, where); !ok) return ok;
+  return transaction.commit(where);
+}
+
+core::Result<void> PostgresStore::use_two_factor_step(std::int64_t user_id, std::int64_t step) {
+  const std::string where = row("two_factor", user_id);
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  Connection& db = **connection;
+  // One statement: the row lock makes a second request with the same step
+  // see the first one's update and change nothing.
+  auto used = query(db,
+                    "UPDATE two_factor SET last_used_step = $1 WHERE user_id = $2 AND enabled"
+                    " AND (last_used_step IS NULL OR last_used_step < $1)",
+                    params(step, user_id), where);
+  if (!used) return used.error();
+  if (changed_rows(used->get()) > 0) return {};
+  auto enabled =
+      query(db, "SELECT 1 FROM two_factor WHERE user_id = $1 AND enabled", params(user_id), where);
+  if (!enabled) return enabled.error();
+  if (PQntuples(enabled->get()) == 0) return Error::not_found(where, "two-step sign-in is not on");
+  return Error::conflict(where, "this code was used already");
+}
+
+core::Result<void> PostgresStore::use_recovery_code(std::int64_t user_id,
+                                                    std::string_view code_hash, sys_seconds at) {
+  const std::string where = "recovery_codes";
+  auto used = change(
+      "UPDATE recovery_codes SET used_at = $1 WHERE id = (SELECT id FROM recovery_codes"
+      " WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL ORDER BY id LIMIT 1"
+      " FOR UPDATE SKIP LOCKED) AND used_at IS NULL",
+      params(to_seconds(at), user_id, Bytea{code_hash}), where);
+  if (!used) return used.error();
+  if (*used == 0) return Error::not_found(where, "no unused recovery code matches");
+  return {};
+}
+
+core::Result<void> PostgresStore::replace_recovery_codes(
+    std::int64_t user_id, const std::vector<std::string>& code_hashes, sys_seconds at) {
+  if (auto ok = check_recovery_code_hashes(code_hashes); !ok) return ok;
+  const std::string where = row("two_factor", user_id);
+  auto connection = pool_.take(where);
+  if (!connection) return connection.error();
+  Connection& db = **connection;
+  Transaction transaction(db);
+  if (auto ok = transaction.begin(where); !ok) return ok;
+  auto enabled = query(db, "SELECT 1 FROM two_factor WHERE user_id = $1 AND enabled FOR UPDATE",
+                       params(user_id), where);
+  if (!enabled) return enabled.error();
+  if (PQntuples(enabled->get()) == 0) return Error::not_found(where, "two-step sign-in is not on");
+  if (auto ok = put_recovery_codes(db, user_id, code_hashes, at, where); !ok) return ok;
+  return transaction.commit(where);
+}
+
+core::Result<std::vector<RecoveryCode>> PostgresStore::list_recovery_codes(std::int64_t user_id) {
+  const std::string where = "recovery_codes";
+  auto result = query(
+      "SELECT id, user_id, code_hash, created_at, used_at FROM recovery_codes WHERE user_id = $1"
+      " ORDER BY id",
+      params(user_id), where);
+  if (!result) return result.error();
+  std::vector<RecoveryCode> codes;
+  const PGresult* rows = result->get();
+  for (int i = 0; i < PQntuples(rows); ++i) {
+    RecoveryCode code;
+    code.id = get_int(rows, i, 0);
+    code.user_id = get_int(rows, i, 1);
+    code.code_hash = get_bytea(rows, i, 2);
+    code.created_at = from_seconds(get_int(rows, i, 3));
+    if (PQgetisnull(rows, i, 4) == 0) code.used_at = from_seconds(get_int(rows, i, 4));
+    codes.push_back(std::move(code));
+  }
+  return codes;
+}
+
+core::Result<void> PostgresStore::delete_two_factor(std::int64_t user_id) {
+  const std::string where = row("two_factor", user_id);
+  // The recovery codes cascade from two_factor.
+  auto deleted = change("DELETE FROM two_factor WHERE user_id = $1", params(user_id), where);
+  if (!deleted) return deleted.error();
+  if (*deleted == 0) return Error::not_found(where, "no two-step sign-in");
+  return {};
 }
 
 core::Result<void> PostgresStore::delete_session(std::string_view token_hash) {

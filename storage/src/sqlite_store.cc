@@ -249,6 +249,26 @@ core::Result<std::unique_ptr<Connection>> open_reader(const std::string& path,
 // The read connections a store keeps open at most.
 constexpr int kReaderPoolSize = 4;
 
+// Runs the statement `sql` with `values` on `connection` to completion and
+// returns how many rows it changed. REQUIRES: the caller serializes the
+// connection's use (the write mutex for the writer).
+template <typename... Values>
+core::Result<std::int64_t> execute(Connection& connection, const char* sql,
+                                   const std::string& where, const Values&... values) {
+  auto prepared = connection.statement(sql, where);
+  if (!prepared) return prepared.error();
+  const StatementUse use(*prepared);
+  int rc = bind_all(use.get(), values...);
+  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+  if (rc != SQLITE_DONE) return connection.error(rc, where);
+  return static_cast<std::int64_t>(sqlite3_changes64(connection.db()));
+}
+
+std::optional<std::int64_t> column_optional_int64(sqlite3_stmt* statement, int column) {
+  if (sqlite3_column_type(statement, column) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(statement, column);
+}
+
 #define HIPCOACH_DIARY_COLUMNS "id, user_id, pain, region, context, side, note, at, at_utc"
 #define HIPCOACH_USER_COLUMNS "id, email, role, password_hash, created_at"
 
@@ -278,6 +298,7 @@ class SqliteStore final : public Store {
   core::Result<void> create_session(const Session& session) override;
   core::Result<Session> find_session(std::string_view token_hash, sys_seconds now) override;
   core::Result<void> delete_session(std::string_view token_hash) override;
+  core::Result<void> set_session_stage(std::string_view token_hash, SessionStage stage) override;
   core::Result<std::int64_t> delete_expired_sessions(sys_seconds now) override;
   core::Result<std::int64_t> add_diary_entry(const DiaryEntry& entry) override;
   core::Result<std::vector<DiaryEntry>> list_diary(std::int64_t user_id, int limit,
@@ -318,8 +339,26 @@ class SqliteStore final : public Store {
   core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
+  core::Result<TwoFactor> get_two_factor(std::int64_t user_id) override;
+  core::Result<void> start_two_factor(const TwoFactor& pending) override;
+  core::Result<void> enable_two_factor(std::int64_t user_id, std::int64_t used_step,
+                                       const std::vector<std::string>& code_hashes,
+                                       sys_seconds at) override;
+  core::Result<void> use_two_factor_step(std::int64_t user_id, std::int64_t step) override;
+  core::Result<void> use_recovery_code(std::int64_t user_id, std::string_view code_hash,
+                                       sys_seconds at) override;
+  core::Result<void> replace_recovery_codes(std::int64_t user_id,
+                                            const std::vector<std::string>& code_hashes,
+                                            sys_seconds at) override;
+  core::Result<std::vector<RecoveryCode>> list_recovery_codes(std::int64_t user_id) override;
+  core::Result<void> delete_two_factor(std::int64_t user_id) override;
 
  private:
+  // Replaces the user's recovery codes inside the caller's transaction.
+  // REQUIRES: write_mutex_ held and a transaction open.
+  core::Result<void> put_recovery_codes(std::int64_t user_id,
+                                        const std::vector<std::string>& code_hashes, sys_seconds at,
+                                        const std::string& where);
   // One add_diary_entry call waiting for the group commit that writes it.
   struct PendingEntry {
     const DiaryEntry* entry;
@@ -542,7 +581,8 @@ core::Result<void> SqliteStore::delete_user(std::int64_t user_id) {
         "DELETE FROM questionnaire_responses WHERE user_id = ?",
         "DELETE FROM guided_sessions WHERE user_id = ?", "DELETE FROM reminders WHERE user_id = ?",
         "DELETE FROM consents WHERE user_id = ?", "DELETE FROM appointments WHERE user_id = ?",
-        "DELETE FROM outbox WHERE user_id = ?"}) {
+        "DELETE FROM outbox WHERE user_id = ?", "DELETE FROM recovery_codes WHERE user_id = ?",
+        "DELETE FROM two_factor WHERE user_id = ?"}) {
     auto remove = writer_->statement(sql, where);
     if (!remove) return remove.error();
     const StatementUse use(*remove);
@@ -567,12 +607,14 @@ core::Result<void> SqliteStore::create_session(const Session& session) {
   const std::lock_guard lock(write_mutex_);
   const std::string where = "sessions";
   auto insert = writer_->statement(
-      "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+      "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, stage)"
+      " VALUES (?, ?, ?, ?, ?)",
       where);
   if (!insert) return insert.error();
   const StatementUse use(*insert);
-  int rc = bind_all(use.get(), Blob{session.token_hash}, session.user_id,
-                    to_seconds(session.created_at), to_seconds(session.expires_at));
+  int rc =
+      bind_all(use.get(), Blob{session.token_hash}, session.user_id, to_seconds(session.created_at),
+               to_seconds(session.expires_at), session_stage_name(session.stage));
   if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
   if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
     return Error::conflict(where, "a session with this token hash exists");
@@ -589,7 +631,7 @@ core::Result<Session> SqliteStore::find_session(std::string_view token_hash, sys
   auto reader = readers_.take(where);
   if (!reader) return reader.error();
   auto select = (*reader)->statement(
-      "SELECT token_hash, user_id, created_at, expires_at FROM sessions"
+      "SELECT token_hash, user_id, created_at, expires_at, stage FROM sessions"
       " WHERE token_hash = ? AND expires_at > ?",
       where);
   if (!select) return select.error();
@@ -603,7 +645,194 @@ core::Result<Session> SqliteStore::find_session(std::string_view token_hash, sys
   session.user_id = sqlite3_column_int64(use.get(), 1);
   session.created_at = from_seconds(sqlite3_column_int64(use.get(), 2));
   session.expires_at = from_seconds(sqlite3_column_int64(use.get(), 3));
+  const auto stage = parse_session_stage(column_text(use.get(), 4));
+  if (!stage) return Error::internal(where, "stage holds an unknown value");
+  session.stage = *stage;
   return session;
+}
+
+core::Result<void> SqliteStore::set_session_stage(std::string_view token_hash, SessionStage stage) {
+  const std::string where = "sessions";
+  auto changed = change("UPDATE sessions SET stage = ? WHERE token_hash = ?", where,
+                        session_stage_name(stage), Blob{token_hash});
+  if (!changed) return changed.error();
+  if (*changed == 0) return Error::not_found(where, "no such session");
+  return {};
+}
+
+core::Result<TwoFactor> SqliteStore::get_two_factor(std::int64_t user_id) {
+  const std::string where = row("two_factor", user_id);
+  auto rows = select_rows<TwoFactor>(
+      "SELECT user_id, secret, enabled, last_used_step, created_at, enabled_at FROM two_factor"
+      " WHERE user_id = ?",
+      where,
+      [](sqlite3_stmt* statement) -> core::Result<TwoFactor> {
+        TwoFactor two_factor;
+        two_factor.user_id = sqlite3_column_int64(statement, 0);
+        two_factor.secret = column_text(statement, 1);
+        two_factor.enabled = sqlite3_column_int(statement, 2) != 0;
+        two_factor.last_used_step = column_optional_int64(statement, 3);
+        two_factor.created_at = from_seconds(sqlite3_column_int64(statement, 4));
+        if (const auto enabled_at = column_optional_int64(statement, 5)) {
+          two_factor.enabled_at = from_seconds(*enabled_at);
+        }
+        return two_factor;
+      },
+      user_id);
+  if (!rows) return rows.error();
+  if (rows->empty()) return Error::not_found(where, "no two-step sign-in");
+  return std::move(rows->front());
+}
+
+core::Result<void> SqliteStore::start_two_factor(const TwoFactor& pending) {
+  if (auto ok = check_two_factor_secret(pending.secret); !ok) return ok;
+  const std::string where = row("two_factor", pending.user_id);
+  const std::lock_guard lock(write_mutex_);
+  Transaction transaction(*writer_);
+  if (auto ok = transaction.begin(where); !ok) return ok;
+  auto user = execute(*writer_, "UPDATE users SET created_at = created_at WHERE id = ?", where,
+                      pending.user_id);
+  if (!user) return user.error();
+  if (*user == 0) return Error::not_found(row("users", pending.user_id), "no such user");
+  // Replaces a secret being set up; an enabled one stays, and is reported.
+  auto kept = execute(*writer_,
+                      "INSERT INTO two_factor (user_id, secret, enabled, created_at)"
+                      " VALUES (?, ?, 0, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                      " secret = excluded.secret, created_at = excluded.created_at,"
+                      " last_used_step = NULL WHERE two_factor.enabled = 0",
+                      where, pending.user_id, Blob{pending.secret}, to_seconds(pending.created_at));
+  if (!kept) return kept.error();
+  if (*kept == 0) return Error::conflict(where, "two-step sign-in is on already");
+  return transaction.commit(where);
+}
+
+core::Result<void> SqliteStore::put_recovery_codes(std::int64_t user_id,
+                                                   const std::vector<std::string>& code_hashes,
+                                                   sys_seconds at, const std::string& where) {
+  if (auto ok = execute(*writer_, "DELETE FROM recovery_codes WHERE user_id = ?", where, user_id);
+      !ok) {
+    return ok.error();
+  }
+  for (const std::string& hash : code_hashes) {
+    if (auto ok = execute(*writer_,
+                          "INSERT INTO recovery_codes (user_id, code_hash, created_at)"
+                          " VALUES (?, ?, ?)",
+                          where, user_id, Blob{hash}, to_seconds(at));
+        !ok) {
+      return ok.error();
+    }
+  }
+  return {};
+}
+
+core::Result<void> SqliteStore::enable_two_factor(std::int64_t user_id, std::int64_t used_step,
+                                                  const std::vector<std::string>& code_hashes,
+                                                  sys_seconds at) {
+  if (auto ok = check_recovery_code_hashes(code_hashes); !ok) return ok;
+  const std::string where = row("two_factor", user_id);
+  const std::lock_guard lock(write_mutex_);
+  Transaction transaction(*writer_);
+  if (auto ok = transaction.begin(where); !ok) return ok;
+  auto enabled = execute(*writer_,
+                         "UPDATE two_factor SET enabled = 1, enabled_at = ?, last_used_step = ?"
+                         " WHERE user_id = ? AND enabled = 0",
+                         where, to_seconds(at), used_step, user_id);
+  if (!enabled) return enabled.error();
+  if (*enabled == 0) {
+    auto exists = execute(*writer_, "UPDATE two_factor SET enabled = enabled WHERE user_id = ?",
+                          where, user_id);
+    if (!exists) return exists.error();
+    if (*exists == 0) return Error::not_found(where, "no two-step sign-in is being set up");
+    return Error::conflict(where, "two-step sign-in is on already");
+  }
+  if (auto ok = put_recovery_codes(user_id, code_hashes, at, where); !ok) return ok;
+  return transaction.commit(where);
+}
+
+core::Result<void> SqliteStore::use_two_factor_step(std::int64_t user_id, std::int64_t step) {
+  const std::string where = row("two_factor", user_id);
+  const std::lock_guard lock(write_mutex_);
+  Transaction transaction(*writer_);
+  if (auto ok = transaction.begin(where); !ok) return ok;
+  auto used = execute(*writer_,
+                      "UPDATE two_factor SET last_used_step = ? WHERE user_id = ? AND enabled = 1"
+                      " AND (last_used_step IS NULL OR last_used_step < ?)",
+                      where, step, user_id, step);
+  if (!used) return used.error();
+  if (*used == 0) {
+    auto enabled = execute(*writer_,
+                           "UPDATE two_factor SET enabled = enabled WHERE user_id = ?"
+                           " AND enabled = 1",
+                           where, user_id);
+    if (!enabled) return enabled.error();
+    if (*enabled == 0) return Error::not_found(where, "two-step sign-in is not on");
+    return Error::conflict(where, "this code was used already");
+  }
+  return transaction.commit(where);
+}
+
+core::Result<void> SqliteStore::use_recovery_code(std::int64_t user_id, std::string_view code_hash,
+                                                  sys_seconds at) {
+  const std::string where = "recovery_codes";
+  // One code only, should a set ever hold two equal hashes.
+  auto used = change(
+      "UPDATE recovery_codes SET used_at = ? WHERE id = (SELECT id FROM recovery_codes"
+      " WHERE user_id = ? AND code_hash = ? AND used_at IS NULL ORDER BY id LIMIT 1)",
+      where, to_seconds(at), user_id, Blob{code_hash});
+  if (!used) return used.error();
+  if (*used == 0) return Error::not_found(where, "no unused recovery code matches");
+  return {};
+}
+
+core::Result<void> SqliteStore::replace_recovery_codes(std::int64_t user_id,
+                                                       const std::vector<std::string>& code_hashes,
+                                                       sys_seconds at) {
+  if (auto ok = check_recovery_code_hashes(code_hashes); !ok) return ok;
+  const std::string where = row("two_factor", user_id);
+  const std::lock_guard lock(write_mutex_);
+  Transaction transaction(*writer_);
+  if (auto ok = transaction.begin(where); !ok) return ok;
+  auto enabled =
+      execute(*writer_, "UPDATE two_factor SET enabled = enabled WHERE user_id = ? AND enabled = 1",
+              where, user_id);
+  if (!enabled) return enabled.error();
+  if (*enabled == 0) return Error::not_found(where, "two-step sign-in is not on");
+  if (auto ok = put_recovery_codes(user_id, code_hashes, at, where); !ok) return ok;
+  return transaction.commit(where);
+}
+
+core::Result<std::vector<RecoveryCode>> SqliteStore::list_recovery_codes(std::int64_t user_id) {
+  return select_rows<RecoveryCode>(
+      "SELECT id, user_id, code_hash, created_at, used_at FROM recovery_codes WHERE user_id = ?"
+      " ORDER BY id",
+      "recovery_codes",
+      [](sqlite3_stmt* statement) -> core::Result<RecoveryCode> {
+        RecoveryCode code;
+        code.id = sqlite3_column_int64(statement, 0);
+        code.user_id = sqlite3_column_int64(statement, 1);
+        code.code_hash = column_text(statement, 2);
+        code.created_at = from_seconds(sqlite3_column_int64(statement, 3));
+        if (const auto used_at = column_optional_int64(statement, 4)) {
+          code.used_at = from_seconds(*used_at);
+        }
+        return code;
+      },
+      user_id);
+}
+
+core::Result<void> SqliteStore::delete_two_factor(std::int64_t user_id) {
+  const std::string where = row("two_factor", user_id);
+  const std::lock_guard lock(write_mutex_);
+  Transaction transaction(*writer_);
+  if (auto ok = transaction.begin(where); !ok) return ok;
+  if (auto ok = execute(*writer_, "DELETE FROM recovery_codes WHERE user_id = ?", where, user_id);
+      !ok) {
+    return ok.error();
+  }
+  auto deleted = execute(*writer_, "DELETE FROM two_factor WHERE user_id = ?", where, user_id);
+  if (!deleted) return deleted.error();
+  if (*deleted == 0) return Error::not_found(where, "no two-step sign-in");
+  return transaction.commit(where);
 }
 
 core::Result<void> SqliteStore::delete_session(std::string_view token_hash) {
@@ -1108,11 +1337,6 @@ core::Result<std::vector<AuditEntry>> SqliteStore::list_audit(
   "id, user_id, type_id, reason, preferred, earliest_at, urgency, triage_id, attach_summary," \
   " status, start_at, minutes, message, created_at, updated_at"
 #define HIPCOACH_OUTBOX_COLUMNS "id, user_id, kind, subject, body, created_at, delivered_at"
-
-std::optional<std::int64_t> column_optional_int64(sqlite3_stmt* statement, int column) {
-  if (sqlite3_column_type(statement, column) == SQLITE_NULL) return std::nullopt;
-  return sqlite3_column_int64(statement, column);
-}
 
 std::optional<std::int64_t> optional_seconds(std::optional<sys_seconds> time) {
   if (!time) return std::nullopt;

@@ -82,6 +82,26 @@ std::string_view side_name(Side side) {
   return "both";
 }
 
+std::string_view session_stage_name(SessionStage stage) {
+  switch (stage) {
+    case SessionStage::kSignedIn:
+      return "signed_in";
+    case SessionStage::kNeedsCode:
+      return "needs_code";
+    case SessionStage::kNeedsEnrolment:
+      return "needs_enrolment";
+  }
+  return "signed_in";
+}
+
+std::optional<SessionStage> parse_session_stage(std::string_view name) {
+  for (const SessionStage stage :
+       {SessionStage::kSignedIn, SessionStage::kNeedsCode, SessionStage::kNeedsEnrolment}) {
+    if (session_stage_name(stage) == name) return stage;
+  }
+  return std::nullopt;
+}
+
 std::optional<Role> parse_role(std::string_view name) {
   for (const Role role : {Role::kPatient, Role::kClinician, Role::kAdmin}) {
     if (role_name(role) == name) return role;
@@ -357,6 +377,22 @@ core::Result<void> check_outbox_message(const OutboxMessage& message) {
   if (auto ok = check_word("kind", message.kind); !ok) return ok;
   if (auto ok = check_text("subject", message.subject, 1, kMaxOutboxSubjectBytes); !ok) return ok;
   return check_text("body", message.body, 1, kMaxOutboxBodyBytes);
+}
+
+core::Result<void> check_two_factor_secret(std::string_view secret) {
+  return check_bytes("secret", secret, 1, kMaxTwoFactorSecretBytes);
+}
+
+core::Result<void> check_recovery_code_hashes(const std::vector<std::string>& code_hashes) {
+  if (code_hashes.size() > kMaxRecoveryCodes) {
+    return Error::invalid_input("recovery_codes", "must be at most " +
+                                                      std::to_string(kMaxRecoveryCodes) + ", got " +
+                                                      std::to_string(code_hashes.size()));
+  }
+  for (const std::string& hash : code_hashes) {
+    if (auto ok = check_bytes("recovery_codes", hash, 1, kMaxTokenHashBytes); !ok) return ok;
+  }
+  return {};
 }
 
 core::Result<Appointment> apply_appointment_change(const Appointment& appointment,

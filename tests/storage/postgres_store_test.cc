@@ -63,7 +63,7 @@ TEST_F(PostgresServer, RefusesADatabaseFromANewerProgram) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), "url");
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (5); upgrade hipcoach");
+            "database schema version 99 is newer than this program (6); upgrade hipcoach");
 }
 
 TEST_F(PostgresServer, AppliesTheMigrationsOnlyOnce) {
@@ -191,7 +191,7 @@ TEST_F(PostgresServer, UpgradesAVersion4SchemaInPlace) {
   ASSERT_TRUE(store) << store.error().to_string();
   auto version = (*store)->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 5);
+  EXPECT_EQ(*version, migrations::kLatestSchemaVersion);
   auto user = (*store)->find_user_by_email("ana@example.org");
   ASSERT_TRUE(user) << user.error().to_string();
   EXPECT_EQ(*(*store)->shared_parts(user->id, testing::at_seconds(200)), 1);
@@ -211,6 +211,38 @@ TEST_F(PostgresServer, UpgradesAVersion4SchemaInPlace) {
   ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
   EXPECT_TRUE((*store)->list_appointments(user->id)->empty());
   EXPECT_EQ(*(*store)->count_undelivered_notifications(user->id), 0);
+}
+
+TEST_F(PostgresServer, UpgradesAVersion5SchemaInPlace) {
+  std::string version5 = "SET search_path TO " + schema() + "; ";
+  for (int i = 0; i < 5; ++i) version5 += std::string(migrations::kPostgresMigrations[i].sql);
+  ASSERT_TRUE(testing::postgres_test_run(
+      version5 +
+      "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+      "INSERT INTO schema_version (version) VALUES (5);"
+      "INSERT INTO users (email, role, password_hash, created_at)"
+      " VALUES ('ana@example.org', 'patient', 'hash', 0), ('doc@clinic.example', 'clinician',"
+      " 'hash', 0);"
+      "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+      " SELECT CASE role WHEN 'patient' THEN '\\x01'::bytea ELSE '\\x02'::bytea END, id, 0, 1000"
+      " FROM users;"));
+
+  auto store = open_store(url_);
+  ASSERT_TRUE(store) << store.error().to_string();
+  EXPECT_EQ(*(*store)->schema_version(), 6);
+  EXPECT_EQ((*store)->find_session("\x01", testing::at_seconds(10))->stage,
+            SessionStage::kSignedIn);
+  EXPECT_EQ((*store)->find_session("\x02", testing::at_seconds(10))->stage,
+            SessionStage::kNeedsEnrolment);
+  const auto ana = (*store)->find_user_by_email("ana@example.org")->id;
+  TwoFactor pending;
+  pending.user_id = ana;
+  pending.secret = "secret";
+  ASSERT_TRUE((*store)->start_two_factor(pending));
+  ASSERT_TRUE((*store)->enable_two_factor(ana, 7, {"h1", "h2"}, testing::at_seconds(20)));
+  ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
+  EXPECT_FALSE((*store)->get_two_factor(ana));
+  EXPECT_TRUE((*store)->list_recovery_codes(ana)->empty());
 }
 
 TEST_F(PostgresServer, TheDatabaseRefusesToChangeOrDeleteAnAuditRow) {

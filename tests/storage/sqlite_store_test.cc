@@ -25,7 +25,7 @@ using testing::make_response;
 using testing::make_user;
 using testing::TempDir;
 
-constexpr int kLatestVersion = 5;
+constexpr int kLatestVersion = 6;
 
 // While one lives, every SQLite connection this process opens gets
 // max_page_count = `pages`: its database cannot grow past that, and a write
@@ -104,8 +104,8 @@ TEST_F(SqliteStore, AppliesEveryMigrationToANewFile) {
   EXPECT_EQ(raw.query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                       "('users', 'sessions', 'diary_entries', 'saved_triage', "
                       "'questionnaire_responses', 'guided_sessions', 'reminders', 'consents', "
-                      "'audit_log', 'appointments', 'outbox')"),
-            "11");
+                      "'audit_log', 'appointments', 'outbox', 'two_factor', 'recovery_codes')"),
+            "13");
 }
 
 TEST_F(SqliteStore, UpgradesAVersion1DatabaseInPlace) {
@@ -241,7 +241,7 @@ TEST_F(SqliteStore, UpgradesAVersion4DatabaseInPlace) {
   ASSERT_TRUE(store) << store.error().to_string();
   auto version = (*store)->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 5);
+  EXPECT_EQ(*version, kLatestVersion);
 
   auto user = (*store)->find_user_by_email("ana@example.org");
   ASSERT_TRUE(user) << user.error().to_string();
@@ -263,6 +263,49 @@ TEST_F(SqliteStore, UpgradesAVersion4DatabaseInPlace) {
   ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM users"), SQLITE_OK);
   EXPECT_EQ(raw.query("SELECT count(*) FROM appointments"), "0");
   EXPECT_EQ(raw.query("SELECT count(*) FROM outbox"), "0");
+}
+
+TEST_F(SqliteStore, UpgradesAVersion5DatabaseInPlace) {
+  {
+    RawConnection raw(path_);
+    std::string version5 = "BEGIN; ";
+    for (int i = 0; i < 5; ++i) version5 += std::string(migrations::kSqliteMigrations[i].sql);
+    version5 +=
+        " PRAGMA user_version = 5; "
+        "INSERT INTO users (email, role, password_hash, created_at) "
+        "VALUES ('ana@example.org', 'patient', 'hash', 0), "
+        "('doc@clinic.example', 'clinician', 'hash', 0); "
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) "
+        "VALUES (X'01', 1, 0, 1000), (X'02', 2, 0, 1000); "
+        "COMMIT;";
+    ASSERT_EQ(raw.exec(version5), SQLITE_OK);
+  }
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+  EXPECT_EQ(*(*store)->schema_version(), 6);
+
+  // A patient's session stays signed in; staff may only set up two-step
+  // sign-in, which they now need.
+  EXPECT_EQ((*store)->find_session("\x01", testing::at_seconds(10))->stage,
+            SessionStage::kSignedIn);
+  EXPECT_EQ((*store)->find_session("\x02", testing::at_seconds(10))->stage,
+            SessionStage::kNeedsEnrolment);
+  TwoFactor pending;
+  pending.user_id = 1;
+  pending.secret = "secret";
+  ASSERT_TRUE((*store)->start_two_factor(pending));
+  ASSERT_TRUE((*store)->enable_two_factor(1, 7, {"h1", "h2"}, testing::at_seconds(20)));
+
+  // Both cascade from the user; the recovery codes also from the secret.
+  RawConnection raw(path_);
+  ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM two_factor"), SQLITE_OK);
+  EXPECT_EQ(raw.query("SELECT count(*) FROM recovery_codes"), "0");
+  ASSERT_TRUE((*store)->start_two_factor(pending));
+  ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM users"), SQLITE_OK);
+  EXPECT_EQ(raw.query("SELECT count(*) FROM two_factor"), "0");
+  EXPECT_NE(raw.exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, stage) "
+                     "VALUES (X'03', 1, 0, 1, 'halfway')"),
+            SQLITE_OK);
 }
 
 TEST_F(SqliteStore, TheDatabaseRefusesToChangeOrDeleteAnAuditRow) {
@@ -358,7 +401,7 @@ TEST_F(SqliteStore, RefusesADatabaseFromANewerVersion) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), path_.string());
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (5); upgrade hipcoach");
+            "database schema version 99 is newer than this program (6); upgrade hipcoach");
 }
 
 TEST_F(SqliteStore, SaysAFileOfRandomBytesIsDamaged) {

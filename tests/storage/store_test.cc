@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -147,7 +148,7 @@ TYPED_TEST_SUITE(StoreContract, Implementations, ImplementationNames);
 TYPED_TEST(StoreContract, ReportsTheLatestSchemaVersion) {
   auto version = this->store_->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 5);
+  EXPECT_EQ(*version, 6);
 }
 
 // Accounts.
@@ -1590,6 +1591,227 @@ TYPED_TEST(StoreContract, DeletingAnAccountDeletesItsAppointmentsAndNotification
   EXPECT_EQ(this->store_->get_appointment(id).error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(*this->store_->count_undelivered_notifications(ana), 0);
   EXPECT_EQ(this->store_->list_appointment_queue(std::nullopt)->size(), 1U);
+}
+
+// Two-step sign-in.
+
+// A raw 20-byte secret with a NUL and high bytes, as a TOTP key may have.
+const std::string kSecret("\x00\x01\xfe\xff secret bytes 1234", 20);
+
+TwoFactor make_two_factor(std::int64_t user_id, std::string secret = kSecret) {
+  TwoFactor pending;
+  pending.user_id = user_id;
+  pending.secret = std::move(secret);
+  pending.created_at = at_seconds(100);
+  return pending;
+}
+
+std::vector<std::string> code_hashes(std::string_view prefix, int count) {
+  std::vector<std::string> hashes;
+  for (int i = 0; i < count; ++i) hashes.push_back(std::string(prefix) + std::to_string(i));
+  return hashes;
+}
+
+TYPED_TEST(StoreContract, KeepsASessionStageAndChangesIt) {
+  const auto id = this->add_user("ana@example.org");
+  Session session{"hash", id, at_seconds(100), at_seconds(200)};
+  ASSERT_TRUE(this->store_->create_session(session));
+  EXPECT_EQ(this->store_->find_session("hash", at_seconds(150))->stage, SessionStage::kSignedIn);
+  session.token_hash = "half";
+  session.stage = SessionStage::kNeedsCode;
+  ASSERT_TRUE(this->store_->create_session(session));
+  ASSERT_TRUE(this->store_->create_session({"other", id, at_seconds(100), at_seconds(200)}));
+  EXPECT_EQ(this->store_->find_session("half", at_seconds(150))->stage, SessionStage::kNeedsCode);
+
+  ASSERT_TRUE(this->store_->set_session_stage("half", SessionStage::kSignedIn));
+  EXPECT_EQ(this->store_->find_session("half", at_seconds(150))->stage, SessionStage::kSignedIn);
+  ASSERT_TRUE(this->store_->set_session_stage("other", SessionStage::kNeedsEnrolment));
+  EXPECT_EQ(this->store_->find_session("other", at_seconds(150))->stage,
+            SessionStage::kNeedsEnrolment);
+  auto missing = this->store_->set_session_stage("nope", SessionStage::kSignedIn);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+}
+
+TYPED_TEST(StoreContract, KeepsATwoFactorSecretBeingSetUpByteForByte) {
+  const auto id = this->add_user("ana@example.org");
+  EXPECT_EQ(this->store_->get_two_factor(id).error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+  auto kept = this->store_->get_two_factor(id);
+  ASSERT_TRUE(kept) << kept.error().to_string();
+  EXPECT_EQ(kept->user_id, id);
+  EXPECT_EQ(kept->secret, kSecret);
+  EXPECT_FALSE(kept->enabled);
+  EXPECT_FALSE(kept->last_used_step);
+  EXPECT_EQ(kept->created_at, at_seconds(100));
+  EXPECT_FALSE(kept->enabled_at);
+}
+
+TYPED_TEST(StoreContract, StartingAgainReplacesASecretNotYetEnabled) {
+  const auto id = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+  TwoFactor again = make_two_factor(id, "another secret");
+  again.created_at = at_seconds(300);
+  ASSERT_TRUE(this->store_->start_two_factor(again));
+  EXPECT_EQ(this->store_->get_two_factor(id)->secret, "another secret");
+  EXPECT_EQ(this->store_->get_two_factor(id)->created_at, at_seconds(300));
+}
+
+TYPED_TEST(StoreContract, EnablesTwoFactorWithItsRecoveryCodes) {
+  const auto id = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+  ASSERT_TRUE(this->store_->enable_two_factor(id, 4242, code_hashes("h", 10), at_seconds(500)));
+  auto kept = this->store_->get_two_factor(id);
+  ASSERT_TRUE(kept);
+  EXPECT_TRUE(kept->enabled);
+  EXPECT_EQ(kept->enabled_at, at_seconds(500));
+  EXPECT_EQ(kept->last_used_step, 4242);
+  auto codes = this->store_->list_recovery_codes(id);
+  ASSERT_TRUE(codes) << codes.error().to_string();
+  ASSERT_EQ(codes->size(), 10U);
+  for (std::size_t i = 0; i < codes->size(); ++i) {
+    EXPECT_EQ((*codes)[i].code_hash, "h" + std::to_string(i));
+    EXPECT_EQ((*codes)[i].user_id, id);
+    EXPECT_EQ((*codes)[i].created_at, at_seconds(500));
+    EXPECT_FALSE((*codes)[i].used_at);
+  }
+}
+
+TYPED_TEST(StoreContract, RefusesToStartOrEnableOverAnEnabledSecret) {
+  const auto id = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+  ASSERT_TRUE(this->store_->enable_two_factor(id, 1, {}, at_seconds(500)));
+  auto restarted = this->store_->start_two_factor(make_two_factor(id, "new"));
+  ASSERT_FALSE(restarted);
+  EXPECT_EQ(restarted.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(restarted.error().where(), "two_factor/" + std::to_string(id));
+  auto again = this->store_->enable_two_factor(id, 2, {}, at_seconds(600));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(this->store_->get_two_factor(id)->secret, kSecret);
+  EXPECT_EQ(this->store_->get_two_factor(id)->last_used_step, 1);
+}
+
+TYPED_TEST(StoreContract, RefusesTwoFactorForAMissingUserOrWithBadValues) {
+  auto missing = this->store_->start_two_factor(make_two_factor(77));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().where(), "users/77");
+  const auto id = this->add_user("ana@example.org");
+  auto not_started = this->store_->enable_two_factor(id, 1, {}, at_seconds(1));
+  ASSERT_FALSE(not_started);
+  EXPECT_EQ(not_started.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(not_started.error().where(), "two_factor/" + std::to_string(id));
+
+  auto empty = this->store_->start_two_factor(make_two_factor(id, ""));
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(empty.error().where(), "secret");
+  EXPECT_FALSE(this->store_->start_two_factor(make_two_factor(id, std::string(65, 'x'))));
+  ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+  auto too_many = this->store_->enable_two_factor(id, 1, code_hashes("h", 33), at_seconds(1));
+  ASSERT_FALSE(too_many);
+  EXPECT_EQ(too_many.error().where(), "recovery_codes");
+  auto empty_hash = this->store_->enable_two_factor(id, 1, {"a", ""}, at_seconds(1));
+  ASSERT_FALSE(empty_hash);
+  EXPECT_EQ(empty_hash.error().where(), "recovery_codes");
+  EXPECT_FALSE(this->store_->get_two_factor(id)->enabled);
+  EXPECT_TRUE(this->store_->list_recovery_codes(id)->empty());
+}
+
+TYPED_TEST(StoreContract, AcceptsOnlyALaterStepThanTheLastUsedOne) {
+  const auto id = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+  auto not_on = this->store_->use_two_factor_step(id, 100);
+  ASSERT_FALSE(not_on);
+  EXPECT_EQ(not_on.error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(this->store_->enable_two_factor(id, 100, {}, at_seconds(1)));
+  for (const std::int64_t step : {100, 99}) {
+    auto replayed = this->store_->use_two_factor_step(id, step);
+    ASSERT_FALSE(replayed) << step;
+    EXPECT_EQ(replayed.error().code(), ErrorCode::kConflict) << step;
+  }
+  ASSERT_TRUE(this->store_->use_two_factor_step(id, 101));
+  EXPECT_EQ(this->store_->get_two_factor(id)->last_used_step, 101);
+  EXPECT_FALSE(this->store_->use_two_factor_step(id, 101));
+}
+
+TYPED_TEST(StoreContract, OfManyUsesOfOneStepAtOnceOnlyOneSucceeds) {
+  const auto id = this->add_user("ana@example.org");
+  ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+  ASSERT_TRUE(this->store_->enable_two_factor(id, 100, {}, at_seconds(1)));
+  std::atomic<int> accepted = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      if (this->store_->use_two_factor_step(id, 101)) ++accepted;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(accepted.load(), 1);
+}
+
+TYPED_TEST(StoreContract, UsesEachRecoveryCodeOnce) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  for (const auto id : {ana, ben}) {
+    ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+    ASSERT_TRUE(this->store_->enable_two_factor(id, 1, code_hashes("h", 3), at_seconds(1)));
+  }
+  ASSERT_TRUE(this->store_->use_recovery_code(ana, "h1", at_seconds(50)));
+  auto again = this->store_->use_recovery_code(ana, "h1", at_seconds(60));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
+  EXPECT_FALSE(this->store_->use_recovery_code(ana, "h9", at_seconds(60)));
+  const auto codes = *this->store_->list_recovery_codes(ana);
+  EXPECT_EQ(codes[1].used_at, at_seconds(50));
+  EXPECT_FALSE(codes[0].used_at);
+  // Ben's equal hash is his own, unused.
+  const auto bens = *this->store_->list_recovery_codes(ben);
+  for (const auto& code : bens) EXPECT_FALSE(code.used_at);
+  ASSERT_TRUE(this->store_->use_recovery_code(ben, "h1", at_seconds(70)));
+}
+
+TYPED_TEST(StoreContract, ReplacingRecoveryCodesReplacesThemAll) {
+  const auto id = this->add_user("ana@example.org");
+  auto not_on = this->store_->replace_recovery_codes(id, code_hashes("n", 2), at_seconds(1));
+  ASSERT_FALSE(not_on);
+  EXPECT_EQ(not_on.error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+  ASSERT_TRUE(this->store_->enable_two_factor(id, 1, code_hashes("h", 3), at_seconds(1)));
+  ASSERT_TRUE(this->store_->use_recovery_code(id, "h0", at_seconds(2)));
+  ASSERT_TRUE(this->store_->replace_recovery_codes(id, code_hashes("n", 2), at_seconds(3)));
+  const auto codes = *this->store_->list_recovery_codes(id);
+  ASSERT_EQ(codes.size(), 2U);
+  EXPECT_EQ(codes[0].code_hash, "n0");
+  EXPECT_EQ(codes[1].created_at, at_seconds(3));
+  EXPECT_FALSE(this->store_->use_recovery_code(id, "h1", at_seconds(4)));
+}
+
+TYPED_TEST(StoreContract, DeletingTwoFactorDeletesItsRecoveryCodes) {
+  const auto id = this->add_user("ana@example.org");
+  EXPECT_EQ(this->store_->delete_two_factor(id).error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+  ASSERT_TRUE(this->store_->enable_two_factor(id, 1, code_hashes("h", 3), at_seconds(1)));
+  ASSERT_TRUE(this->store_->delete_two_factor(id));
+  EXPECT_EQ(this->store_->get_two_factor(id).error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(this->store_->list_recovery_codes(id)->empty());
+  // It can be set up again.
+  ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+}
+
+TYPED_TEST(StoreContract, DeletingAUserDeletesTheirTwoStepSignInAndNoOneElses) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  for (const auto id : {ana, ben}) {
+    ASSERT_TRUE(this->store_->start_two_factor(make_two_factor(id)));
+    ASSERT_TRUE(this->store_->enable_two_factor(id, 1, code_hashes("h", 3), at_seconds(1)));
+  }
+  ASSERT_TRUE(this->store_->delete_user(ana));
+  EXPECT_EQ(this->store_->get_two_factor(ana).error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(this->store_->list_recovery_codes(ana)->empty());
+  EXPECT_TRUE(this->store_->get_two_factor(ben));
+  EXPECT_EQ(this->store_->list_recovery_codes(ben)->size(), 3U);
 }
 
 // FailingStore: a caller's error path, shown on the memory store.

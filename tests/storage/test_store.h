@@ -333,6 +333,48 @@ class FailingStore final : public Store {
     return store_.delete_user_sessions(user_id, keep_token_hash);
   }
 
+  core::Result<void> set_session_stage(std::string_view token_hash, SessionStage stage) override {
+    if (fails()) return failure();
+    return store_.set_session_stage(token_hash, stage);
+  }
+  core::Result<TwoFactor> get_two_factor(std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.get_two_factor(user_id);
+  }
+  core::Result<void> start_two_factor(const TwoFactor& pending) override {
+    if (fails()) return failure();
+    return store_.start_two_factor(pending);
+  }
+  core::Result<void> enable_two_factor(std::int64_t user_id, std::int64_t used_step,
+                                       const std::vector<std::string>& code_hashes,
+                                       std::chrono::sys_seconds at) override {
+    if (fails()) return failure();
+    return store_.enable_two_factor(user_id, used_step, code_hashes, at);
+  }
+  core::Result<void> use_two_factor_step(std::int64_t user_id, std::int64_t step) override {
+    if (fails()) return failure();
+    return store_.use_two_factor_step(user_id, step);
+  }
+  core::Result<void> use_recovery_code(std::int64_t user_id, std::string_view code_hash,
+                                       std::chrono::sys_seconds at) override {
+    if (fails()) return failure();
+    return store_.use_recovery_code(user_id, code_hash, at);
+  }
+  core::Result<void> replace_recovery_codes(std::int64_t user_id,
+                                            const std::vector<std::string>& code_hashes,
+                                            std::chrono::sys_seconds at) override {
+    if (fails()) return failure();
+    return store_.replace_recovery_codes(user_id, code_hashes, at);
+  }
+  core::Result<std::vector<RecoveryCode>> list_recovery_codes(std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.list_recovery_codes(user_id);
+  }
+  core::Result<void> delete_two_factor(std::int64_t user_id) override {
+    if (fails()) return failure();
+    return store_.delete_two_factor(user_id);
+  }
+
   int calls() const { return calls_; }
 
  private:

@@ -16,7 +16,7 @@ struct Migration {
 
 // The region CHECK mirrors core::kLocations; a contract test stores every
 // location, so the two cannot drift apart unnoticed.
-inline constexpr std::array<Migration, 5> kSqliteMigrations = {{
+inline constexpr std::array<Migration, 6> kSqliteMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -175,6 +175,36 @@ CREATE TABLE outbox (
   delivered_at INTEGER
 ) STRICT;
 CREATE INDEX outbox_undelivered_by_user ON outbox (user_id, id) WHERE delivered_at IS NULL;
+)sql"},
+    // Two-step sign-in: how far each session has come through sign-in, the
+    // TOTP secret (one per person, being set up or enabled, with the last
+    // step used, for replay protection) and the hashed recovery codes, which
+    // go with the secret. Staff sessions opened before this version may only
+    // set up two-step sign-in, which staff now need.
+    {6, R"sql(
+ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'signed_in'
+  CHECK (stage IN ('signed_in', 'needs_code', 'needs_enrolment'));
+UPDATE sessions SET stage = 'needs_enrolment'
+  WHERE user_id IN (SELECT id FROM users WHERE role IN ('clinician', 'admin'));
+
+CREATE TABLE two_factor (
+  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  secret BLOB NOT NULL CHECK (length(secret) BETWEEN 1 AND 64),
+  enabled INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
+  last_used_step INTEGER,
+  created_at INTEGER NOT NULL,
+  enabled_at INTEGER,
+  CHECK (enabled = 0 OR enabled_at IS NOT NULL)
+) STRICT;
+
+CREATE TABLE recovery_codes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES two_factor (user_id) ON DELETE CASCADE,
+  code_hash BLOB NOT NULL CHECK (length(code_hash) BETWEEN 1 AND 128),
+  created_at INTEGER NOT NULL,
+  used_at INTEGER
+) STRICT;
+CREATE INDEX recovery_codes_by_user ON recovery_codes (user_id, code_hash);
 )sql"},
 }};
 

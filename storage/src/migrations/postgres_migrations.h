@@ -17,7 +17,7 @@ namespace hipcoach::storage::migrations {
   "translate(" column ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 // The region CHECK mirrors core::kLocations, as in the SQLite schema.
-inline constexpr std::array<Migration, 5> kPostgresMigrations = {{
+inline constexpr std::array<Migration, 6> kPostgresMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -173,6 +173,32 @@ CREATE TABLE outbox (
   delivered_at BIGINT
 );
 CREATE INDEX outbox_undelivered_by_user ON outbox (user_id, id) WHERE delivered_at IS NULL;
+)sql"},
+    // Two-step sign-in, as in the SQLite schema.
+    {6, R"sql(
+ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'signed_in'
+  CHECK (stage IN ('signed_in', 'needs_code', 'needs_enrolment'));
+UPDATE sessions SET stage = 'needs_enrolment'
+  WHERE user_id IN (SELECT id FROM users WHERE role IN ('clinician', 'admin'));
+
+CREATE TABLE two_factor (
+  user_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  secret BYTEA NOT NULL CHECK (octet_length(secret) BETWEEN 1 AND 64),
+  enabled BOOLEAN NOT NULL DEFAULT FALSE,
+  last_used_step BIGINT,
+  created_at BIGINT NOT NULL,
+  enabled_at BIGINT,
+  CHECK (NOT enabled OR enabled_at IS NOT NULL)
+);
+
+CREATE TABLE recovery_codes (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES two_factor (user_id) ON DELETE CASCADE,
+  code_hash BYTEA NOT NULL CHECK (octet_length(code_hash) BETWEEN 1 AND 128),
+  created_at BIGINT NOT NULL,
+  used_at BIGINT
+);
+CREATE INDEX recovery_codes_by_user ON recovery_codes (user_id, code_hash);
 )sql"},
 }};
 

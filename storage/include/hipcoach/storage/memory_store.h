@@ -28,6 +28,7 @@ class MemoryStore final : public Store {
   core::Result<Session> find_session(std::string_view token_hash,
                                      std::chrono::sys_seconds now) override;
   core::Result<void> delete_session(std::string_view token_hash) override;
+  core::Result<void> set_session_stage(std::string_view token_hash, SessionStage stage) override;
   core::Result<std::int64_t> delete_expired_sessions(std::chrono::sys_seconds now) override;
   core::Result<std::int64_t> add_diary_entry(const DiaryEntry& entry) override;
   core::Result<std::vector<DiaryEntry>> list_diary(std::int64_t user_id, int limit,
@@ -70,8 +71,25 @@ class MemoryStore final : public Store {
   core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) override;
   core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                   std::string_view keep_token_hash) override;
+  core::Result<TwoFactor> get_two_factor(std::int64_t user_id) override;
+  core::Result<void> start_two_factor(const TwoFactor& pending) override;
+  core::Result<void> enable_two_factor(std::int64_t user_id, std::int64_t used_step,
+                                       const std::vector<std::string>& code_hashes,
+                                       std::chrono::sys_seconds at) override;
+  core::Result<void> use_two_factor_step(std::int64_t user_id, std::int64_t step) override;
+  core::Result<void> use_recovery_code(std::int64_t user_id, std::string_view code_hash,
+                                       std::chrono::sys_seconds at) override;
+  core::Result<void> replace_recovery_codes(std::int64_t user_id,
+                                            const std::vector<std::string>& code_hashes,
+                                            std::chrono::sys_seconds at) override;
+  core::Result<std::vector<RecoveryCode>> list_recovery_codes(std::int64_t user_id) override;
+  core::Result<void> delete_two_factor(std::int64_t user_id) override;
 
  private:
+  // Replaces the recovery codes of `user_id`. REQUIRES: mutex_ held.
+  void put_recovery_codes(std::int64_t user_id, const std::vector<std::string>& code_hashes,
+                          std::chrono::sys_seconds at);
+
   std::mutex mutex_;
   // Ids start at 1 and are never reused, as in the SQLite store.
   std::int64_t next_user_id_ = 1;
@@ -82,6 +100,7 @@ class MemoryStore final : public Store {
   std::int64_t next_consent_id_ = 1;
   std::int64_t next_appointment_id_ = 1;
   std::int64_t next_outbox_id_ = 1;
+  std::int64_t next_recovery_code_id_ = 1;
   std::map<std::int64_t, User> users_;
   std::map<std::string, std::int64_t> user_ids_by_folded_email_;
   std::map<std::string, Session, std::less<>> sessions_;
@@ -94,6 +113,8 @@ class MemoryStore final : public Store {
   std::vector<AuditEntry> audit_log_;  // In the order appended; never changed.
   std::map<std::int64_t, Appointment> appointments_;
   std::map<std::int64_t, OutboxMessage> outbox_;
+  std::map<std::int64_t, TwoFactor> two_factor_;  // By user id.
+  std::map<std::int64_t, RecoveryCode> recovery_codes_;
 };
 
 }  // namespace hipcoach::storage

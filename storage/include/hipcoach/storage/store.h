@@ -1,7 +1,8 @@
 // Store: everything HipCoach keeps about people (accounts, sessions, the pain
 // diary, saved triage results, questionnaires, guided sessions, reminders,
 // consents to share with the clinic, the audit log of staff reads,
-// appointment requests and the outbox of notifications),
+// appointment requests and the outbox of notifications, two-step sign-in:
+// the TOTP secret and the recovery codes),
 // behind one interface. open_store() in open_store.h picks the implementation
 // from a URL; MemoryStore (memory_store.h) keeps everything in memory for
 // tests.
@@ -85,6 +86,17 @@ struct User {
   std::chrono::sys_seconds created_at{};
 };
 
+// How far a session has come through sign-in (two-step sign-in).
+enum class SessionStage : std::uint8_t {
+  kSignedIn,        // Fully signed in.
+  kNeedsCode,       // The password was right; the code of the second step is still due.
+  kNeedsEnrolment,  // Staff without two-step sign-in: may only set it up.
+};
+// "signed_in", "needs_code", "needs_enrolment"; parse_session_stage is the
+// inverse, std::nullopt for any other text.
+std::string_view session_stage_name(SessionStage stage);
+std::optional<SessionStage> parse_session_stage(std::string_view name);
+
 struct Session {
   // The hash of the session token (e.g. 32 raw bytes or 64 hex digits);
   // the token itself is never stored. 1..kMaxTokenHashBytes bytes, any bytes.
@@ -93,7 +105,39 @@ struct Session {
   std::chrono::sys_seconds created_at{};
   // The session is valid while now < expires_at. REQUIRES: >= created_at.
   std::chrono::sys_seconds expires_at{};
+  // Default: fully signed in. set_session_stage changes it.
+  SessionStage stage = SessionStage::kSignedIn;
 };
+
+// A person's two-step sign-in (TOTP, RFC 6238). At most one per user: a
+// secret being set up (not enabled) or the one in use (enabled).
+struct TwoFactor {
+  std::int64_t user_id = 0;
+  // The TOTP key, raw bytes: 1..kMaxTwoFactorSecretBytes. The server must
+  // read it back to check codes, so it is kept as is, never hashed, and
+  // never copied into a message or an export.
+  std::string secret;
+  // False while being set up (start_two_factor); enable_two_factor sets it.
+  bool enabled = false;
+  // The latest time step whose code was accepted: codes of this step or an
+  // earlier one are refused (replay protection). Ignored on input.
+  std::optional<std::int64_t> last_used_step;
+  std::chrono::sys_seconds created_at{};               // When this secret was made.
+  std::optional<std::chrono::sys_seconds> enabled_at;  // Ignored on input.
+};
+inline constexpr std::size_t kMaxTwoFactorSecretBytes = 64;
+
+// One recovery code of two-step sign-in, each usable once.
+struct RecoveryCode {
+  std::int64_t id = 0;  // Assigned by the store.
+  std::int64_t user_id = 0;
+  // The code's hash, as for a session token: 1..kMaxTokenHashBytes bytes.
+  std::string code_hash;
+  std::chrono::sys_seconds created_at{};
+  std::optional<std::chrono::sys_seconds> used_at;
+};
+// The most recovery codes one person holds.
+inline constexpr std::size_t kMaxRecoveryCodes = 32;
 
 struct DiaryEntry {
   std::int64_t id = 0;  // Assigned by add_diary_entry; ignored on input.
@@ -371,7 +415,7 @@ class Store {
                                                   std::string_view password_hash) = 0;
   // Deletes the user and everything of theirs (sessions, diary, saved
   // triage, questionnaire responses, guided sessions, reminders, consents,
-  // appointments, notifications),
+  // appointments, notifications, two-step sign-in and recovery codes),
   // all or nothing. The audit log keeps its rows about them, as actor or as
   // patient: it records who looked at whose record and holds no health
   // data, and nothing may delete from it. Ids are never reused, so those
@@ -392,6 +436,9 @@ class Store {
                                              std::chrono::sys_seconds now) = 0;
   // Deletes the session with `token_hash`; kNotFound when there is none.
   virtual core::Result<void> delete_session(std::string_view token_hash) = 0;
+  // Moves the session with `token_hash` to `stage` (e.g. signed in after
+  // the second step). kNotFound when there is none.
+  virtual core::Result<void> set_session_stage(std::string_view token_hash, SessionStage stage) = 0;
   // Deletes every session expired at `now` and returns how many.
   virtual core::Result<std::int64_t> delete_expired_sessions(std::chrono::sys_seconds now) = 0;
 
@@ -544,6 +591,46 @@ class Store {
   // How many notifications of the user wait to be delivered.
   virtual core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) = 0;
 
+  // Two-step sign-in.
+
+  // The user's two-step sign-in, set up or being set up; kNotFound when
+  // there is none (or no such user).
+  virtual core::Result<TwoFactor> get_two_factor(std::int64_t user_id) = 0;
+  // Saves `pending` (user_id, secret, created_at) as a secret being set up,
+  // replacing one not yet enabled. kConflict (where two_factor/ID) when the
+  // user's two-step sign-in is enabled; kNotFound when the user does not
+  // exist; kInvalidInput for a secret out of bounds.
+  virtual core::Result<void> start_two_factor(const TwoFactor& pending) = 0;
+  // Enables the secret being set up at `at`, records `used_step` as its
+  // last used step, and replaces the user's recovery codes by
+  // `code_hashes`, all or nothing. kNotFound (where two_factor/ID) when
+  // none is being set up; kConflict when it is enabled already;
+  // kInvalidInput for more than kMaxRecoveryCodes hashes or one out of
+  // bounds (where: recovery_codes).
+  virtual core::Result<void> enable_two_factor(std::int64_t user_id, std::int64_t used_step,
+                                               const std::vector<std::string>& code_hashes,
+                                               std::chrono::sys_seconds at) = 0;
+  // Records `step` as the last used one when it is later than the last
+  // used step, atomically, so that two requests with one code cannot both
+  // pass. kConflict when it is not later (a replay); kNotFound when the
+  // user has no enabled two-step sign-in.
+  virtual core::Result<void> use_two_factor_step(std::int64_t user_id, std::int64_t step) = 0;
+  // Marks the user's unused recovery code with `code_hash` used at `at`,
+  // atomically. kNotFound when the user has no unused code with this hash.
+  virtual core::Result<void> use_recovery_code(std::int64_t user_id, std::string_view code_hash,
+                                               std::chrono::sys_seconds at) = 0;
+  // Replaces every recovery code of the user by `code_hashes`, created at
+  // `at`, all or nothing. kNotFound when the user has no enabled two-step
+  // sign-in; kInvalidInput as for enable_two_factor.
+  virtual core::Result<void> replace_recovery_codes(std::int64_t user_id,
+                                                    const std::vector<std::string>& code_hashes,
+                                                    std::chrono::sys_seconds at) = 0;
+  // Every recovery code of the user, used ones too, by id ascending.
+  virtual core::Result<std::vector<RecoveryCode>> list_recovery_codes(std::int64_t user_id) = 0;
+  // Deletes the user's two-step sign-in and every recovery code. kNotFound
+  // when there is none.
+  virtual core::Result<void> delete_two_factor(std::int64_t user_id) = 0;
+
   // Ends every session of the user except the one whose hash is
   // `keep_token_hash` (empty: ends them all), e.g. after a password change.
   // Returns how many were deleted; an unknown user has none.
@@ -568,6 +655,8 @@ core::Result<void> check_consent(const Consent& consent);
 core::Result<void> check_audit_entry(const AuditEntry& entry);
 core::Result<void> check_appointment(const Appointment& appointment);
 core::Result<void> check_outbox_message(const OutboxMessage& message);
+core::Result<void> check_two_factor_secret(std::string_view secret);
+core::Result<void> check_recovery_code_hashes(const std::vector<std::string>& code_hashes);
 // The appointment as `change` would leave it: kConflict when the status
 // cannot move, kInvalidInput when the result breaks the limits. Does not
 // check overlaps.
