@@ -197,6 +197,9 @@ Result<Answers> parse_answers(std::string_view text) {
     }
     return Error::invalid_input(
         "/", "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column));
+  } catch (const json::out_of_range&) {
+    // A number too large for a double (e.g. 1e999): found by fuzz/fuzz_triage.
+    return Error::invalid_input("/", "invalid JSON: a number is out of range");
   }
   return answers_from_json(parsed);
 }

@@ -101,6 +101,9 @@ std::optional<Response> read_body(const Request& request, nlohmann::json& out) {
     // quote the body, so it is not passed on.
     return problem_response(400, "/",
                             fmt::format("the body is not valid JSON (at byte {})", e.byte));
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number too large for a double (e.g. 1e999): found by fuzz/fuzz_api.
+    return problem_response(400, "/", "the body is not valid JSON: a number is out of range");
   }
 }
 

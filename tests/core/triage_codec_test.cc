@@ -96,6 +96,14 @@ TEST(TriageAnswers, NamesTheFieldOfEveryBadAnswer) {
   }
 }
 
+// Found by fuzz/fuzz_triage: the parser threw out_of_range, which nothing caught.
+TEST(TriageAnswers, RefusesANumberTooLargeForADouble) {
+  const auto parsed = parse_answers(R"({"age": 51e9994, "side": "both"})");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().where(), "/");
+  EXPECT_EQ(parsed.error().message(), "invalid JSON: a number is out of range");
+}
+
 TEST(TriageAnswers, NeverDefaultsAMissingRedFlagAnswer) {
   const auto parsed = parse_answers(R"({"age": 54, "side": "left", "locations": ["outer_hip"],
       "pain_now": 3, "worst_pain_week": 7, "duration_weeks": 10, "aggravators": [],

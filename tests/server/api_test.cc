@@ -54,6 +54,19 @@ TEST_F(Api, SignUpReturnsATokenAndAnHttpOnlyStrictCookie) {
   EXPECT_EQ(get("/api/v1/me", token).body["email"], "Pat@Example.org");
 }
 
+// Found by fuzz/fuzz_api: a number too large for a double made the JSON
+// parser throw out_of_range, which became a 500.
+TEST_F(Api, RefusesANumberTooLargeForADoubleAsBadJson) {
+  const std::string token = sign_up("pat@example.org");
+  const Reply reply = call({.method = "POST",
+                            .target = "/api/v1/diary",
+                            .body = R"({"pain": 51e9994, "context": "rest"})",
+                            .token = token});
+  EXPECT_EQ(reply.status, 400) << reply.raw;
+  EXPECT_EQ(reply.body["where"], "/");
+  EXPECT_EQ(reply.body["detail"], "the body is not valid JSON: a number is out of range");
+}
+
 TEST_F(Api, SignUpRefusesBadInputNamingTheField) {
   EXPECT_EQ(
       post("/api/v1/accounts", {{"email", "no-at-sign"}, {"password", kPassword}}).body["where"],
