@@ -3,6 +3,7 @@
 #   make test   install, build, run the unit tests, again under ASan+UBSan, then the browser tests
 #   make build  install and build only
 #   make bench  benchmarks (Google Benchmark and wrk on 127.0.0.1), report in build/bench/report.md
+#   make fuzz   the libFuzzer targets (clang), FUZZ_SECONDS each (default 600), from fuzz/corpus/
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
@@ -10,8 +11,11 @@ JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 CI_FLAGS := $(if $(CI),-DHIPCOACH_WERROR=ON,)
+FUZZ_SECONDS ?= 600
+# How long `make test` runs each fuzz target on its seed corpus.
+FUZZ_TEST_SECONDS ?= 10
 
-.PHONY: run test build deps npm-deps configure test-unit test-asan test-browser bench format clean
+.PHONY: run test build deps npm-deps configure test-unit test-asan test-fuzz test-browser bench fuzz fuzzers format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -25,6 +29,11 @@ build/build.ninja: CMakeLists.txt
 build-asan/build.ninja: CMakeLists.txt
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHIPCOACH_SANITIZE=ON \
 	  -DHIPCOACH_BUILD_BENCH=OFF $(CI_FLAGS) $(CMAKE_FLAGS)
+
+# The fuzz tree: clang with libFuzzer's coverage, ASan and UBSan; no tests or benchmarks.
+build-fuzz/build.ninja: CMakeLists.txt
+	CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DHIPCOACH_FUZZ=ON -DHIPCOACH_BUILD_TESTS=OFF -DHIPCOACH_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 
 build: deps build/build.ninja
 	cmake --build build -j $(JOBS)
@@ -46,6 +55,16 @@ test-asan: deps build-asan/build.ninja
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ../scripts/with-postgres.sh ctest --output-on-failure -j $(JOBS) --timeout 600
 
+fuzzers: deps build-fuzz/build.ninja
+	cmake --build build-fuzz --target fuzzers -j $(JOBS)
+
+# Each fuzz target for a bounded time on its committed seed corpus.
+test-fuzz: fuzzers
+	./scripts/fuzz.sh $(FUZZ_TEST_SECONDS)
+
+fuzz: fuzzers
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
 test-browser: build npm-deps
 	node --test --test-concurrency=1 tests/browser/*.spec.mjs
 
@@ -56,4 +75,4 @@ format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
