@@ -165,6 +165,9 @@ describe('appointment requests', () => {
 
         // The clinician sees it first in the queue, above the older one.
         await sign_in_staff(clinician, kClinicianEmail);
+        await clinician.goto(`${env.server.url}appointments.html`);
+        await clinician.locator('#staff-notice:not([hidden])').waitFor();
+        assert.equal(await clinician.locator('#appointments').isVisible(), false);
         await open_portal(clinician);
         const queue = clinician.locator('#queue-list > .queue-item');
         assert.equal(await queue.count(), 2);

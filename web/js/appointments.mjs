@@ -9,7 +9,7 @@ import {cancel_appointment, fetch_appointments, fetch_notifications, fetch_saved
         kDispositionText, kStatusText, request_appointment, rfc3339, type_name} from './appointment-api.mjs';
 import {clinic_call, fill_emergency_numbers, load_clinic, tel_href} from './clinic.mjs';
 import {h} from './dom.mjs';
-import {show_portal_link} from './staff-nav.mjs';
+import {is_staff, show_portal_link} from './staff-nav.mjs';
 import {FormErrors, local_date, local_date_time, sentence, set_status, show_load_error, time_element}
   from './ui.mjs';
 import {fetch_me} from './user-api.mjs';
@@ -286,6 +286,12 @@ async function load() {
       return;
     }
     show_portal_link(user);
+    if (is_staff(user)) {
+      // For staff the list of requests is the clinic's queue, which the portal shows.
+      set_status(elements.status, '');
+      $('staff-notice').hidden = false;
+      return;
+    }
     clinic = await load_clinic();
     if (!clinic || !Array.isArray(clinic.appointment_types) || clinic.appointment_types.length === 0) {
       set_status(elements.status, '');
