@@ -18,6 +18,7 @@
 #include "hipcoach/service/fhir.h"
 #include "hipcoach/service/progress.h"
 #include "hipcoach/service/records.h"
+#include "outcome_routes.h"
 #include "problem.h"
 #include "reminder_routes.h"
 #include "session_routes.h"
@@ -127,6 +128,7 @@ bool Api::owns(std::string_view path) {
     if (path == root || below(root)) return true;
   }
   if (is_session_route(path) || is_consent_route(path) || is_appointment_route(path)) return true;
+  if (is_outcome_route(path)) return true;
   // The list itself is a prepared resource of the Router; the responses are the Api's.
   return below(kQuestionnaires);
 }
@@ -135,7 +137,8 @@ Lane Api::lane(std::string_view method, std::string_view path) {
   if (method == "GET" || method == "HEAD") {
     // A staff read of a patient's record writes its audit row.
     return path == kExport || path == kProgress || is_session_route(path) ||
-                   is_consent_route(path) || is_summary_route(path) || is_appointment_route(path)
+                   is_consent_route(path) || is_summary_route(path) || is_appointment_route(path) ||
+                   is_outcome_route(path)
                ? Lane::kDatabase
                : Lane::kInline;
   }
@@ -403,6 +406,9 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
   if (is_appointment_route(path)) {
     return handle_appointment_route({protocol_, store_, user_id, now, request_id}, request, path,
                                     query);
+  }
+  if (is_outcome_route(path)) {
+    return handle_outcome_route({protocol_, store_, user_id, now, request_id}, request, query);
   }
   if (is_consent_route(path)) {
     return handle_consent_route({protocol_, store_, user_id, now, request_id}, request, path,
