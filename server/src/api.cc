@@ -23,6 +23,7 @@
 #include "reminder_routes.h"
 #include "session_routes.h"
 #include "summary_routes.h"
+#include "two_factor_routes.h"
 
 namespace hipcoach::server {
 namespace {
@@ -143,7 +144,8 @@ Lane Api::lane(std::string_view method, std::string_view path) {
                : Lane::kInline;
   }
   if ((method == "POST" && (path == kAccounts || path == kSessions)) ||
-      (method == "PUT" && path == kPassword)) {
+      (method == "PUT" && path == kPassword) ||
+      ((method == "POST" || method == "DELETE") && path == kTwoFactorPath)) {
     return Lane::kHashing;
   }
   return Lane::kDatabase;
@@ -179,10 +181,18 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     json answer = {{"token", signed_in.token},
                    {"expires_at", core::format_timestamp(signed_in.expires_at)},
                    {"user", service::to_json(signed_in.user)}};
+    // Two-step sign-in: whether the code is still due, or (staff) setting it up.
+    const auto stage = signed_in.stage;
+    answer["user"]["two_factor"] = stage == storage::SessionStage::kNeedsCode;
+    answer["two_factor_required"] = stage == storage::SessionStage::kNeedsCode;
+    answer["two_factor_setup_required"] = stage == storage::SessionStage::kNeedsEnrolment;
     // How many notifications wait (GET /api/v1/me/notifications); left out
-    // rather than failing the sign-in when the count cannot be read.
-    if (auto waiting = store_.count_undelivered_notifications(signed_in.user.id)) {
-      answer["notifications"] = *waiting;
+    // rather than failing the sign-in when the count cannot be read, and
+    // until the sign-in is complete.
+    if (stage == storage::SessionStage::kSignedIn) {
+      if (auto waiting = store_.count_undelivered_notifications(signed_in.user.id)) {
+        answer["notifications"] = *waiting;
+      }
     }
     Response response = json_response(201, answer);
     response.add_header("Set-Cookie", session_cookie(signed_in));
@@ -247,6 +257,10 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     return problem_response(403, "Origin",
                             "a change made with the session cookie must come from this site");
   }
+  // A session half-way through sign-in reaches only what its next step needs.
+  if (!stage_allows(context.caller.stage, method, path)) {
+    return stage_refusal(context.caller.stage);
+  }
   const std::int64_t user_id = context.caller.user_id;
   // The caller's account, for the routes that show or export it.
   const auto caller_account = [&]() -> core::Result<storage::User> {
@@ -263,11 +277,17 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
       return error_response(ok.error());
     return cleared_cookie(no_content());
   }
+  if (is_two_factor_route(path)) {
+    return handle_two_factor_route(
+        {accounts_, store_, context.caller, now, options_.steady_now()}, request, path);
+  }
   if (path == kMe) {
     if (reads) {
       auto user = caller_account();
       if (!user) return error_response(user.error());
-      return json_response(200, service::to_json(*user));
+      auto two_factor = accounts_.two_factor_state(user_id);
+      if (!two_factor) return error_response(two_factor.error());
+      return json_response(200, account_json(*user, two_factor->enabled, context.caller.stage));
     }
     if (method != "DELETE") return method_not_allowed("GET, HEAD, DELETE");
     if (auto ok = accounts_.delete_account(user_id); !ok) return error_response(ok.error());

@@ -76,6 +76,20 @@ core::Result<json> export_json(const core::Protocol& protocol, storage::Store& s
   if (!consents) return consents.error();
   auto audit = store.list_audit_for_patient(user.id);
   if (!audit) return audit.error();
+  // Whether two-step sign-in is on, never its secret or the codes' hashes.
+  json two_step = {{"enabled", false}, {"enabled_at", nullptr}, {"recovery_codes_left", 0}};
+  if (auto two_factor = store.get_two_factor(user.id); two_factor && two_factor->enabled) {
+    auto codes = store.list_recovery_codes(user.id);
+    if (!codes) return codes.error();
+    two_step["enabled"] = true;
+    if (two_factor->enabled_at) {
+      two_step["enabled_at"] = core::format_timestamp(*two_factor->enabled_at);
+    }
+    two_step["recovery_codes_left"] = std::count_if(
+        codes->begin(), codes->end(), [](const auto& code) { return !code.used_at.has_value(); });
+  } else if (!two_factor && two_factor.error().code() != core::ErrorCode::kNotFound) {
+    return two_factor.error();
+  }
   json consents_json = json::array();
   for (const storage::Consent& consent : *consents) consents_json.push_back(to_json(consent, now));
   json audit_json = json::array();
@@ -98,6 +112,7 @@ core::Result<json> export_json(const core::Protocol& protocol, storage::Store& s
 
   return json{{"exported_at", core::format_timestamp(now)},
               {"account", to_json(user)},
+              {"two_step_sign_in", std::move(two_step)},
               {"diary", std::move(diary_json)},
               {"questionnaire_responses", std::move(responses_json)},
               {"guided_sessions", std::move(sessions_json)},

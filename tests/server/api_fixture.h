@@ -7,12 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api.h"
+#include "hipcoach/service/totp.h"
 #include "hipcoach/storage/data_files.h"
 #include "hipcoach/storage/memory_store.h"
 #include "router.h"
@@ -110,8 +114,59 @@ class ApiFixture : public ::testing::Test {
     return reply.body.value("token", "");
   }
 
+  // Makes a staff account, signs it in and sets up two-step sign-in with a
+  // code from the fixture's clock, as a clinician does in their authenticator
+  // app; returns the token of the fully signed-in session.
+  std::string sign_in_staff(const std::string& email,
+                            storage::Role role = storage::Role::kClinician) {
+    EXPECT_TRUE(accounts_->create_account(email, kPassword, role, now_));
+    const Reply reply = post("/api/v1/sessions", {{"email", email}, {"password", kPassword}});
+    EXPECT_EQ(reply.status, 201) << reply.raw;
+    const std::string token = reply.body.value("token", "");
+    set_up_two_factor(email, token);
+    return token;
+  }
+
+  // Sets up two-step sign-in for the account `email` signed in with
+  // `token`, keeping its secret for authenticator_code; returns the
+  // recovery codes.
+  std::vector<std::string> set_up_two_factor(const std::string& email, const std::string& token) {
+    const Reply started = post("/api/v1/me/two-factor", {{"password", kPassword}}, token);
+    EXPECT_EQ(started.status, 201) << started.raw;
+    auto secret = service::base32_decode(started.body.value("secret", ""), "secret");
+    EXPECT_TRUE(secret.has_value());
+    if (!secret) return {};
+    authenticator_secrets_[email] = *secret;
+    const Reply confirmed =
+        post("/api/v1/me/two-factor/confirm", {{"code", authenticator_code(email)}}, token);
+    EXPECT_EQ(confirmed.status, 200) << confirmed.raw;
+    return confirmed.body.value("recovery_codes", std::vector<std::string>{});
+  }
+
+  // What the authenticator app of `email` shows at `at` (default: now_).
+  std::string authenticator_code(const std::string& email,
+                                 std::optional<std::chrono::sys_seconds> at = std::nullopt) {
+    return service::totp_code(authenticator_secrets_[email], service::totp_step(at.value_or(now_)));
+  }
+
+  // Signs `email` in with kPassword and the next code of its authenticator
+  // app (the clock moves on one 30 s step first, so that the code is not one
+  // already used); returns the token.
+  std::string sign_in_with_code(const std::string& email) {
+    const Reply half = post("/api/v1/sessions", {{"email", email}, {"password", kPassword}});
+    EXPECT_EQ(half.status, 201) << half.raw;
+    const std::string token = half.body.value("token", "");
+    now_ += service::kTotpPeriod;
+    const Reply full =
+        post("/api/v1/sessions/two-factor", {{"code", authenticator_code(email)}}, token);
+    EXPECT_EQ(full.status, 200) << full.raw;
+    return token;
+  }
+
   storage::MemoryStore store_;
   std::unique_ptr<service::Accounts> accounts_;
+  // The TOTP secrets of the accounts set up by set_up_two_factor, by email.
+  std::map<std::string, std::string> authenticator_secrets_;
   std::unique_ptr<server::Api> api_;
   std::unique_ptr<Router> router_;
   std::chrono::sys_seconds now_;  // The wall clock the Api sees.

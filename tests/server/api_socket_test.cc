@@ -16,6 +16,7 @@
 #include "access_log.h"
 #include "hipcoach/core/timestamp.h"
 #include "hipcoach/service/accounts.h"
+#include "hipcoach/service/totp.h"
 #include "hipcoach/storage/open_store.h"
 #include "http_server.h"
 #include "test_client.h"
@@ -132,6 +133,8 @@ TEST(ApiOverSockets, SignUpWriteAndReadWithoutLeakingPrivateDataToTheLog) {
   EXPECT_EQ(log.find("limit=30"), std::string::npos) << log;
 }
 
+constexpr std::string_view kDocSecret = "doc's 20-byte secret";
+
 TEST(ApiOverSockets, AStaffReadsAuditRowCarriesTheRequestIdOfItsAnswer) {
   const auto db_path = std::filesystem::temp_directory_path() /
                        ("hipcoach-request-id-" + std::to_string(getpid()) + ".sqlite");
@@ -145,8 +148,16 @@ TEST(ApiOverSockets, AStaffReadsAuditRowCarriesTheRequestIdOfItsAnswer) {
     service::AccountOptions account_options;
     account_options.hash = service::PasswordHashOptions::minimum();
     service::Accounts accounts(**store, account_options);
-    ASSERT_TRUE(accounts.create_account("doc@clinic.example", "doc-password-1",
-                                        storage::Role::kClinician, now));
+    auto doc = accounts.create_account("doc@clinic.example", "doc-password-1",
+                                       storage::Role::kClinician, now);
+    ASSERT_TRUE(doc);
+    // Staff need two-step sign-in: set up as confirming it would.
+    storage::TwoFactor two_factor;
+    two_factor.user_id = doc->id;
+    two_factor.secret = kDocSecret;
+    two_factor.created_at = now;
+    ASSERT_TRUE((*store)->start_two_factor(two_factor));
+    ASSERT_TRUE((*store)->enable_two_factor(doc->id, 0, {}, now));
   }
   ServerOptions options;
   options.port = 0;
@@ -181,13 +192,23 @@ TEST(ApiOverSockets, AStaffReadsAuditRowCarriesTheRequestIdOfItsAnswer) {
     ASSERT_TRUE(signed_in.has_value());
     ASSERT_EQ(signed_in->status, 201) << signed_in->body;
     const std::string doc = nlohmann::json::parse(signed_in->body)["token"];
+    // The server reads the real clock; the code of this moment is within
+    // the step either side that it accepts.
+    const auto code = service::totp_code(
+        kDocSecret, service::totp_step(std::chrono::time_point_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now())));
+    const auto second =
+        send(client, "POST", "/api/v1/sessions/two-factor", R"({"code":")" + code + R"("})", doc);
+    ASSERT_TRUE(second.has_value());
+    ASSERT_EQ(second->status, 200) << second->body;
 
     const auto listed = send(client, "GET", "/api/v1/patients", "", doc);
     ASSERT_TRUE(listed.has_value());
     ASSERT_EQ(listed->status, 200) << listed->body;
     request_id = listed->header("x-request-id");
-    // Ids count up from 1: the sign-up, the consent and the sign-in came first.
-    EXPECT_EQ(request_id, "4");
+    // Ids count up from 1: the sign-up, the consent and the sign-in's two
+    // steps came first.
+    EXPECT_EQ(request_id, "5");
   }
   control.request_stop();
   server.join();

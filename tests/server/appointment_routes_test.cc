@@ -23,12 +23,7 @@ class AppointmentRoutes : public testing::ApiFixture {
   static constexpr std::string_view kTomorrow = "2026-11-26T15:00:00Z";
   static constexpr std::string_view kYesterday = "2026-11-24T15:00:00Z";
 
-  std::string staff(const std::string& email) {
-    EXPECT_TRUE(accounts_->create_account(email, kPassword, storage::Role::kClinician, now_));
-    const Reply reply = post("/api/v1/sessions", {{"email", email}, {"password", kPassword}});
-    EXPECT_EQ(reply.status, 201) << reply.raw;
-    return reply.body.value("token", "");
-  }
+  std::string staff(const std::string& email) { return sign_in_staff(email); }
   std::int64_t id_of(const std::string& email) { return store_.find_user_by_email(email)->id; }
 
   Reply patch(std::string target, const json& body, std::string token) {

@@ -32,12 +32,9 @@ class ConsentRoutes : public testing::ApiFixture {
   // One day after the fixture's clock, as RFC 3339.
   static constexpr std::string_view kTomorrow = "2026-11-26T15:00:00Z";
 
-  // Makes a staff account and signs it in; returns the token.
+  // Makes a staff account and signs it in with both steps; returns the token.
   std::string staff(const std::string& email, storage::Role role) {
-    EXPECT_TRUE(accounts_->create_account(email, kPassword, role, now_));
-    const Reply reply = post("/api/v1/sessions", {{"email", email}, {"password", kPassword}});
-    EXPECT_EQ(reply.status, 201) << reply.raw;
-    return reply.body.value("token", "");
+    return sign_in_staff(email, role);
   }
   std::int64_t id_of(const std::string& email) { return store_.find_user_by_email(email)->id; }
 

@@ -23,12 +23,7 @@ using testing::Reply;
 
 class SummaryRoutes : public testing::ApiFixture {
  protected:
-  std::string staff(const std::string& email) {
-    EXPECT_TRUE(accounts_->create_account(email, kPassword, storage::Role::kClinician, now_));
-    const Reply reply = post("/api/v1/sessions", {{"email", email}, {"password", kPassword}});
-    EXPECT_EQ(reply.status, 201) << reply.raw;
-    return reply.body.value("token", "");
-  }
+  std::string staff(const std::string& email) { return sign_in_staff(email); }
   std::int64_t id_of(const std::string& email) { return store_.find_user_by_email(email)->id; }
 
   // A patient with two pain ratings; returns the token.

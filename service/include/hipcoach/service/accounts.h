@@ -1,6 +1,17 @@
 // Accounts and sessions over a Store: sign-up, sign-in with rate limiting,
-// sign-out, authentication of a token, password change, staff accounts and
-// deleting an account with everything in it.
+// two-step sign-in (TOTP and recovery codes, totp.h), sign-out,
+// authentication of a token, password change, staff accounts and deleting
+// an account with everything in it.
+//
+// Two-step sign-in: a session starts at a stage (storage::SessionStage).
+// The right password opens a kNeedsCode session for an account with
+// two-step sign-in on, which verify_second_factor moves to kSignedIn; a
+// staff account (clinician, admin) without it gets a kNeedsEnrolment
+// session, which confirm_two_factor moves to kSignedIn; everyone else is
+// kSignedIn at once. The server lets a session that is not kSignedIn call
+// only what its stage needs. Wrong codes count against the sign-in rate
+// limiter, like wrong passwords. No secret, code or recovery code is ever
+// logged or put in an error message.
 //
 // Thread-safe (the Store and the SignInLimiter are). sign_up, sign_in,
 // create_account and change_password hash or verify a password with argon2id:
@@ -19,6 +30,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "hipcoach/core/result.h"
 #include "hipcoach/service/auth.h"
@@ -51,6 +64,9 @@ struct SignedIn {
   storage::User user;
   std::string token;
   std::chrono::sys_seconds expires_at;
+  // How far sign-in has come: kNeedsCode when the account has two-step
+  // sign-in on, kNeedsEnrolment for staff without it.
+  storage::SessionStage stage = storage::SessionStage::kSignedIn;
 };
 
 // The caller of a request, after authenticate(): who, and by which session.
@@ -59,6 +75,21 @@ struct SignedIn {
 struct Caller {
   std::int64_t user_id = 0;
   std::string token_hash;  // Of the session used, e.g. to end it.
+  storage::SessionStage stage = storage::SessionStage::kSignedIn;
+};
+
+// What setting up two-step sign-in shows once, for an authenticator app.
+struct TwoFactorSetup {
+  std::string secret;       // The key in base32 (RFC 4648, no padding), to type in.
+  std::string otpauth_uri;  // otpauth://totp/HipCoach:EMAIL?secret=...
+  std::string qr_svg;       // The URI as a QR code (qr_svg.h).
+};
+
+// A person's two-step sign-in as their account page shows it.
+struct TwoFactorState {
+  bool enabled = false;
+  bool pending = false;  // Set up started, not confirmed.
+  int recovery_codes_left = 0;
 };
 
 class Accounts {
@@ -108,17 +139,83 @@ class Accounts {
   // Deletes the account and all its data.
   core::Result<void> delete_account(std::int64_t user_id);
 
+  // Two-step sign-in. `client` and `steady_now` are for the rate limiter, as
+  // in sign_in; `now` picks the TOTP time step. A wrong code is kInvalidInput
+  // (where "/code") "is not the current code of your authenticator app or an
+  // unused recovery code" (or, for a code whose step was used, "was used
+  // already; wait for the next code") and counts as a failed sign-in; once
+  // locked, kRateLimited as sign_in.
+
+  // The second step of sign-in: `code` is a TOTP code or a recovery code
+  // (used up). Moves the caller's session to kSignedIn and returns how many
+  // unused recovery codes are left. kConflict (where "two_factor") when the
+  // session needs no code.
+  core::Result<int> verify_second_factor(const Caller& caller, std::string_view code,
+                                         std::string_view client, std::chrono::sys_seconds now,
+                                         std::chrono::steady_clock::time_point steady_now);
+
+  // Starts setting up two-step sign-in: checks `password` (kInvalidInput
+  // "/password" "is not your password"), makes a new secret (replacing one
+  // not yet confirmed) and returns it with its URI and QR code. kConflict
+  // (where "two_factor") when it is on already.
+  core::Result<TwoFactorSetup> start_two_factor(const Caller& caller, std::string_view password,
+                                                std::chrono::sys_seconds now);
+
+  // Turns two-step sign-in on with a TOTP `code` of the secret being set up,
+  // moves the caller's session to kSignedIn, ends the caller's other
+  // sessions, and returns the kRecoveryCodeCount new recovery codes (shown
+  // once; only their hashes are kept). kConflict (where "two_factor") when
+  // none is being set up or it is on already.
+  core::Result<std::vector<std::string>> confirm_two_factor(
+      const Caller& caller, std::string_view code, std::string_view client,
+      std::chrono::sys_seconds now, std::chrono::steady_clock::time_point steady_now);
+
+  // Replaces every recovery code after checking `code` (TOTP or recovery
+  // code); returns the new ones. kConflict (where "two_factor") when two-step
+  // sign-in is not on.
+  core::Result<std::vector<std::string>> regenerate_recovery_codes(
+      const Caller& caller, std::string_view code, std::string_view client,
+      std::chrono::sys_seconds now, std::chrono::steady_clock::time_point steady_now);
+
+  // Turns two-step sign-in off after checking `password` and `code`.
+  // kConflict (where "two_factor") for staff, who need it, or when it is
+  // not on.
+  core::Result<void> turn_off_two_factor(const Caller& caller, std::string_view password,
+                                         std::string_view code, std::string_view client,
+                                         std::chrono::sys_seconds now,
+                                         std::chrono::steady_clock::time_point steady_now);
+
+  // The admin's escape hatch (hipcoach user reset-two-factor): removes the
+  // user's two-step sign-in and recovery codes and ends every session of
+  // theirs. kNotFound when the user has none.
+  core::Result<void> reset_two_factor(std::int64_t user_id);
+
+  // The user's two-step sign-in as the account page shows it.
+  core::Result<TwoFactorState> two_factor_state(std::int64_t user_id);
+
  private:
   struct CachedSession {
     std::int64_t user_id = 0;
     std::chrono::sys_seconds expires_at;                // The session's own expiry.
     std::chrono::steady_clock::time_point fresh_until;  // When to ask the store again.
+    storage::SessionStage stage = storage::SessionStage::kSignedIn;
   };
   // Forgets the cached sessions of `user_id` but the one with `keep_hash`.
   // Called after the store has ended them.
   void forget_sessions(std::int64_t user_id, std::string_view keep_hash);
   void forget_session(std::string_view hash);
   const std::string& dummy_hash();
+  // Checks a code typed for `user`: a TOTP code (its step recorded as used)
+  // or, when `allow_recovery`, a recovery code (used up). Rate limited and
+  // counted as sign_in counts passwords. Returns the unused recovery codes
+  // left.
+  core::Result<int> check_code(const storage::User& user, std::string_view code,
+                               bool allow_recovery, std::string_view client,
+                               std::chrono::sys_seconds now,
+                               std::chrono::steady_clock::time_point steady_now);
+  // New recovery codes for `user_id` and their hashes.
+  static std::pair<std::vector<std::string>, std::vector<std::string>> new_recovery_codes(
+      std::int64_t user_id);
 
   storage::Store& store_;
   const AccountOptions options_;
