@@ -278,8 +278,8 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     return cleared_cookie(no_content());
   }
   if (is_two_factor_route(path)) {
-    return handle_two_factor_route(
-        {accounts_, store_, context.caller, now, options_.steady_now()}, request, path);
+    return handle_two_factor_route({accounts_, store_, context.caller, now, options_.steady_now()},
+                                   request, path);
   }
   if (path == kMe) {
     if (reads) {
