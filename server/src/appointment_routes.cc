@@ -13,7 +13,10 @@
 #include "hipcoach/core/timestamp.h"
 #include "hipcoach/core/utf8.h"
 #include "hipcoach/service/records.h"
+#include "hipcoach/service/summary.h"
+#include "hipcoach/service/summary_pdf.h"
 #include "problem.h"
+#include "summary_routes.h"
 
 namespace hipcoach::server {
 namespace {
@@ -26,6 +29,8 @@ using storage::Appointment;
 using storage::AppointmentStatus;
 
 constexpr std::string_view kIcalSuffix = "/ical";
+// Why a staff member read what a patient attached to their request.
+constexpr std::string_view kAppointmentReason = "appointment request";
 
 bool is_staff(storage::Role role) {
   return role == storage::Role::kClinician || role == storage::Role::kAdmin;
@@ -320,8 +325,24 @@ core::Result<std::optional<Appointment>> visible_appointment(const AppointmentRo
   return std::optional<Appointment>(std::move(*appointment));
 }
 
+// Appends the audit row of the caller reading `what` of `appointment`'s
+// patient for the request; kNotFound when the patient's account has gone.
+core::Result<std::int64_t> audit_read(const AppointmentRouteContext& context,
+                                      const Appointment& appointment, std::string what) {
+  storage::AuditEntry entry;
+  entry.at = context.now;
+  entry.actor_id = context.user_id;
+  entry.patient_id = appointment.user_id;
+  entry.action = "read";
+  entry.what = std::move(what);
+  entry.why = std::string(kAppointmentReason);
+  entry.request_id = context.request_id;
+  return context.store.append_audit(entry);
+}
+
 Response read_one(const AppointmentRouteContext& context, const Request& request,
                   const Appointment& appointment, const storage::User& caller) {
+  const bool staff_read = is_staff(caller.role) && appointment.user_id != context.user_id;
   json answer = appointment_json(appointment);
   if (appointment.triage_id) {
     auto saved = context.store.list_triage(appointment.user_id);
@@ -333,21 +354,28 @@ Response read_one(const AppointmentRouteContext& context, const Request& request
                           {"created_at", core::format_timestamp(triage.created_at)},
                           {"result", result.is_discarded() ? json(nullptr) : result}};
     }
-    if (is_staff(caller.role) && appointment.user_id != context.user_id) {
+    if (staff_read) {
       // Written before the answer leaves: a read the log does not show
       // never reaches the reader.
-      storage::AuditEntry entry;
-      entry.at = context.now;
-      entry.actor_id = context.user_id;
-      entry.patient_id = appointment.user_id;
-      entry.action = "read";
-      entry.what = "triage";
-      entry.why = "appointment request";
-      entry.request_id = context.request_id;
-      if (auto appended = context.store.append_audit(entry); !appended) {
+      if (auto appended = audit_read(context, appointment, "triage"); !appended) {
         if (appended.error().code() == ErrorCode::kNotFound) return not_found();
         return error_response(appended.error());
       }
+    }
+  }
+  // The patient attached their summary for the clinic: staff see it with
+  // the request, and the read is in the patient's audit log.
+  if (staff_read && appointment.attach_summary) {
+    auto summary =
+        service::build_summary(context.protocol, context.store, appointment.user_id, context.now);
+    if (!summary) {
+      if (summary.error().code() == ErrorCode::kNotFound) return not_found();
+      return error_response(summary.error());
+    }
+    answer["summary"] = service::to_json(*summary);
+    if (auto appended = audit_read(context, appointment, "summary"); !appended) {
+      if (appended.error().code() == ErrorCode::kNotFound) return not_found();
+      return error_response(appended.error());
     }
   }
   return headers_only_for_head(request, json_response(200, answer));
@@ -463,6 +491,46 @@ Response one_appointment(const AppointmentRouteContext& context, const Request& 
   if (!appointment) return error_response(appointment.error());
   if (!*appointment) return not_found();
   return read_one(context, request, **appointment, caller);
+}
+
+// GET /api/v1/appointments/{id}/summary.pdf: the patient's own summary, or
+// for staff the summary the patient attached (every part) or, without it,
+// the parts an active consent covers; 404 as for a missing appointment when
+// there is none of these.
+Response attached_summary(const AppointmentRouteContext& context, const Request& request,
+                          std::string_view id_text, const storage::User& caller) {
+  if (request.method != "GET" && request.method != "HEAD") return method_not_allowed("GET, HEAD");
+  auto appointment = visible_appointment(context, id_text, caller);
+  if (!appointment) return error_response(appointment.error());
+  if (!*appointment) return not_found();
+  const Appointment& found = **appointment;
+  const bool own = found.user_id == context.user_id;
+  std::uint8_t parts = storage::kAllRecordParts;
+  if (!own && !found.attach_summary) {
+    auto shared = context.store.shared_parts(found.user_id, context.now);
+    if (!shared) return error_response(shared.error());
+    if (*shared == 0) return not_found();
+    parts = *shared;
+  }
+  auto summary =
+      service::build_summary(context.protocol, context.store, found.user_id, context.now, parts);
+  if (!summary) {
+    if (summary.error().code() == ErrorCode::kNotFound) return not_found();
+    return error_response(summary.error());
+  }
+  auto pdf = service::summary_pdf(*summary);
+  if (!pdf) return error_response(pdf.error());
+  if (!own) {
+    // Written before the PDF leaves, as for every staff read.
+    if (auto appended = audit_read(context, found, "summary"); !appended) {
+      if (appended.error().code() == ErrorCode::kNotFound) return not_found();
+      return error_response(appended.error());
+    }
+  }
+  Response response = body_response(200, std::move(*pdf), "application/pdf");
+  response.add_header("Content-Disposition",
+                      fmt::format("attachment; filename=\"appointment-{}-summary.pdf\"", found.id));
+  return headers_only_for_head(request, std::move(response));
 }
 
 std::string ical_time(sys_seconds time) {
@@ -583,6 +651,10 @@ Response handle_appointment_route(const AppointmentRouteContext& context, const 
   std::string_view rest = path.substr(kAppointmentsPath.size() + 1);
   if (rest.ends_with(kIcalSuffix)) {
     return calendar(context, request, rest.substr(0, rest.size() - kIcalSuffix.size()));
+  }
+  if (rest.ends_with(kSummaryPdfSuffix)) {
+    return attached_summary(context, request,
+                            rest.substr(0, rest.size() - kSummaryPdfSuffix.size()), *caller);
   }
   if (rest.find('/') != std::string_view::npos) return not_found();
   return one_appointment(context, request, rest, *caller);

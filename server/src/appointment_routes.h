@@ -10,14 +10,20 @@
 //                                           {"action": "cancel"}
 //   DELETE  /api/v1/appointments/{id}       the patient cancels their own
 //   GET     /api/v1/appointments/{id}/ical  the caller's confirmed appointment, RFC 5545
+//   GET     /api/v1/appointments/{id}/summary.pdf
+//                                           the patient's summary (service/summary.h) as
+//                                           a PDF: the patient's own; for staff the one the
+//                                           patient attached, or the parts an active
+//                                           consent covers
 //   GET     /api/v1/me/notifications        the caller's waiting notifications, then
 //                                           marked delivered
 //
 // Another patient's appointment answers 404, exactly like one that does not
 // exist. Each staff change writes a notification to the outbox (no health
 // data: only that the status changed), in the same transaction. A staff
-// read of one appointment with an attached triage appends an audit row
-// before the answer leaves.
+// read of one appointment with an attached triage or summary (its JSON
+// under "summary", the same as GET /api/v1/me/summary), and a staff read of
+// its summary PDF, append an audit row each before the answer leaves.
 //
 // Thread-safe as far as the Store is; they block on it.
 #pragma once

@@ -111,6 +111,86 @@ TEST_F(AppointmentRoutes, StaffReadingAnAttachedTriageIsAudited) {
   EXPECT_EQ(store_.list_audit_for_patient(id_of("ana@example.org"))->size(), 1U);
 }
 
+TEST_F(AppointmentRoutes, StaffSeeAnAttachedSummaryWithTheRequestAndEachReadIsAudited) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  ASSERT_EQ(post("/api/v1/diary", {{"pain", 6}, {"context", "rest"}, {"side", "left"}}, ana).status,
+            201);
+  const auto id = request(ana, {{"attach_summary", true}});
+
+  const Reply read = get(path(id), doc);
+  ASSERT_EQ(read.status, 200) << read.raw;
+  // The same JSON as the patient's own GET /api/v1/me/summary.
+  EXPECT_EQ(read.body["summary"], get("/api/v1/me/summary", ana).body);
+  EXPECT_EQ(read.body["summary"]["email"], "ana@example.org");
+  EXPECT_EQ(read.body["summary"]["measures"][0]["latest"], 6);
+  auto audit = store_.list_audit_for_patient(id_of("ana@example.org"));
+  ASSERT_EQ(audit->size(), 1U);
+  EXPECT_EQ(audit->front().actor_id, id_of("doc@clinic.example"));
+  EXPECT_EQ(audit->front().action, "read");
+  EXPECT_EQ(audit->front().what, "summary");
+  EXPECT_EQ(audit->front().why, "appointment request");
+
+  const Reply pdf = get(path(id) + "/summary.pdf", doc);
+  ASSERT_EQ(pdf.status, 200) << pdf.raw;
+  EXPECT_EQ(pdf.header("Content-Type"), "application/pdf");
+  EXPECT_EQ(pdf.header("Cache-Control"), "no-store");
+  EXPECT_EQ(pdf.raw.rfind("%PDF-", 0), 0U);
+  EXPECT_EQ(store_.list_audit_for_patient(id_of("ana@example.org"))->size(), 2U);
+  // The staff queue shows no summary and is not a read of it.
+  EXPECT_FALSE(get("/api/v1/appointments", doc).body["appointments"][0].contains("summary"));
+  EXPECT_EQ(store_.list_audit_for_patient(id_of("ana@example.org"))->size(), 2U);
+}
+
+TEST_F(AppointmentRoutes, WithoutAnAttachedSummaryOrAConsentStaffGetNoSummary) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto id = request(ana);
+
+  const Reply read = get(path(id), doc);
+  ASSERT_EQ(read.status, 200) << read.raw;
+  EXPECT_FALSE(read.body.contains("summary")) << read.raw;
+  const Reply pdf = get(path(id) + "/summary.pdf", doc);
+  EXPECT_EQ(pdf.status, 404);
+  EXPECT_EQ(pdf.raw, get(path(id + 100) + "/summary.pdf", doc).raw);
+  EXPECT_EQ(pdf.raw, get(path(id + 100), doc).raw);
+  EXPECT_EQ(store_.list_audit_for_patient(id_of("ana@example.org"))->size(), 0U);
+
+  // A consent opens the PDF of the parts it covers, read for the request.
+  ASSERT_EQ(post("/api/v1/consents", {{"parts", {"diary"}}, {"until", kTomorrow}}, ana).status,
+            201);
+  EXPECT_EQ(get(path(id) + "/summary.pdf", doc).status, 200);
+  auto audit = store_.list_audit_for_patient(id_of("ana@example.org"));
+  ASSERT_EQ(audit->size(), 1U);
+  EXPECT_EQ(audit->front().what, "summary");
+  // The JSON of the request still holds no summary: only an attached one goes there.
+  EXPECT_FALSE(get(path(id), doc).body.contains("summary"));
+}
+
+TEST_F(AppointmentRoutes, APatientGetsTheirOwnSummaryPdfAndAnotherPatientsIs404) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string ben = sign_up("ben@example.org");
+  const auto id = request(ana, {{"attach_summary", true}});
+  const Reply own = get(path(id) + "/summary.pdf", ana);
+  ASSERT_EQ(own.status, 200) << own.raw;
+  EXPECT_EQ(own.raw.rfind("%PDF-", 0), 0U);
+  EXPECT_EQ(store_.list_audit_for_patient(id_of("ana@example.org"))->size(), 0U);
+  // A patient never sees the summary in the JSON, not even their own.
+  EXPECT_FALSE(get(path(id), ana).body.contains("summary"));
+
+  const Reply theirs = get(path(id) + "/summary.pdf", ben);
+  EXPECT_EQ(theirs.status, 404);
+  EXPECT_EQ(theirs.raw, get(path(id + 100) + "/summary.pdf", ben).raw);
+  EXPECT_EQ(theirs.raw.find("ana@"), std::string::npos);
+  for (const std::string tampered : {"0", "-1", "1x", "abc", "1%2Fsummary.pdf"}) {
+    EXPECT_EQ(get("/api/v1/appointments/" + tampered + "/summary.pdf", ana).status, 404)
+        << tampered;
+  }
+  EXPECT_EQ(call({.method = "POST", .target = path(id) + "/summary.pdf", .token = ana}).status,
+            405);
+  EXPECT_EQ(get(path(id) + "/summary.pdf", "").status, 401);
+}
+
 TEST_F(AppointmentRoutes, FromRequestToConfirmedWithNotificationsAndACalendarFile) {
   const std::string ana = sign_up("ana@example.org");
   const std::string doc = staff("doc@clinic.example");
