@@ -188,6 +188,14 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
       ->check(CLI::IsMember({"patient", "clinician", "admin"}))
       ->capture_default_str();
   add_database_options(user_add, user_add_options.database, false);
+  UserResetTwoFactorOptions user_reset_options;
+  CLI::App* user_reset = user->add_subcommand(
+      "reset-two-factor",
+      "Turn an account's two-step sign-in off and end its sessions, for someone who lost their "
+      "authenticator app and recovery codes");
+  user_reset->add_option("EMAIL", user_reset_options.email, "The account's email address")
+      ->required();
+  add_database_options(user_reset, user_reset_options.database, false);
 
   CLI::App* diary = app.add_subcommand("diary", "Keep the pain diary");
   diary->require_subcommand(1);
@@ -403,6 +411,10 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
   if (user_add->parsed()) {
     user_add_options.role = *storage::parse_role(role_name);
     return run_user_add(command("hipcoach user add"), user_add_options);
+  }
+  if (user_reset->parsed()) {
+    return run_user_reset_two_factor(command("hipcoach user reset-two-factor"),
+                                     user_reset_options);
   }
 
   if (diary_add->parsed()) {

@@ -113,4 +113,34 @@ int run_user_add(const Command& command, const UserAddOptions& options) {
   return kExitOk;
 }
 
+int run_user_reset_two_factor(const Command& command, const UserResetTwoFactorOptions& options) {
+  if (auto ok = service::check_email(options.email, "EMAIL"); !ok) {
+    return command.fail(kExitUsage, "EMAIL", ok.error().message());
+  }
+  int exit_code = kExitOk;
+  const std::unique_ptr<storage::Store> store = open_database(command, options.database, exit_code);
+  if (!store) return exit_code;
+  auto user = store->find_user_by_email(options.email);
+  if (!user) {
+    if (user.error().code() == core::ErrorCode::kNotFound) {
+      return command.fail(kExitInvalidData, "EMAIL", "no account has this email in this database");
+    }
+    return store_failure(command, user.error());
+  }
+  service::Accounts accounts(*store);
+  if (auto ok = accounts.reset_two_factor(user->id); !ok) {
+    if (ok.error().code() == core::ErrorCode::kNotFound) {
+      return command.fail(kExitInvalidData, "EMAIL", "this account has no two-step sign-in");
+    }
+    return store_failure(command, ok.error());
+  }
+  command.out << "Two-step sign-in is off for " << user->email
+              << " and every session of the account has ended.";
+  if (user->role != storage::Role::kPatient) {
+    command.out << " Staff must set it up again at their next sign-in.";
+  }
+  command.out << "\n";
+  return kExitOk;
+}
+
 }  // namespace hipcoach::cli

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "cli_database_test.h"
+#include "hipcoach/storage/open_store.h"
 
 namespace hipcoach::cli {
 namespace {
@@ -68,6 +69,52 @@ TEST_F(UserCommand, RefusesAMalformedEmailAsAUsageError) {
 TEST_F(UserCommand, RefusesAnUnknownRole) {
   EXPECT_EQ(run({"user", "add", "pat@example.org", "--role", "root", "--db", db_}), kExitUsage);
   EXPECT_NE(err().find("--role"), std::string::npos) << err();
+}
+
+// Sets up two-step sign-in for `email` in the database at `url`, as
+// confirming it in the account page would, and opens a session.
+void give_two_factor(const std::string& url, const std::string& email) {
+  auto store = storage::open_store(url);
+  ASSERT_TRUE(store) << store.error().to_string();
+  const auto user = (*store)->find_user_by_email(email);
+  ASSERT_TRUE(user);
+  storage::TwoFactor pending;
+  pending.user_id = user->id;
+  pending.secret = "a 20-byte TOTP key..";
+  auto started = (*store)->start_two_factor(pending);
+  ASSERT_TRUE(started) << started.error().to_string();
+  ASSERT_TRUE((*store)->enable_two_factor(user->id, 1, {"hash-1", "hash-2"}, {}));
+  ASSERT_TRUE((*store)->create_session({"session", user->id, {}, std::chrono::sys_seconds::max()}));
+}
+
+TEST_F(UserCommand, ResetsTwoStepSignInAndEndsTheSessions) {
+  ASSERT_EQ(run({"user", "add", "doc@example.org", "--role", "clinician", "--db", db_},
+                "correct horse battery\n"),
+            kExitOk);
+  give_two_factor(db_, "doc@example.org");
+  ASSERT_EQ(run({"user", "reset-two-factor", "doc@example.org", "--db", db_}), kExitOk) << err();
+  EXPECT_EQ(out(),
+            "Two-step sign-in is off for doc@example.org and every session of the account has "
+            "ended. Staff must set it up again at their next sign-in.\n");
+  auto store = storage::open_store(db_);
+  ASSERT_TRUE(store);
+  EXPECT_FALSE((*store)->get_two_factor(1));
+  EXPECT_TRUE((*store)->list_recovery_codes(1)->empty());
+  EXPECT_FALSE((*store)->find_session("session", now_));
+}
+
+TEST_F(UserCommand, ResettingTwoStepSignInSaysWhatIsWrong) {
+  add_patient();
+  EXPECT_EQ(run({"user", "reset-two-factor", kPatient, "--db", db_}), kExitInvalidData);
+  EXPECT_EQ(err(), "hipcoach user reset-two-factor: EMAIL: this account has no two-step sign-in\n");
+  EXPECT_EQ(run({"user", "reset-two-factor", "nobody@example.org", "--db", db_}), kExitInvalidData);
+  EXPECT_EQ(err(),
+            "hipcoach user reset-two-factor: EMAIL: no account has this email in this database\n");
+  EXPECT_EQ(run({"user", "reset-two-factor", "not-an-email", "--db", db_}), kExitUsage);
+  EXPECT_EQ(err(),
+            "hipcoach user reset-two-factor: EMAIL: must be an email address like "
+            "name@example.org\n");
+  EXPECT_EQ(run({"user", "reset-two-factor", "--db", db_}), kExitUsage);
 }
 
 TEST_F(Database, DefaultsToAFileUnderXdgDataHomeInAPrivateDirectory) {
