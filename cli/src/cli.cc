@@ -413,8 +413,7 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
     return run_user_add(command("hipcoach user add"), user_add_options);
   }
   if (user_reset->parsed()) {
-    return run_user_reset_two_factor(command("hipcoach user reset-two-factor"),
-                                     user_reset_options);
+    return run_user_reset_two_factor(command("hipcoach user reset-two-factor"), user_reset_options);
   }
 
   if (diary_add->parsed()) {
