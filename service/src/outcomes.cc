@@ -238,6 +238,7 @@ json measure_json(const Measure& measure, const OutcomeRecords& records, sys_sec
           {"reached_percent", percent_json(reached, with_value)},
           {"not_reached", not_reached},
           {"worse", worse},
+          {"thresholds_of", questionnaire.name},
           {"thresholds", thresholds_json(questionnaire.thresholds, cited)},
           {"sessions",
            {{"reached", group_json(sessions_reached)},

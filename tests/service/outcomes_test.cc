@@ -158,6 +158,7 @@ TEST_F(ClinicOutcomes, PainAtBelowAndAboveTheNprsThresholdAndWorse) {
   EXPECT_EQ(pain.at("reached_percent"), 50);
   EXPECT_EQ(pain.at("not_reached"), 2);
   EXPECT_EQ(pain.at("worse"), 1);
+  EXPECT_EQ(pain.at("thresholds_of"), "Numeric Pain Rating Scale (NPRS)");
   EXPECT_EQ(pain.at("thresholds"), json::parse(R"([{"name": "mcid", "points": 1.0, "percent": 15.0,
                              "cite": ["salaffi-2004"]},
                             {"name": "much_better", "points": 2.0, "percent": 33.0,

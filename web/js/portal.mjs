@@ -7,6 +7,7 @@
 import {ApiError} from './api.mjs';
 import {fetch_patient_part, fetch_patients, kParts, part_name} from './consent-api.mjs';
 import {h} from './dom.mjs';
+import './outcomes.mjs';
 import {load_queue} from './portal-queue.mjs';
 import {render_diary, render_questionnaires, render_sessions, render_triage} from './portal-render.mjs';
 import {is_staff, show_portal_link} from './staff-nav.mjs';
