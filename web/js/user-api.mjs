@@ -5,8 +5,10 @@
 
 import {ApiError, send_json} from './api.mjs';
 
-// Returns the signed-in user {id, email, role, created_at}, or null when nobody is signed in.
-export async function fetch_me({signal} = {}) {
+// Returns the account of the session {id, email, role, created_at, two_factor,
+// two_factor_required, two_factor_setup_required}, even half-way through sign-in (the code of
+// two-step sign-in still due, or staff who must set it up), or null when nobody is signed in.
+export async function fetch_account({signal} = {}) {
   try {
     return await send_json('api/v1/me', 'an account', {signal});
   } catch (error) {
@@ -15,16 +17,59 @@ export async function fetch_me({signal} = {}) {
   }
 }
 
+// Returns the signed-in user {id, email, role, created_at, two_factor}, or null when nobody is
+// fully signed in: a session half-way through two-step sign-in counts as signed out, so that
+// the page sends the visitor to the account page, which finishes it.
+export async function fetch_me({signal} = {}) {
+  const account = await fetch_account({signal});
+  if (!account || account.two_factor_required || account.two_factor_setup_required) return null;
+  return account;
+}
+
 // Creates an account and signs in; returns the user.
 export async function sign_up(email, password) {
   const answer = await send_json('api/v1/accounts', 'an account', {method: 'POST', body: {email, password}});
   return answer?.user ?? null;
 }
 
-// Signs in; returns the user.
+// Signs in; returns the user with two_factor_required (the code is due: verify_second_factor)
+// and two_factor_setup_required (staff: set up two-step sign-in first).
 export async function sign_in(email, password) {
   const answer = await send_json('api/v1/sessions', 'a session', {method: 'POST', body: {email, password}});
-  return answer?.user ?? null;
+  if (!answer?.user) return null;
+  return {...answer.user, two_factor_required: answer.two_factor_required === true,
+          two_factor_setup_required: answer.two_factor_setup_required === true};
+}
+
+// The second step of sign-in: a 6-digit code or a recovery code. Returns the account with
+// recovery_codes_left.
+export async function verify_second_factor(code) {
+  return send_json('api/v1/sessions/two-factor', 'an account', {method: 'POST', body: {code}});
+}
+
+// Returns {enabled, pending, recovery_codes_left}.
+export async function fetch_two_factor() {
+  return send_json('api/v1/me/two-factor', 'the two-step sign-in state');
+}
+
+// Starts setting up two-step sign-in; returns {secret, otpauth_uri, qr_svg}.
+export async function start_two_factor(password) {
+  return send_json('api/v1/me/two-factor', 'a secret', {method: 'POST', body: {password}});
+}
+
+// Turns it on with a code of the new secret; returns {two_factor, recovery_codes}.
+export async function confirm_two_factor(code) {
+  return send_json('api/v1/me/two-factor/confirm', 'recovery codes', {method: 'POST', body: {code}});
+}
+
+// Replaces the recovery codes; returns {recovery_codes}.
+export async function regenerate_recovery_codes(code) {
+  return send_json('api/v1/me/two-factor/recovery-codes', 'recovery codes', {method: 'POST', body: {code}});
+}
+
+// Turns two-step sign-in off (patients only).
+export async function turn_off_two_factor(password, code) {
+  await send_json('api/v1/me/two-factor', 'nothing', {method: 'DELETE', body: {password, code}});
 }
 
 export async function sign_out() {
