@@ -13,6 +13,7 @@
 #include "api_support.h"
 #include "appointment_routes.h"
 #include "hipcoach/service/accounts.h"
+#include "hipcoach/service/totp.h"
 #include "hipcoach/storage/data_files.h"
 #include "hipcoach/storage/open_store.h"
 #include "router.h"
@@ -45,10 +46,19 @@ struct Fixture {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     (void)accounts->create_account("doc@clinic.example", "correct horse battery",
                                    hc::storage::Role::kClinician, now);
-    authorization = "Bearer " + accounts
-                                    ->sign_in("doc@clinic.example", "correct horse battery",
-                                              "127.0.0.1", now, std::chrono::steady_clock::now())
-                                    ->token;
+    const auto signed_in =
+        accounts->sign_in("doc@clinic.example", "correct horse battery", "127.0.0.1", now,
+                          std::chrono::steady_clock::now());
+    authorization = "Bearer " + signed_in->token;
+    // Staff need two-step sign-in: set it up as the account page does.
+    const auto caller = accounts->authenticate(signed_in->token, now);
+    const auto setup = accounts->start_two_factor(*caller, "correct horse battery", now);
+    const auto key = hc::service::base32_decode(setup->secret, "secret");
+    if (!accounts->confirm_two_factor(*caller,
+                                      hc::service::totp_code(*key, hc::service::totp_step(now)),
+                                      "127.0.0.1", now, std::chrono::steady_clock::now())) {
+      std::abort();
+    }
     for (int i = 0; i < kPatients; ++i) {
       hc::storage::User user;
       user.email = "patient" + std::to_string(i) + "@example.org";
