@@ -15,6 +15,7 @@
 #include "api.h"
 #include "fuzz_support.h"
 #include "hipcoach/service/accounts.h"
+#include "hipcoach/service/totp.h"
 #include "hipcoach/storage/memory_store.h"
 #include "router.h"
 #include "static_files.h"
@@ -58,6 +59,21 @@ struct World {
     auto signed_in = accounts->sign_in(email, kPassword, "192.0.2.1", kNow,
                                        std::chrono::steady_clock::time_point{});
     if (!signed_in) std::abort();
+    if (role != storage::Role::kPatient) {
+      // Staff need two-step sign-in: set it up as the account page does, so
+      // that the staff routes are reached.
+      auto caller = accounts->authenticate(signed_in->token, kNow);
+      if (!caller) std::abort();
+      auto setup = accounts->start_two_factor(*caller, kPassword, kNow);
+      if (!setup) std::abort();
+      auto key = service::base32_decode(setup->secret, "secret");
+      if (!key) std::abort();
+      if (!accounts->confirm_two_factor(*caller, service::totp_code(*key, service::totp_step(kNow)),
+                                        "192.0.2.1", kNow,
+                                        std::chrono::steady_clock::time_point{})) {
+        std::abort();
+      }
+    }
     return signed_in->token;
   }
 
