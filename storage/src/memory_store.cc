@@ -111,6 +111,10 @@ core::Result<void> MemoryStore::delete_user(std::int64_t user_id) {
   std::erase_if(guided_sessions_, [&](const auto& item) { return item.second.user_id == user_id; });
   reminders_.erase(user_id);
   std::erase_if(consents_, [&](const auto& item) { return item.second.user_id == user_id; });
+  std::erase_if(appointment_notes_, [&](const auto& item) {
+    const auto appointment = appointments_.find(item.second.appointment_id);
+    return appointment != appointments_.end() && appointment->second.user_id == user_id;
+  });
   std::erase_if(appointments_, [&](const auto& item) { return item.second.user_id == user_id; });
   std::erase_if(outbox_, [&](const auto& item) { return item.second.user_id == user_id; });
   two_factor_.erase(user_id);
@@ -536,6 +540,34 @@ core::Result<std::int64_t> MemoryStore::add_appointment(const Appointment& appoi
     }
   }
   return keep(users_, appointments_, next_appointment_id_, std::move(kept));
+}
+
+core::Result<AppointmentNote> MemoryStore::add_appointment_note(const AppointmentNote& note) {
+  if (auto ok = check_appointment_note(note); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  if (!appointments_.contains(note.appointment_id)) {
+    return Error::not_found(row("appointments", note.appointment_id), "no such appointment");
+  }
+  const auto author = users_.find(note.author_id);
+  if (author == users_.end()) {
+    return Error::not_found(row("users", note.author_id), "no such user");
+  }
+  AppointmentNote kept = note;
+  kept.id = next_appointment_note_id_++;
+  kept.author_email = author->second.email;
+  kept.author_role = author->second.role;
+  appointment_notes_.emplace(kept.id, kept);
+  return kept;
+}
+
+core::Result<std::vector<AppointmentNote>> MemoryStore::list_appointment_notes(
+    std::int64_t appointment_id) {
+  const std::scoped_lock lock(mutex_);
+  std::vector<AppointmentNote> notes;
+  for (const auto& [id, note] : appointment_notes_) {
+    if (note.appointment_id == appointment_id) notes.push_back(note);
+  }
+  return notes;
 }
 
 core::Result<Appointment> MemoryStore::get_appointment(std::int64_t appointment_id) {

@@ -350,6 +350,9 @@ class PostgresStore final : public Store {
   core::Result<std::vector<Appointment>> list_appointment_queue(
       std::optional<AppointmentStatus> status) override;
   core::Result<Appointment> change_appointment(const AppointmentChange& change) override;
+  core::Result<AppointmentNote> add_appointment_note(const AppointmentNote& note) override;
+  core::Result<std::vector<AppointmentNote>> list_appointment_notes(
+      std::int64_t appointment_id) override;
   core::Result<std::vector<OutboxMessage>> deliver_notifications(
       std::int64_t user_id, std::chrono::sys_seconds now) override;
   core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) override;
@@ -1425,6 +1428,69 @@ core::Result<Appointment> PostgresStore::change_appointment(const AppointmentCha
   if (auto ok = transaction.commit(where); !ok) return ok.error();
   return std::move(*changed);
 }
+
+#define HIPCOACH_APPOINTMENT_NOTE_COLUMNS \
+  "id, appointment_id, author_id, author_email, author_role, body, created_at"
+
+core::Result<std::vector<AppointmentNote>> read_appointment_notes(const PGresult* result) {
+  std::vector<AppointmentNote> notes;
+  const int rows = PQntuples(result);
+  notes.reserve(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    AppointmentNote note;
+    note.id = get_int(result, i, 0);
+    note.appointment_id = get_int(result, i, 1);
+    note.author_id = get_int(result, i, 2);
+    note.author_email = get_text(result, i, 3);
+    const auto role = parse_role(get_text(result, i, 4));
+    if (!role) {
+      return Error::internal(row("appointment_notes", note.id),
+                             "author_role holds an unknown value");
+    }
+    note.author_role = *role;
+    note.text = get_text(result, i, 5);
+    note.created_at = from_seconds(get_int(result, i, 6));
+    notes.push_back(std::move(note));
+  }
+  return notes;
+}
+
+core::Result<AppointmentNote> PostgresStore::add_appointment_note(const AppointmentNote& note) {
+  if (auto ok = check_appointment_note(note); !ok) return ok.error();
+  const std::string where = row("appointments", note.appointment_id);
+  // The author's email and role come from their account in the same
+  // statement; no row is added unless the appointment and the author exist.
+  auto result = query(
+      "INSERT INTO appointment_notes (appointment_id, author_id, author_email, author_role, body,"
+      " created_at)"
+      " SELECT appointments.id, author.id, author.email, author.role, $1, $2"
+      " FROM appointments, users AS author WHERE appointments.id = $3 AND author.id = $4"
+      " RETURNING " HIPCOACH_APPOINTMENT_NOTE_COLUMNS,
+      params(std::string_view(note.text), to_seconds(note.created_at), note.appointment_id,
+             note.author_id),
+      where);
+  if (!result) return result.error();
+  auto added = read_appointment_notes(result->get());
+  if (!added) return added.error();
+  if (!added->empty()) return std::move(added->front());
+  // Nothing added: say which of the two is missing.
+  auto appointment =
+      query("SELECT 1 FROM appointments WHERE id = $1", params(note.appointment_id), where);
+  if (!appointment) return appointment.error();
+  if (PQntuples(appointment->get()) == 0) return Error::not_found(where, "no such appointment");
+  return Error::not_found(row("users", note.author_id), "no such user");
+}
+
+core::Result<std::vector<AppointmentNote>> PostgresStore::list_appointment_notes(
+    std::int64_t appointment_id) {
+  auto result = query("SELECT " HIPCOACH_APPOINTMENT_NOTE_COLUMNS
+                      " FROM appointment_notes WHERE appointment_id = $1 ORDER BY id",
+                      params(appointment_id), "appointment_notes");
+  if (!result) return result.error();
+  return read_appointment_notes(result->get());
+}
+
+#undef HIPCOACH_APPOINTMENT_NOTE_COLUMNS
 
 core::Result<std::vector<OutboxMessage>> PostgresStore::deliver_notifications(std::int64_t user_id,
                                                                               sys_seconds now) {

@@ -334,6 +334,9 @@ class SqliteStore final : public Store {
   core::Result<std::vector<Appointment>> list_appointment_queue(
       std::optional<AppointmentStatus> status) override;
   core::Result<Appointment> change_appointment(const AppointmentChange& change) override;
+  core::Result<AppointmentNote> add_appointment_note(const AppointmentNote& note) override;
+  core::Result<std::vector<AppointmentNote>> list_appointment_notes(
+      std::int64_t appointment_id) override;
   core::Result<std::vector<OutboxMessage>> deliver_notifications(
       std::int64_t user_id, std::chrono::sys_seconds now) override;
   core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) override;
@@ -1539,6 +1542,71 @@ core::Result<Appointment> SqliteStore::change_appointment(const AppointmentChang
   if (auto ok = transaction.commit(where); !ok) return ok.error();
   return std::move(*changed);
 }
+
+#define HIPCOACH_APPOINTMENT_NOTE_COLUMNS \
+  "id, appointment_id, author_id, author_email, author_role, body, created_at"
+
+core::Result<AppointmentNote> read_appointment_note(sqlite3_stmt* statement) {
+  AppointmentNote note;
+  note.id = sqlite3_column_int64(statement, 0);
+  note.appointment_id = sqlite3_column_int64(statement, 1);
+  note.author_id = sqlite3_column_int64(statement, 2);
+  note.author_email = column_text(statement, 3);
+  const auto role = parse_role(column_text(statement, 4));
+  if (!role) {
+    return Error::internal(row("appointment_notes", note.id), "author_role holds an unknown value");
+  }
+  note.author_role = *role;
+  note.text = column_text(statement, 5);
+  note.created_at = from_seconds(sqlite3_column_int64(statement, 6));
+  return note;
+}
+
+core::Result<AppointmentNote> SqliteStore::add_appointment_note(const AppointmentNote& note) {
+  if (auto ok = check_appointment_note(note); !ok) return ok.error();
+  const std::string where = row("appointments", note.appointment_id);
+  const std::lock_guard lock(write_mutex_);
+  // The author's email and role come from their account in the same
+  // statement; no row is added unless the appointment and the author exist.
+  auto prepared = writer_->statement(
+      "INSERT INTO appointment_notes (appointment_id, author_id, author_email, author_role, body,"
+      " created_at)"
+      " SELECT appointments.id, author.id, author.email, author.role, ?, ?"
+      " FROM appointments, users AS author WHERE appointments.id = ? AND author.id = ?"
+      " RETURNING " HIPCOACH_APPOINTMENT_NOTE_COLUMNS,
+      where);
+  if (!prepared) return prepared.error();
+  const StatementUse use(*prepared);
+  int rc = bind_all(use.get(), std::string_view(note.text), to_seconds(note.created_at),
+                    note.appointment_id, note.author_id);
+  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+  if (rc == SQLITE_ROW) {
+    auto added = read_appointment_note(use.get());
+    rc = sqlite3_step(use.get());
+    if (rc != SQLITE_DONE) return writer_->error(rc, where);
+    return added;
+  }
+  if (rc != SQLITE_DONE) return writer_->error(rc, where);
+  // Nothing added: say which of the two is missing.
+  auto appointment = writer_->statement("SELECT 1 FROM appointments WHERE id = ?", where);
+  if (!appointment) return appointment.error();
+  const StatementUse check(*appointment);
+  rc = bind_all(check.get(), note.appointment_id);
+  if (rc == SQLITE_OK) rc = sqlite3_step(check.get());
+  if (rc == SQLITE_DONE) return Error::not_found(where, "no such appointment");
+  if (rc != SQLITE_ROW) return writer_->error(rc, where);
+  return Error::not_found(row("users", note.author_id), "no such user");
+}
+
+core::Result<std::vector<AppointmentNote>> SqliteStore::list_appointment_notes(
+    std::int64_t appointment_id) {
+  return select_rows<AppointmentNote>("SELECT " HIPCOACH_APPOINTMENT_NOTE_COLUMNS
+                                      " FROM appointment_notes WHERE appointment_id = ?"
+                                      " ORDER BY id",
+                                      "appointment_notes", read_appointment_note, appointment_id);
+}
+
+#undef HIPCOACH_APPOINTMENT_NOTE_COLUMNS
 
 core::Result<std::vector<OutboxMessage>> SqliteStore::deliver_notifications(std::int64_t user_id,
                                                                             sys_seconds now) {

@@ -379,6 +379,10 @@ core::Result<void> check_outbox_message(const OutboxMessage& message) {
   return check_text("body", message.body, 1, kMaxOutboxBodyBytes);
 }
 
+core::Result<void> check_appointment_note(const AppointmentNote& note) {
+  return check_text("text", note.text, 1, kMaxAppointmentNoteBytes);
+}
+
 core::Result<void> check_two_factor_secret(std::string_view secret) {
   return check_bytes("secret", secret, 1, kMaxTwoFactorSecretBytes);
 }

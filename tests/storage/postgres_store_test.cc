@@ -63,7 +63,7 @@ TEST_F(PostgresServer, RefusesADatabaseFromANewerProgram) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), "url");
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (6); upgrade hipcoach");
+            "database schema version 99 is newer than this program (7); upgrade hipcoach");
 }
 
 TEST_F(PostgresServer, AppliesTheMigrationsOnlyOnce) {
@@ -229,7 +229,7 @@ TEST_F(PostgresServer, UpgradesAVersion5SchemaInPlace) {
 
   auto store = open_store(url_);
   ASSERT_TRUE(store) << store.error().to_string();
-  EXPECT_EQ(*(*store)->schema_version(), 6);
+  EXPECT_EQ(*(*store)->schema_version(), migrations::kLatestSchemaVersion);
   EXPECT_EQ((*store)->find_session("\x01", testing::at_seconds(10))->stage,
             SessionStage::kSignedIn);
   EXPECT_EQ((*store)->find_session("\x02", testing::at_seconds(10))->stage,
@@ -243,6 +243,50 @@ TEST_F(PostgresServer, UpgradesAVersion5SchemaInPlace) {
   ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
   EXPECT_FALSE((*store)->get_two_factor(ana));
   EXPECT_TRUE((*store)->list_recovery_codes(ana)->empty());
+}
+
+TEST_F(PostgresServer, UpgradesAVersion6SchemaInPlace) {
+  std::string version6 = "SET search_path TO " + schema() + "; ";
+  for (int i = 0; i < 6; ++i) version6 += std::string(migrations::kPostgresMigrations[i].sql);
+  ASSERT_TRUE(testing::postgres_test_run(
+      version6 +
+      "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+      "INSERT INTO schema_version (version) VALUES (6);"
+      "INSERT INTO users (email, role, password_hash, created_at)"
+      " VALUES ('ana@example.org', 'patient', 'hash', 0), ('doc@clinic.example', 'clinician',"
+      " 'hash', 0);"
+      "INSERT INTO appointments (user_id, type_id, reason, urgency, status, created_at,"
+      " updated_at) SELECT id, 'assessment', 'hip pain', 3, 'requested', 0, 0 FROM users"
+      " WHERE role = 'patient';"));
+
+  auto store = open_store(url_);
+  ASSERT_TRUE(store) << store.error().to_string();
+  EXPECT_EQ(*(*store)->schema_version(), 7);
+  const auto ana = (*store)->find_user_by_email("ana@example.org")->id;
+  const auto doc = (*store)->find_user_by_email("doc@clinic.example")->id;
+  const auto id = (*store)->list_appointments(ana)->front().id;
+  AppointmentNote note;
+  note.appointment_id = id;
+  note.author_id = doc;
+  note.text = "Called back.";
+  note.created_at = testing::at_seconds(10);
+  auto added = (*store)->add_appointment_note(note);
+  ASSERT_TRUE(added) << added.error().to_string();
+  EXPECT_EQ(added->author_role, Role::kClinician);
+
+  // Append-only: the database refuses to change a note.
+  PGconn* connection = PQconnectdb(testing::postgres_test_url().c_str());
+  ASSERT_EQ(PQstatus(connection), CONNECTION_OK);
+  PGresult* result = PQexec(
+      connection, ("UPDATE " + schema() + ".appointment_notes SET body = 'nothing'").c_str());
+  EXPECT_EQ(PQresultStatus(result), PGRES_FATAL_ERROR);
+  EXPECT_NE(std::string(PQresultErrorMessage(result)).find("appointment_notes is append-only"),
+            std::string::npos);
+  PQclear(result);
+  PQfinish(connection);
+  EXPECT_EQ((*store)->list_appointment_notes(id)->front().text, "Called back.");
+  ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
+  EXPECT_TRUE((*store)->list_appointment_notes(id)->empty());
 }
 
 TEST_F(PostgresServer, TheDatabaseRefusesToChangeOrDeleteAnAuditRow) {

@@ -25,7 +25,7 @@ using testing::make_response;
 using testing::make_user;
 using testing::TempDir;
 
-constexpr int kLatestVersion = 6;
+constexpr int kLatestVersion = 7;
 
 // While one lives, every SQLite connection this process opens gets
 // max_page_count = `pages`: its database cannot grow past that, and a write
@@ -282,7 +282,7 @@ TEST_F(SqliteStore, UpgradesAVersion5DatabaseInPlace) {
   }
   auto store = open();
   ASSERT_TRUE(store) << store.error().to_string();
-  EXPECT_EQ(*(*store)->schema_version(), 6);
+  EXPECT_EQ(*(*store)->schema_version(), kLatestVersion);
 
   // A patient's session stays signed in; staff may only set up two-step
   // sign-in, which they now need.
@@ -306,6 +306,43 @@ TEST_F(SqliteStore, UpgradesAVersion5DatabaseInPlace) {
   EXPECT_NE(raw.exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, stage) "
                      "VALUES (X'03', 1, 0, 1, 'halfway')"),
             SQLITE_OK);
+}
+
+TEST_F(SqliteStore, UpgradesAVersion6DatabaseInPlace) {
+  {
+    RawConnection raw(path_);
+    std::string version6 = "BEGIN; ";
+    for (int i = 0; i < 6; ++i) version6 += std::string(migrations::kSqliteMigrations[i].sql);
+    version6 +=
+        " PRAGMA user_version = 6; "
+        "INSERT INTO users (email, role, password_hash, created_at) "
+        "VALUES ('ana@example.org', 'patient', 'hash', 0), "
+        "('doc@clinic.example', 'clinician', 'hash', 0); "
+        "INSERT INTO appointments (user_id, type_id, reason, urgency, status, created_at, "
+        "updated_at) VALUES (1, 'assessment', 'hip pain', 3, 'requested', 0, 0); "
+        "COMMIT;";
+    ASSERT_EQ(raw.exec(version6), SQLITE_OK);
+  }
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+  EXPECT_EQ(*(*store)->schema_version(), 7);
+  // The request made before the upgrade takes notes.
+  AppointmentNote note;
+  note.appointment_id = 1;
+  note.author_id = 2;
+  note.text = "Called back.";
+  note.created_at = testing::at_seconds(10);
+  auto added = (*store)->add_appointment_note(note);
+  ASSERT_TRUE(added) << added.error().to_string();
+  EXPECT_EQ(added->author_email, "doc@clinic.example");
+
+  // Append-only: the database refuses to change a note; the notes go with
+  // their appointment.
+  RawConnection raw(path_);
+  EXPECT_EQ(raw.exec("UPDATE appointment_notes SET body = 'nothing'"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.query("SELECT body FROM appointment_notes"), "Called back.");
+  ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM users WHERE id = 1"), SQLITE_OK);
+  EXPECT_EQ(raw.query("SELECT count(*) FROM appointment_notes"), "0");
 }
 
 TEST_F(SqliteStore, TheDatabaseRefusesToChangeOrDeleteAnAuditRow) {
@@ -401,7 +438,7 @@ TEST_F(SqliteStore, RefusesADatabaseFromANewerVersion) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), path_.string());
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (6); upgrade hipcoach");
+            "database schema version 99 is newer than this program (7); upgrade hipcoach");
 }
 
 TEST_F(SqliteStore, SaysAFileOfRandomBytesIsDamaged) {

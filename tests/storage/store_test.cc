@@ -148,7 +148,7 @@ TYPED_TEST_SUITE(StoreContract, Implementations, ImplementationNames);
 TYPED_TEST(StoreContract, ReportsTheLatestSchemaVersion) {
   auto version = this->store_->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 6);
+  EXPECT_EQ(*version, 7);
 }
 
 // Accounts.
@@ -1591,6 +1591,93 @@ TYPED_TEST(StoreContract, DeletingAnAccountDeletesItsAppointmentsAndNotification
   EXPECT_EQ(this->store_->get_appointment(id).error().code(), ErrorCode::kNotFound);
   EXPECT_EQ(*this->store_->count_undelivered_notifications(ana), 0);
   EXPECT_EQ(this->store_->list_appointment_queue(std::nullopt)->size(), 1U);
+}
+
+// Staff notes on appointment requests.
+
+AppointmentNote make_note(std::int64_t appointment_id, std::int64_t author_id, std::string text,
+                          std::int64_t at) {
+  AppointmentNote note;
+  note.appointment_id = appointment_id;
+  note.author_id = author_id;
+  note.text = std::move(text);
+  note.created_at = at_seconds(at);
+  return note;
+}
+
+TYPED_TEST(StoreContract, AddsStaffNotesWithTheirAuthorAndListsThemOldestFirst) {
+  const auto ana = this->add_user("ana@example.org");
+  auto doc_user = make_user("doc@clinic.example");
+  doc_user.role = Role::kClinician;
+  const auto doc = this->store_->create_user(doc_user)->id;
+  const auto id = *this->store_->add_appointment(make_appointment(ana, 100));
+  const auto other = *this->store_->add_appointment(make_appointment(ana, 110));
+
+  auto first = this->store_->add_appointment_note(make_note(id, doc, "Called, no answer. é", 200));
+  ASSERT_TRUE(first) << first.error().to_string();
+  EXPECT_GT(first->id, 0);
+  EXPECT_EQ(first->author_email, "doc@clinic.example");
+  EXPECT_EQ(first->author_role, Role::kClinician);
+  ASSERT_TRUE(this->store_->add_appointment_note(make_note(id, doc, "Triage says soon.", 300)));
+  ASSERT_TRUE(this->store_->add_appointment_note(make_note(other, doc, "Elsewhere.", 250)));
+
+  auto notes = this->store_->list_appointment_notes(id);
+  ASSERT_TRUE(notes) << notes.error().to_string();
+  ASSERT_EQ(notes->size(), 2U);
+  EXPECT_EQ((*notes)[0].id, first->id);
+  EXPECT_EQ((*notes)[0].appointment_id, id);
+  EXPECT_EQ((*notes)[0].author_id, doc);
+  EXPECT_EQ((*notes)[0].author_email, "doc@clinic.example");
+  EXPECT_EQ((*notes)[0].author_role, Role::kClinician);
+  EXPECT_EQ((*notes)[0].text, "Called, no answer. é");
+  EXPECT_EQ((*notes)[0].created_at, at_seconds(200));
+  EXPECT_EQ((*notes)[1].text, "Triage says soon.");
+  EXPECT_TRUE(this->store_->list_appointment_notes(other + 100)->empty());
+}
+
+TYPED_TEST(StoreContract, RefusesANoteOutOfRangeOnAMissingAppointmentOrByAMissingAuthor) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto id = *this->store_->add_appointment(make_appointment(ana, 100));
+  const struct {
+    std::string text;
+    std::string where;
+  } bad[] = {{"", "text"},
+             {std::string(kMaxAppointmentNoteBytes + 1, 'n'), "text"},
+             {"bad \xff byte", "text"}};
+  for (const auto& row : bad) {
+    auto added = this->store_->add_appointment_note(make_note(id, ana, row.text, 200));
+    ASSERT_FALSE(added) << row.text.size();
+    EXPECT_EQ(added.error().code(), ErrorCode::kInvalidInput);
+    EXPECT_EQ(added.error().where(), row.where);
+  }
+  EXPECT_TRUE(this->store_->add_appointment_note(
+      make_note(id, ana, std::string(kMaxAppointmentNoteBytes, 'n'), 200)));
+  auto missing = this->store_->add_appointment_note(make_note(id + 100, ana, "x", 200));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().where(), "appointments/" + std::to_string(id + 100));
+  auto nobody = this->store_->add_appointment_note(make_note(id, ana + 100, "x", 200));
+  ASSERT_FALSE(nobody);
+  EXPECT_EQ(nobody.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(nobody.error().where(), "users/" + std::to_string(ana + 100));
+  EXPECT_EQ(this->store_->list_appointment_notes(id)->size(), 1U);
+}
+
+TYPED_TEST(StoreContract, ANoteKeepsItsAuthorAsTheyWereAndGoesWithThePatientsAccount) {
+  const auto ana = this->add_user("ana@example.org");
+  const auto ben = this->add_user("ben@example.org");
+  const auto doc = this->add_user("doc@clinic.example");
+  const auto anas = *this->store_->add_appointment(make_appointment(ana, 100));
+  const auto bens = *this->store_->add_appointment(make_appointment(ben, 100));
+  ASSERT_TRUE(this->store_->add_appointment_note(make_note(anas, doc, "about ana", 200)));
+  ASSERT_TRUE(this->store_->add_appointment_note(make_note(bens, doc, "about ben", 200)));
+  ASSERT_TRUE(this->store_->delete_user(doc));
+  auto kept = this->store_->list_appointment_notes(bens);
+  ASSERT_EQ(kept->size(), 1U);
+  EXPECT_EQ(kept->front().author_email, "doc@clinic.example");
+  ASSERT_TRUE(this->store_->delete_user(ana));
+  EXPECT_TRUE(this->store_->list_appointment_notes(anas)->empty());
+  EXPECT_EQ(this->store_->list_appointment_notes(bens)->size(), 1U);
 }
 
 // Two-step sign-in.

@@ -318,6 +318,15 @@ class FailingStore final : public Store {
     if (fails()) return failure();
     return store_.change_appointment(change);
   }
+  core::Result<AppointmentNote> add_appointment_note(const AppointmentNote& note) override {
+    if (fails()) return failure();
+    return store_.add_appointment_note(note);
+  }
+  core::Result<std::vector<AppointmentNote>> list_appointment_notes(
+      std::int64_t appointment_id) override {
+    if (fails()) return failure();
+    return store_.list_appointment_notes(appointment_id);
+  }
   core::Result<std::vector<OutboxMessage>> deliver_notifications(
       std::int64_t user_id, std::chrono::sys_seconds now) override {
     if (fails()) return failure();

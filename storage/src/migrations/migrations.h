@@ -16,7 +16,7 @@ struct Migration {
 
 // The region CHECK mirrors core::kLocations; a contract test stores every
 // location, so the two cannot drift apart unnoticed.
-inline constexpr std::array<Migration, 6> kSqliteMigrations = {{
+inline constexpr std::array<Migration, 7> kSqliteMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -205,6 +205,25 @@ CREATE TABLE recovery_codes (
   used_at INTEGER
 ) STRICT;
 CREATE INDEX recovery_codes_by_user ON recovery_codes (user_id, code_hash);
+)sql"},
+    // Staff notes on appointment requests: append-only (no UPDATE), gone
+    // with their appointment. The author's id, email and role are kept as
+    // they were, as in the audit log, when the account changes or goes.
+    {7, R"sql(
+CREATE TABLE appointment_notes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  appointment_id INTEGER NOT NULL REFERENCES appointments (id) ON DELETE CASCADE,
+  author_id INTEGER NOT NULL,
+  author_email TEXT NOT NULL CHECK (length(author_email) BETWEEN 1 AND 254),
+  author_role TEXT NOT NULL CHECK (author_role IN ('patient', 'clinician', 'admin')),
+  body TEXT NOT NULL CHECK (length(CAST(body AS BLOB)) BETWEEN 1 AND 2000),
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX appointment_notes_by_appointment ON appointment_notes (appointment_id, id);
+CREATE TRIGGER appointment_notes_refuse_update BEFORE UPDATE ON appointment_notes
+BEGIN
+  SELECT RAISE(ABORT, 'appointment_notes is append-only');
+END;
 )sql"},
 }};
 

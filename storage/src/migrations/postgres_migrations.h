@@ -17,7 +17,7 @@ namespace hipcoach::storage::migrations {
   "translate(" column ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 // The region CHECK mirrors core::kLocations, as in the SQLite schema.
-inline constexpr std::array<Migration, 6> kPostgresMigrations = {{
+inline constexpr std::array<Migration, 7> kPostgresMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -199,6 +199,26 @@ CREATE TABLE recovery_codes (
   used_at BIGINT
 );
 CREATE INDEX recovery_codes_by_user ON recovery_codes (user_id, code_hash);
+)sql"},
+    // Staff notes on appointment requests, as in the SQLite schema.
+    {7, R"sql(
+CREATE TABLE appointment_notes (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  appointment_id BIGINT NOT NULL REFERENCES appointments (id) ON DELETE CASCADE,
+  author_id BIGINT NOT NULL,
+  author_email TEXT NOT NULL CHECK (octet_length(author_email) BETWEEN 1 AND 254),
+  author_role TEXT NOT NULL CHECK (author_role IN ('patient', 'clinician', 'admin')),
+  body TEXT NOT NULL CHECK (octet_length(body) BETWEEN 1 AND 2000),
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX appointment_notes_by_appointment ON appointment_notes (appointment_id, id);
+CREATE FUNCTION appointment_notes_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'appointment_notes is append-only' USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER appointment_notes_refuses_update BEFORE UPDATE ON appointment_notes
+  FOR EACH ROW EXECUTE FUNCTION appointment_notes_refuse_update();
 )sql"},
 }};
 

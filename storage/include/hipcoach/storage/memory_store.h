@@ -66,6 +66,9 @@ class MemoryStore final : public Store {
   core::Result<std::vector<Appointment>> list_appointment_queue(
       std::optional<AppointmentStatus> status) override;
   core::Result<Appointment> change_appointment(const AppointmentChange& change) override;
+  core::Result<AppointmentNote> add_appointment_note(const AppointmentNote& note) override;
+  core::Result<std::vector<AppointmentNote>> list_appointment_notes(
+      std::int64_t appointment_id) override;
   core::Result<std::vector<OutboxMessage>> deliver_notifications(
       std::int64_t user_id, std::chrono::sys_seconds now) override;
   core::Result<std::int64_t> count_undelivered_notifications(std::int64_t user_id) override;
@@ -101,6 +104,7 @@ class MemoryStore final : public Store {
   std::int64_t next_appointment_id_ = 1;
   std::int64_t next_outbox_id_ = 1;
   std::int64_t next_recovery_code_id_ = 1;
+  std::int64_t next_appointment_note_id_ = 1;
   std::map<std::int64_t, User> users_;
   std::map<std::string, std::int64_t> user_ids_by_folded_email_;
   std::map<std::string, Session, std::less<>> sessions_;
@@ -113,6 +117,7 @@ class MemoryStore final : public Store {
   std::vector<AuditEntry> audit_log_;  // In the order appended; never changed.
   std::map<std::int64_t, Appointment> appointments_;
   std::map<std::int64_t, OutboxMessage> outbox_;
+  std::map<std::int64_t, AppointmentNote> appointment_notes_;
   std::map<std::int64_t, TwoFactor> two_factor_;  // By user id.
   std::map<std::int64_t, RecoveryCode> recovery_codes_;
 };

@@ -352,6 +352,23 @@ inline constexpr std::size_t kMaxPreferredBytes = 200;
 inline constexpr std::size_t kMaxStaffMessageBytes = 2000;
 inline constexpr int kMaxAppointmentMinutes = 8 * 60;
 
+// A short internal note of the clinic's staff on an appointment request
+// (the triage that led to it, a call made). Append-only: never changed or
+// deleted, except with its appointment (when the patient's account goes).
+// Never shown to the patient.
+struct AppointmentNote {
+  std::int64_t id = 0;  // Assigned by add_appointment_note; ignored on input.
+  std::int64_t appointment_id = 0;
+  std::int64_t author_id = 0;
+  // Copied by add_appointment_note from the author's account as it is then,
+  // and kept when the account later changes or is deleted; ignored on input.
+  std::string author_email;
+  Role author_role = Role::kPatient;
+  std::string text;  // 1..kMaxAppointmentNoteBytes, valid UTF-8.
+  std::chrono::sys_seconds created_at{};
+};
+inline constexpr std::size_t kMaxAppointmentNoteBytes = 2000;
+
 // A notification to a person, for an SMTP relay to send or, without one,
 // to show at their next sign-in. Holds no health data.
 struct OutboxMessage {
@@ -582,6 +599,19 @@ class Store {
   // above (a proposed or confirmed one without a start or minutes).
   virtual core::Result<Appointment> change_appointment(const AppointmentChange& change) = 0;
 
+  // Staff notes on appointment requests.
+
+  // Adds `note` (its id, author_email and author_role are ignored) and
+  // returns it as stored, with its id and its author's email and role.
+  // kInvalidInput when the text breaks the limits above (where: text);
+  // kNotFound when the appointment (where: appointments/ID) or the author
+  // (where: users/ID) does not exist.
+  virtual core::Result<AppointmentNote> add_appointment_note(const AppointmentNote& note) = 0;
+  // Every note on the appointment, oldest first (id ascending). An unknown
+  // appointment has none.
+  virtual core::Result<std::vector<AppointmentNote>> list_appointment_notes(
+      std::int64_t appointment_id) = 0;
+
   // Notifications.
 
   // Marks every undelivered notification of the user delivered at `now`
@@ -655,6 +685,7 @@ core::Result<void> check_consent(const Consent& consent);
 core::Result<void> check_audit_entry(const AuditEntry& entry);
 core::Result<void> check_appointment(const Appointment& appointment);
 core::Result<void> check_outbox_message(const OutboxMessage& message);
+core::Result<void> check_appointment_note(const AppointmentNote& note);
 core::Result<void> check_two_factor_secret(std::string_view secret);
 core::Result<void> check_recovery_code_hashes(const std::vector<std::string>& code_hashes);
 // The appointment as `change` would leave it: kConflict when the status
