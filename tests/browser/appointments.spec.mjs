@@ -192,6 +192,13 @@ describe('appointment requests', () => {
         assert.match(attached, /Urgent: see a clinician today/);
         assert.ok(triage.body.result.reasons.every((reason) => attached.includes(reason.text)),
                   'a reason of the check is missing');
+        // The attached summary names the patient and links its PDF.
+        assert.match(await clinician.locator('#request-title').textContent(), /pat@example\.com/);
+        assert.match(await clinician.locator('#request-summary').textContent(), /Latest check/);
+        const pdf = await call_api(clinician, 'GET',
+                                   await clinician.locator('#request-summary-pdf').getAttribute('href'));
+        assert.equal(pdf.status, 200);
+        assert.match(String(pdf.body), /^%PDF-/);
         assert.equal(await clinician.locator('#action-form').isVisible(), true);
         assert.equal(await clinician.locator('#action-minutes').inputValue(), '60');
         await assert_no_axe_violations(clinician, `portal, a request opened, ${color_scheme}`);

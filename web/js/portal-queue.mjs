@@ -1,9 +1,10 @@
 // The staff portal's appointment requests: the queue (GET /api/v1/appointments, the most urgent
 // first, then the oldest), one request opened (GET /api/v1/appointments/{id}: the reason, the
-// attached check with its advice, and the attached summary and notes when the answer has them),
-// and the answer to it (PATCH /api/v1/appointments/{id}: propose a time, confirm, decline, with
-// a message for the patient). A 409 (a time that overlaps another confirmed appointment, or a
-// change the status no longer allows) is shown above the buttons and the request is read again.
+// attached check with its advice, the attached summary with its PDF, and notes when the answer
+// has them), and the answer to it (PATCH /api/v1/appointments/{id}: propose a time, confirm,
+// decline, with a message for the patient). A 409 (a time that overlaps another confirmed
+// appointment, or a change the status no longer allows) is shown above the buttons and the
+// request is read again.
 
 import {ApiError} from './api.mjs';
 import {change_appointment, fetch_appointment, fetch_appointments, kDispositionText, kStatusText, kUrgencyText,
@@ -82,9 +83,10 @@ function status_badge(status) {
     known === 'requested' ? 'Waiting for an answer' : kStatusText[known]);
 }
 
+// The patient as the staff can name them: the email of an attached summary, else the account's number.
 function patient_text(appointment) {
-  return typeof appointment.patient_email === 'string' && appointment.patient_email
-    ? appointment.patient_email : `Patient ${appointment.patient_id}`;
+  const email = appointment.summary?.email;
+  return typeof email === 'string' && email ? email : `Patient ${appointment.patient_id}`;
 }
 
 // The value for <input type="datetime-local"> of an RFC 3339 time, in local time.
@@ -177,8 +179,9 @@ function measure_item(measure) {
     measure?.recent ? [h('br'), measure.recent] : null);
 }
 
-// The attached summary, as GET /api/v1/me/summary shapes it, with only the parts it holds.
-function summary_section(summary) {
+// The attached summary, as GET /api/v1/me/summary shapes it, with only the parts it holds, and
+// the link to the same summary as a PDF.
+function summary_section(summary, appointment_id) {
   const measures = Array.isArray(summary?.measures) ? summary.measures : [];
   const triage = summary?.triage;
   const sessions = summary?.sessions;
@@ -199,7 +202,10 @@ function summary_section(summary) {
       stops.length ? h('ul', {}, stops.map((stop) => h('li', {},
         `${local_date(stop.at)}: ${stop.label ?? stop.id} (${kStopKinds[stop.kind] ?? stop.kind})`))) : null]
       : null,
-    h('p', {class: 'muted'}, 'Made by HipCoach from the patient\'s own records; not a diagnosis.'));
+    h('p', {class: 'muted'}, 'Made by HipCoach from the patient\'s own records; not a diagnosis.'),
+    h('p', {}, h('a', {id: 'request-summary-pdf', class: 'button button-secondary',
+                       href: `api/v1/appointments/${encodeURIComponent(appointment_id)}/summary.pdf`,
+                       download: `hipcoach-summary-request-${appointment_id}.pdf`}, 'Download the summary (PDF)')));
 }
 
 function notes_section(notes) {
@@ -239,7 +245,7 @@ function render_detail(appointment) {
   else if (appointment.triage_id) parts.push(h('p', {class: 'muted'}, 'The attached check is no longer there.'));
   else parts.push(h('p', {class: 'muted'}, 'No check (triage) attached.'));
   if (appointment.summary && typeof appointment.summary === 'object') {
-    parts.push(summary_section(appointment.summary));
+    parts.push(summary_section(appointment.summary, appointment.id));
   } else if (appointment.attach_summary) {
     parts.push(h('p', {class: 'muted'}, 'The patient lets the clinic see their summary with this request.'));
   }
