@@ -151,6 +151,37 @@ describe('two-step sign-in', () => {
            // Cancel signs out.
            await page.locator('#code-cancel').click();
            await page.locator('main[data-stage="signed-out"]').waitFor();
+
+           // New recovery codes (confirmed with a recovery code), then turning it off.
+           await sign_in_with_password(page, email);
+           await page.locator('main[data-stage="needs-code"]').waitFor();
+           await page.locator('#sign-in-code').fill(codes[1]);
+           await page.locator('#code-submit').click();
+           await page.locator('main[data-stage="signed-in"]').waitFor();
+           await page.locator('#two-step-on:not([hidden])').waitFor();
+           await page.locator('#regenerate-code').fill(codes[2]);
+           await page.locator('#regenerate-submit').click();
+           await page.locator('#recovery-codes:not([hidden])').waitFor();
+           const fresh = await page.locator('#recovery-list li').allTextContents();
+           assert.equal(fresh.length, 10);
+           assert.ok(!fresh.includes(codes[3]));
+           await page.locator('#recovery-saved').check();
+           await page.locator('#recovery-done').click();
+           await page.locator('#two-step-on:not([hidden])').waitFor();
+           assert.match(await page.locator('#two-step-state').textContent(), /You have 10 unused recovery codes/);
+           await page.locator('#turn-off-password').fill('not my password');
+           await page.locator('#turn-off-code').fill(fresh[0]);
+           await page.locator('#turn-off-submit').click();
+           await page.locator('#turn-off-password-error:not([hidden])').waitFor();
+           assert.match(await page.locator('#turn-off-password-error').textContent(), /Is not your password\./);
+           await assert_no_axe_violations(page, `turning off, a wrong password, ${color_scheme}`);
+           await page.locator('#turn-off-password').fill(kPassword);
+           await page.locator('#turn-off-submit').click();
+           await page.locator('#two-step-off:not([hidden])').waitFor();
+           assert.equal(await page.locator('#two-step-state').textContent(), 'Two-step sign-in is off.');
+           await sign_out(page);
+           await sign_in_with_password(page, email);
+           await page.locator('main[data-stage="signed-in"]').waitFor();
            assert.deepEqual(page.errors.filter((error) => !/status of 4\d\d/.test(error)), []);
          } finally {
            await page.close_all();
