@@ -29,6 +29,7 @@ using storage::Appointment;
 using storage::AppointmentStatus;
 
 constexpr std::string_view kIcalSuffix = "/ical";
+constexpr std::string_view kNotesSuffix = "/notes";
 // Why a staff member read what a patient attached to their request.
 constexpr std::string_view kAppointmentReason = "appointment request";
 
@@ -340,6 +341,14 @@ core::Result<std::int64_t> audit_read(const AppointmentRouteContext& context,
   return context.store.append_audit(entry);
 }
 
+json note_json(const storage::AppointmentNote& note) {
+  return {
+      {"id", note.id},
+      {"author", {{"email", note.author_email}, {"role", storage::role_name(note.author_role)}}},
+      {"text", note.text},
+      {"created_at", core::format_timestamp(note.created_at)}};
+}
+
 Response read_one(const AppointmentRouteContext& context, const Request& request,
                   const Appointment& appointment, const storage::User& caller) {
   const bool staff_read = is_staff(caller.role) && appointment.user_id != context.user_id;
@@ -377,6 +386,14 @@ Response read_one(const AppointmentRouteContext& context, const Request& request
       if (appended.error().code() == ErrorCode::kNotFound) return not_found();
       return error_response(appended.error());
     }
+  }
+  // Staff's own notes on the request, never shown to the patient.
+  if (staff_read) {
+    auto notes = context.store.list_appointment_notes(appointment.id);
+    if (!notes) return error_response(notes.error());
+    json items = json::array();
+    for (const storage::AppointmentNote& note : *notes) items.push_back(note_json(note));
+    answer["notes"] = std::move(items);
   }
   return headers_only_for_head(request, json_response(200, answer));
 }
@@ -491,6 +508,79 @@ Response one_appointment(const AppointmentRouteContext& context, const Request& 
   if (!appointment) return error_response(appointment.error());
   if (!*appointment) return not_found();
   return read_one(context, request, **appointment, caller);
+}
+
+// The text of a note from {"text": "..."}: 1..kMaxAppointmentNoteBytes of
+// UTF-8 with no control characters but line breaks and tabs.
+core::Result<std::string> note_text(const json& body) {
+  if (!body.is_object()) return Error::invalid_input("/", "must be a JSON object");
+  auto text = text_member(body, "text", storage::kMaxAppointmentNoteBytes);
+  if (!text) return text.error();
+  if (!*text || (*text)->find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Error::invalid_input("/text", "is required: the note, 1 to 2000 bytes");
+  }
+  for (const char c : **text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\n' && c != '\r' && c != '\t') || byte == 0x7f) {
+      return Error::invalid_input(
+          "/text", "must not hold control characters other than line breaks and tabs");
+    }
+  }
+  return std::move(**text);
+}
+
+// /api/v1/appointments/{id}/notes: staff write a note (POST {"text"}) or list
+// them (GET); append-only, never for the patient.
+Response notes(const AppointmentRouteContext& context, const Request& request,
+               std::string_view id_text, const storage::User& caller) {
+  const bool reads = request.method == "GET" || request.method == "HEAD";
+  if (!reads && request.method != "POST") return method_not_allowed("GET, HEAD, POST");
+  if (!is_staff(caller.role)) {
+    return problem_response(403, "role", "only clinic staff may read or write notes on a request");
+  }
+  auto appointment = visible_appointment(context, id_text, caller);
+  if (!appointment) return error_response(appointment.error());
+  if (!*appointment) return not_found();
+  const Appointment& found = **appointment;
+  if (found.user_id == context.user_id) {
+    return problem_response(403, "role", "staff do not keep notes on their own requests");
+  }
+  if (reads) {
+    auto listed = context.store.list_appointment_notes(found.id);
+    if (!listed) return error_response(listed.error());
+    json items = json::array();
+    for (const storage::AppointmentNote& note : *listed) items.push_back(note_json(note));
+    return headers_only_for_head(request, json_response(200, {{"notes", std::move(items)}}));
+  }
+  json body;
+  if (auto problem = read_body(request, body)) return std::move(*problem);
+  auto text = note_text(body);
+  if (!text) return error_response(text.error());
+  // The patient's audit log shows that staff wrote on their request (not
+  // what), written before the note.
+  storage::AuditEntry entry;
+  entry.at = context.now;
+  entry.actor_id = context.user_id;
+  entry.patient_id = found.user_id;
+  entry.action = "change";
+  entry.what = "appointment_note";
+  entry.why = std::string(kAppointmentReason);
+  entry.request_id = context.request_id;
+  if (auto appended = context.store.append_audit(entry); !appended) {
+    if (appended.error().code() == ErrorCode::kNotFound) return not_found();
+    return error_response(appended.error());
+  }
+  storage::AppointmentNote note;
+  note.appointment_id = found.id;
+  note.author_id = context.user_id;
+  note.text = std::move(*text);
+  note.created_at = context.now;
+  auto added = context.store.add_appointment_note(note);
+  if (!added) {
+    if (added.error().code() == ErrorCode::kNotFound) return not_found();
+    return error_response(added.error());
+  }
+  return json_response(201, note_json(*added));
 }
 
 // GET /api/v1/appointments/{id}/summary.pdf: the patient's own summary, or
@@ -651,6 +741,9 @@ Response handle_appointment_route(const AppointmentRouteContext& context, const 
   std::string_view rest = path.substr(kAppointmentsPath.size() + 1);
   if (rest.ends_with(kIcalSuffix)) {
     return calendar(context, request, rest.substr(0, rest.size() - kIcalSuffix.size()));
+  }
+  if (rest.ends_with(kNotesSuffix)) {
+    return notes(context, request, rest.substr(0, rest.size() - kNotesSuffix.size()), *caller);
   }
   if (rest.ends_with(kSummaryPdfSuffix)) {
     return attached_summary(context, request,

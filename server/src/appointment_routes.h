@@ -15,6 +15,9 @@
 //                                           a PDF: the patient's own; for staff the one the
 //                                           patient attached, or the parts an active
 //                                           consent covers
+//   POST    /api/v1/appointments/{id}/notes staff: {"text"}, a short internal note
+//                                           (append-only; audited as a change); GET lists
+//                                           them. Never for the patient (403).
 //   GET     /api/v1/me/notifications        the caller's waiting notifications, then
 //                                           marked delivered
 //
@@ -23,7 +26,9 @@
 // data: only that the status changed), in the same transaction. A staff
 // read of one appointment with an attached triage or summary (its JSON
 // under "summary", the same as GET /api/v1/me/summary), and a staff read of
-// its summary PDF, append an audit row each before the answer leaves.
+// its summary PDF, append an audit row each before the answer leaves; the
+// staff read also lists the staff's notes ("notes"), which the patient never
+// sees.
 //
 // Thread-safe as far as the Store is; they block on it.
 #pragma once

@@ -191,6 +191,113 @@ TEST_F(AppointmentRoutes, APatientGetsTheirOwnSummaryPdfAndAnotherPatientsIs404)
   EXPECT_EQ(get(path(id) + "/summary.pdf", "").status, 401);
 }
 
+TEST_F(AppointmentRoutes, StaffWriteNotesOnlyStaffSeeAndEachIsAChangeInTheAudit) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto id = request(ana);
+
+  const Reply first =
+      post(path(id) + "/notes", {{"text", "Called: no answer.\nTry again Friday."}}, doc);
+  ASSERT_EQ(first.status, 201) << first.raw;
+  EXPECT_EQ(first.body["author"], json({{"email", "doc@clinic.example"}, {"role", "clinician"}}));
+  EXPECT_EQ(first.body["text"], "Called: no answer.\nTry again Friday.");
+  EXPECT_EQ(first.body["created_at"], "2026-11-25T15:00:00Z");
+  now_ += std::chrono::minutes{10};
+  const std::string longest(storage::kMaxAppointmentNoteBytes, 'n');
+  ASSERT_EQ(post(path(id) + "/notes", {{"text", longest}}, doc).status, 201);
+
+  const Reply staff_view = get(path(id), doc);
+  ASSERT_EQ(staff_view.status, 200) << staff_view.raw;
+  ASSERT_EQ(staff_view.body["notes"].size(), 2U) << staff_view.raw;
+  EXPECT_EQ(staff_view.body["notes"][0], first.body);
+  EXPECT_EQ(staff_view.body["notes"][1]["created_at"], "2026-11-25T15:10:00Z");
+  EXPECT_EQ(get(path(id) + "/notes", doc).body["notes"], staff_view.body["notes"]);
+
+  // Never shown to the patient, in any of their answers.
+  for (const std::string& target : {path(id), std::string("/api/v1/appointments")}) {
+    const Reply theirs = get(target, ana);
+    ASSERT_EQ(theirs.status, 200) << theirs.raw;
+    EXPECT_EQ(theirs.raw.find("Friday"), std::string::npos) << target;
+    EXPECT_EQ(theirs.raw.find("notes"), std::string::npos) << target;
+  }
+  // Their audit log says that staff wrote on their request, not what.
+  const Reply audit = get("/api/v1/me/audit", ana);
+  ASSERT_EQ(audit.body["audit"].size(), 2U) << audit.raw;
+  EXPECT_EQ(audit.body["audit"][0]["action"], "change");
+  EXPECT_EQ(audit.body["audit"][0]["what"], "appointment_note");
+  EXPECT_EQ(audit.body["audit"][0]["why"], "appointment request");
+  EXPECT_EQ(audit.raw.find("Friday"), std::string::npos);
+}
+
+TEST_F(AppointmentRoutes, BadNotesAreRefusedWithWhereAndNothingIsSavedOrAudited) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto id = request(ana);
+  const struct {
+    std::string body;
+    std::string where;
+    std::string detail;
+  } cases[] = {
+      {R"([])", "/", "must be a JSON object"},
+      {R"({})", "/text", "is required: the note, 1 to 2000 bytes"},
+      {R"({"text": ""})", "/text", "is required: the note, 1 to 2000 bytes"},
+      {R"({"text": " \n\t "})", "/text", "is required: the note, 1 to 2000 bytes"},
+      {R"({"text": 7})", "/text", "must be a string"},
+      {R"({"text": "bell\u0007"})", "/text",
+       "must not hold control characters other than line breaks and tabs"},
+      {json({{"text", std::string(storage::kMaxAppointmentNoteBytes + 1, 'n')}}).dump(), "/text",
+       "must be at most 2000 bytes, got 2001"},
+  };
+  for (const auto& row : cases) {
+    const Reply reply =
+        call({.method = "POST", .target = path(id) + "/notes", .body = row.body, .token = doc});
+    EXPECT_EQ(reply.status, 400) << row.body << reply.raw;
+    EXPECT_EQ(reply.body["where"], row.where) << row.body;
+    EXPECT_EQ(reply.body["detail"], row.detail) << row.body;
+  }
+  EXPECT_EQ(call({.method = "POST",
+                  .target = path(id) + "/notes",
+                  .body = "text=hello",
+                  .token = doc,
+                  .content_type = "application/x-www-form-urlencoded"})
+                .status,
+            415);
+  EXPECT_TRUE(store_.list_appointment_notes(id)->empty());
+  EXPECT_TRUE(store_.list_audit_for_patient(id_of("ana@example.org"))->empty());
+}
+
+TEST_F(AppointmentRoutes, APatientMayNotReadOrWriteNotesAndAMissingRequestIs404) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string ben = sign_up("ben@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto id = request(ana);
+  ASSERT_EQ(post(path(id) + "/notes", {{"text", "staff only"}}, doc).status, 201);
+
+  for (const std::string& token : {ana, ben}) {
+    const Reply wrote = post(path(id) + "/notes", {{"text", "mine"}}, token);
+    EXPECT_EQ(wrote.status, 403) << wrote.raw;
+    EXPECT_EQ(wrote.body["where"], "role");
+    const Reply read = get(path(id) + "/notes", token);
+    EXPECT_EQ(read.status, 403) << read.raw;
+    EXPECT_EQ(read.raw.find("staff only"), std::string::npos);
+  }
+  const Reply missing = post(path(id + 100) + "/notes", {{"text", "x"}}, doc);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.raw, get(path(id + 100), doc).raw);
+  for (const std::string tampered : {"0", "-1", "1x", "abc"}) {
+    EXPECT_EQ(post("/api/v1/appointments/" + tampered + "/notes", {{"text", "x"}}, doc).status, 404)
+        << tampered;
+  }
+  // Append-only: no route changes or deletes a note.
+  for (const std::string_view method : {"PUT", "PATCH", "DELETE"}) {
+    const Reply reply = call({.method = method, .target = path(id) + "/notes", .token = doc});
+    EXPECT_EQ(reply.status, 405) << method;
+    EXPECT_EQ(reply.header("Allow"), "GET, HEAD, POST") << method;
+  }
+  EXPECT_EQ(store_.list_appointment_notes(id)->size(), 1U);
+  EXPECT_EQ(get(path(id) + "/notes", "").status, 401);
+}
+
 TEST_F(AppointmentRoutes, FromRequestToConfirmedWithNotificationsAndACalendarFile) {
   const std::string ana = sign_up("ana@example.org");
   const std::string doc = staff("doc@clinic.example");

@@ -12,10 +12,11 @@ export const kParts = [
   {id: 'sessions', name: 'Guided sessions'},
 ];
 
-// The names for people of what else an audit row says was read (its `what`).
+// The names for people of what else an audit row names (its `what`).
 const kOtherReads = [
   {id: 'patient_list', name: 'Your name in the list of patients who share'},
   {id: 'summary', name: 'Summary for your doctor'},
+  {id: 'appointment_note', name: 'A note on your appointment request'},
 ];
 
 // Returns the people's name of `part` ("diary" → "Pain diary"), or the id when unknown.
