@@ -199,11 +199,25 @@ describe('appointment requests', () => {
                                    await clinician.locator('#request-summary-pdf').getAttribute('href'));
         assert.equal(pdf.status, 200);
         assert.match(String(pdf.body), /^%PDF-/);
+        // A staff note: an empty one is refused at its field, a written one is listed with its author.
+        assert.match(await clinician.locator('#note-list').textContent(), /No notes yet/);
+        await clinician.locator('#note-submit').click();
+        await clinician.locator('#note-text-error:not([hidden])').waitFor();
+        assert.equal(await focused_id(clinician), 'note-text');
+        await clinician.locator('#note-text').fill('Called: fever since Tuesday, sent to urgent care.');
+        await clinician.locator('#note-submit').click();
+        await clinician.locator('#note-done').filter({hasText: 'Note added.'}).waitFor();
+        const note = await clinician.locator('#note-list li').textContent();
+        assert.match(note, /fever since Tuesday/);
+        assert.match(note, /dr\.lee@clinic\.example/);
+        assert.equal(await clinician.locator('#note-text-error').isVisible(), false);
         assert.equal(await clinician.locator('#action-form').isVisible(), true);
         assert.equal(await clinician.locator('#action-minutes').inputValue(), '60');
         await assert_no_axe_violations(clinician, `portal, a request opened, ${color_scheme}`);
         assert.equal(await no_horizontal_scroll(clinician), true);
         await screenshot(clinician, `request-${color_scheme}`);
+        await clinician.locator('#request-detail').screenshot(
+          {path: path.join(kScreenshots, `appointments-request-detail-${color_scheme}.png`)});
 
         // A time in the past: the server's error by the time field.
         await clinician.locator('#action-start').fill((await local_time(clinician, -1, 10)).input);
@@ -233,6 +247,7 @@ describe('appointment requests', () => {
         assert.match(await item.textContent(), /Please bring shorts\./);
         assert.equal(await item.getByRole('link', {name: /calendar/}).count(), 0);
         assert.match(await patient.locator('#notifications').textContent(), /now proposed/);
+        assert.doesNotMatch(await patient.locator('#main').textContent(), /fever since Tuesday/);
         assert.match(await patient.locator('#status').textContent(), /1 new message/);
         await assert_no_axe_violations(patient, `appointments, proposed, ${color_scheme}`);
         await screenshot(patient, `patient-proposed-${color_scheme}`);

@@ -70,6 +70,12 @@ export async function change_appointment(id, body) {
                    {method: 'PATCH', body});
 }
 
+// Staff: adds a note to the request (never shown to the patient); returns
+// {id, author: {email, role}, text, created_at}.
+export async function add_appointment_note(id, text) {
+  return send_json(`api/v1/appointments/${encodeURIComponent(id)}/notes`, 'a note', {method: 'POST', body: {text}});
+}
+
 // The patient cancels their own request.
 export async function cancel_appointment(id) {
   await send_json(`api/v1/appointments/${encodeURIComponent(id)}`, 'nothing', {method: 'DELETE'});

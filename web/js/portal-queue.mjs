@@ -7,8 +7,8 @@
 // request is read again.
 
 import {ApiError} from './api.mjs';
-import {change_appointment, fetch_appointment, fetch_appointments, kDispositionText, kStatusText, kUrgencyText,
-        rfc3339, type_name} from './appointment-api.mjs';
+import {add_appointment_note, change_appointment, fetch_appointment, fetch_appointments, kDispositionText,
+        kStatusText, kUrgencyText, rfc3339, type_name} from './appointment-api.mjs';
 import {load_clinic} from './clinic.mjs';
 import {h} from './dom.mjs';
 import {FormErrors, format_number, local_date, local_date_time, sentence, time_element} from './ui.mjs';
@@ -208,18 +208,56 @@ function summary_section(summary, appointment_id) {
                        download: `hipcoach-summary-request-${appointment_id}.pdf`}, 'Download the summary (PDF)')));
 }
 
-function notes_section(notes) {
+function note_item(note) {
+  const by = note?.author?.email;
+  const at = note?.created_at;
+  return h('li', {}, h('p', {class: 'detail-text'}, note?.text ?? ''),
+    by || at ? h('p', {class: 'muted'}, by ?? '', by && at ? ', ' : '', at ? time_element(at) : '') : null);
+}
+
+// The staff's notes on the request (never shown to the patient), oldest first, and the form that
+// adds one (POST /api/v1/appointments/{id}/notes).
+function notes_section(notes, appointment_id) {
+  const list = h('ul', {id: 'note-list', class: 'notes-list'},
+    notes.length ? notes.map(note_item) : h('li', {class: 'muted', id: 'notes-none'}, 'No notes yet.'));
+  const text = h('textarea', {id: 'note-text', name: 'text', rows: '2', 'aria-describedby': 'note-text-hint note-text-error'});
+  const submit = h('button', {type: 'submit', class: 'button button-secondary', id: 'note-submit'}, 'Add the note');
+  const done = h('p', {id: 'note-done', class: 'done-message', role: 'status'});
+  const box = h('div', {id: 'note-error', class: 'form-error', role: 'alert', hidden: true});
+  const form = h('form', {id: 'note-form', class: 'app-form', novalidate: true},
+    box,
+    h('div', {class: 'field'},
+      h('label', {for: 'note-text'}, 'Add a note'),
+      h('p', {id: 'note-text-hint', class: 'field-hint'}, 'For the clinic\'s staff only: a call made, what was ' +
+        'agreed. The patient sees that a note was written, never what it says. Notes cannot be changed.'),
+      text,
+      h('p', {id: 'note-text-error', class: 'field-error', hidden: true})),
+    h('p', {class: 'form-actions'}, submit),
+    done);
+  const errors = new FormErrors(form, {fields: {'/text': text}, box});
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    errors.clear();
+    done.textContent = '';
+    if (text.value.trim() === '') {
+      errors.show_at('/text', 'write the note first');
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const note = await add_appointment_note(appointment_id, text.value.trim());
+      list.querySelector('#notes-none')?.remove();
+      list.append(note_item(note));
+      text.value = '';
+      done.textContent = 'Note added.';
+    } catch (error) {
+      errors.show_error(error);
+    } finally {
+      submit.disabled = false;
+    }
+  });
   return h('section', {id: 'request-notes', 'aria-labelledby': 'request-notes-title'},
-    h('h3', {id: 'request-notes-title'}, 'Notes'),
-    notes.length === 0 ? h('p', {class: 'muted'}, 'No notes.')
-      : h('ul', {class: 'notes-list'}, notes.map((note) => {
-        const text = typeof note === 'string' ? note : note?.text ?? note?.body ?? '';
-        const at = note?.at ?? note?.created_at;
-        const by = note?.author?.email ?? note?.author_email ?? note?.by;
-        return h('li', {}, h('p', {class: 'detail-text'}, text),
-          at || by ? h('p', {class: 'muted'}, by ? `${by}` : '', at && by ? ', ' : '', at ? time_element(at) : '')
-            : null);
-      })));
+    h('h3', {id: 'request-notes-title'}, 'Staff notes'), list, form);
 }
 
 function render_detail(appointment) {
@@ -249,7 +287,7 @@ function render_detail(appointment) {
   } else if (appointment.attach_summary) {
     parts.push(h('p', {class: 'muted'}, 'The patient lets the clinic see their summary with this request.'));
   }
-  if (Array.isArray(appointment.notes)) parts.push(notes_section(appointment.notes));
+  if (Array.isArray(appointment.notes)) parts.push(notes_section(appointment.notes, appointment.id));
   elements.body.replaceChildren(...parts.flat());
 
   const open = kOpen.includes(status);
