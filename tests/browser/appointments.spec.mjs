@@ -297,24 +297,41 @@ describe('appointment requests', () => {
         await clinician.locator('#request-detail').screenshot(
           {path: path.join(kScreenshots, `appointments-double-booking-detail-${color_scheme}.png`)});
 
-        // The patient cancels the other request, after a second question.
-        await open_appointments(patient);
-        const other = patient.locator(`#request-${earlier.body.id}`);
-        await other.getByRole('button', {name: 'Cancel this request…'}).click();
-        await other.getByRole('button', {name: 'Yes, cancel it'}).waitFor();
-        await assert_no_axe_violations(patient, `appointments, cancel asked, ${color_scheme}`);
-        await other.getByRole('button', {name: 'Yes, cancel it'}).click();
-        await patient.locator('#requests-done').filter({hasText: /cancelled/}).waitFor();
-        assert.match(await other.textContent(), /Cancelled/);
-        assert.equal(await other.getByRole('button').count(), 0);
-        assert.equal(await focused_id(patient), `request-${earlier.body.id}-title`);
-        await assert_no_axe_violations(patient, `appointments, cancelled, ${color_scheme}`);
+        // The clinician declines the other request with a message instead.
+        await clinician.locator('#action-message').fill('Please book the follow-up after your assessment.');
+        await clinician.locator('#action-decline').click();
+        await clinician.locator('#action-done').filter({hasText: /^Declined/}).waitFor();
+        assert.equal(await clinician.locator('#action-error').isVisible(), false);
+        assert.equal(await clinician.locator('#action-form').isVisible(), false);
+        await clinician.locator('#queue-none').waitFor();
+        assert.match(await clinician.locator('#queue-none').textContent(), /No open requests/);
 
         // The queue, filtered to confirmed ones, shows the appointment.
         await clinician.locator('#queue-status').selectOption('confirmed');
         await clinician.locator(`#queue-${request.id}`).waitFor();
         assert.equal(await clinician.locator('#queue-list > .queue-item').count(), 1);
         await assert_no_axe_violations(clinician, `portal, confirmed requests, ${color_scheme}`);
+
+        // The patient sees the decline with its message, and cancels the appointment after a second question.
+        await open_appointments(patient);
+        const other = patient.locator(`#request-${earlier.body.id}`);
+        assert.match(await other.textContent(), /Declined/);
+        assert.match(await other.textContent(), /book the follow-up after your assessment/);
+        assert.equal(await other.getByRole('button').count(), 0);
+        assert.match(await patient.locator('#notifications').textContent(), /now declined/);
+        await item.getByRole('button', {name: 'Cancel this appointment…'}).click();
+        await item.getByRole('button', {name: 'Yes, cancel it'}).waitFor();
+        await assert_no_axe_violations(patient, `appointments, cancel asked, ${color_scheme}`);
+        await screenshot(patient, `patient-cancel-asked-${color_scheme}`);
+        await item.getByRole('button', {name: 'Yes, cancel it'}).click();
+        await patient.locator('#requests-done').filter({hasText: /cancelled/}).waitFor();
+        assert.match(await item.textContent(), /Cancelled/);
+        assert.equal(await item.getByRole('link', {name: /calendar/}).count(), 0);
+        assert.equal(await item.getByRole('button').count(), 0);
+        assert.equal(await focused_id(patient), `request-${request.id}-title`);
+        await assert_no_axe_violations(patient, `appointments, cancelled, ${color_scheme}`);
+        const cancelled = await call_api(patient, 'GET', `/api/v1/appointments/${request.id}/ical`);
+        assert.equal(cancelled.status, 404);
 
         assert.deepEqual(patient.errors, []);
         assert.deepEqual(clinician.errors, []);
