@@ -359,7 +359,7 @@ describe('appointment requests', () => {
       await page.locator('#appointments:not([hidden])').waitFor();
       assert.match(await page.locator('#requests-none').textContent(), /not asked/);
       assert.equal(await page.locator('#attach-triage').isDisabled(), true);
-      assert.match(await page.locator('#attach-triage-hint').textContent(), /no saved check/);
+      assert.match(await page.locator('#attach-triage-hint').textContent(), /No check is saved/);
       assert.equal(await page.locator('#notifications').isVisible(), false);
       await assert_no_axe_violations(page, 'appointments, nothing asked yet');
       assert.deepEqual(page.errors, []);

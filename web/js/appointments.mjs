@@ -102,8 +102,8 @@ function fill_triage_choice() {
   if (!latest_triage) {
     elements.attach_triage.checked = false;
     elements.attach_triage.disabled = true;
-    elements.attach_triage_hint.replaceChildren('You have no saved check yet. ',
-      h('a', {href: 'triage.html'}, 'Do the check'), ' to tell the clinic how urgent it is.');
+    elements.attach_triage_hint.replaceChildren('No check is saved to your account, so the clinic cannot see how ' +
+      'urgent this is: say in your reason if your pain is getting worse.');
     return;
   }
   elements.attach_triage.disabled = false;
