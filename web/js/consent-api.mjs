@@ -17,6 +17,7 @@ const kOtherReads = [
   {id: 'patient_list', name: 'Your name in the list of patients who share'},
   {id: 'summary', name: 'Summary for your doctor'},
   {id: 'appointment_note', name: 'A note on your appointment request'},
+  {id: 'outcomes', name: 'Counted in the clinic\'s outcome figures (no name shown)'},
 ];
 
 // Returns the people's name of `part` ("diary" → "Pain diary"), or the id when unknown.
