@@ -440,6 +440,40 @@ TEST_F(ConsentRoutes, NoDataLeavesWhenTheAuditRowCannotBeWritten) {
   EXPECT_EQ(audit_rows(), 1U);
 }
 
+TEST_F(ConsentRoutes, NoListLeavesWhenAPatientsAuditRowCannotBeWritten) {
+  granted({"diary"}, sign_up("ana@example.org"));
+  granted({"triage"}, sign_up("ben@example.org"));
+  const std::string doc = staff("doc@clinic.example", storage::Role::kClinician);
+  const auto list_through = [&](int failing_call, int* calls) {
+    storage::testing::FailingStore failing(store_, failing_call);
+    service::AccountOptions account_options;
+    account_options.hash = service::PasswordHashOptions::minimum();
+    service::Accounts accounts(failing, account_options);
+    ApiOptions options;
+    options.now = [this] { return now_; };
+    const Api api(testing::shipped_protocol(), failing, accounts, options);
+    const std::string target = "/api/v1/patients";
+    const std::string authorization = "Bearer " + doc;
+    Response response = api.handle(Request{.method = "GET",
+                                           .target = target,
+                                           .host = testing::kHost,
+                                           .authorization = authorization},
+                                   target, "");
+    *calls = failing.calls();
+    return response;
+  };
+  int calls = 0;
+  ASSERT_EQ(list_through(-1, &calls).status, 200);
+  ASSERT_EQ(audit_rows(), 2U);
+  // The last two calls append the two rows: failing either sends no list.
+  for (const int failing_call : {calls - 1, calls}) {
+    int ignored = 0;
+    const Response refused = list_through(failing_call, &ignored);
+    EXPECT_EQ(refused.status, 503) << failing_call << *refused.body;
+    EXPECT_EQ(refused.body->find("@example.org"), std::string::npos) << *refused.body;
+  }
+}
+
 TEST_F(ConsentRoutes, ABadReasonIsA400AndNothingIsReadOrLogged) {
   const std::string pat = patient("pat@example.org");
   granted({"diary"}, pat);
