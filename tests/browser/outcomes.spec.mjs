@@ -121,6 +121,7 @@ describe('clinic outcomes in the staff portal', () => {
           await page.goto(`${env.server.url}account.html`);
           await sign_in_staff(page, kClinician);
           await page.goto(`${env.server.url}portal.html`);
+          await page.locator('#outcomes-load').click();
           await page.locator('#outcomes-table').waitFor();
 
           assert.equal(await text(page, '#outcomes-counted'),

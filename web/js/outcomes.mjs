@@ -207,9 +207,11 @@ function render(report) {
   ];
 }
 
-async function load() {
-  const content = document.getElementById('outcomes-content');
-  if (!content) return;
+// Counts only when asked: each count is a look at every sharing patient's record, written to
+// their log, so merely opening the portal does not count.
+async function load(content, button) {
+  button.disabled = true;
+  content.replaceChildren(h('p', {class: 'status loading', role: 'status'}, 'Counting the outcomes…'));
   try {
     const user = await fetch_me();
     if (!is_staff(user)) return;
@@ -219,7 +221,12 @@ async function load() {
     const detail = error instanceof ApiError && error.detail ? ` ${sentence(error.detail)}` : '';
     content.replaceChildren(h('p', {class: 'part-error', role: 'alert'},
       `The clinic outcomes could not be loaded. ${error.message}${detail}`));
+  } finally {
+    button.disabled = false;
+    button.textContent = 'Count again';
   }
 }
 
-load();
+const outcomes_button = document.getElementById('outcomes-load');
+const outcomes_content = document.getElementById('outcomes-content');
+outcomes_button?.addEventListener('click', () => load(outcomes_content, outcomes_button));
