@@ -341,6 +341,14 @@ core::Result<std::int64_t> audit_read(const AppointmentRouteContext& context,
   return context.store.append_audit(entry);
 }
 
+// Whether the patient's summary is attached to `appointment` now: they
+// attached it, and the request is still alive (not declined or cancelled),
+// since the summary is made from their record as it is at each read.
+bool summary_attached(const Appointment& appointment) {
+  return appointment.attach_summary && appointment.status != AppointmentStatus::kDeclined &&
+         appointment.status != AppointmentStatus::kCancelled;
+}
+
 json note_json(const storage::AppointmentNote& note) {
   return {
       {"id", note.id},
@@ -374,7 +382,7 @@ Response read_one(const AppointmentRouteContext& context, const Request& request
   }
   // The patient attached their summary for the clinic: staff see it with
   // the request, and the read is in the patient's audit log.
-  if (staff_read && appointment.attach_summary) {
+  if (staff_read && summary_attached(appointment)) {
     auto summary =
         service::build_summary(context.protocol, context.store, appointment.user_id, context.now);
     if (!summary) {
@@ -596,7 +604,7 @@ Response attached_summary(const AppointmentRouteContext& context, const Request&
   const Appointment& found = **appointment;
   const bool own = found.user_id == context.user_id;
   std::uint8_t parts = storage::kAllRecordParts;
-  if (!own && !found.attach_summary) {
+  if (!own && !summary_attached(found)) {
     auto shared = context.store.shared_parts(found.user_id, context.now);
     if (!shared) return error_response(shared.error());
     if (*shared == 0) return not_found();

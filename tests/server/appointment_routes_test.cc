@@ -167,6 +167,24 @@ TEST_F(AppointmentRoutes, WithoutAnAttachedSummaryOrAConsentStaffGetNoSummary) {
   EXPECT_FALSE(get(path(id), doc).body.contains("summary"));
 }
 
+TEST_F(AppointmentRoutes, ACancelledOrDeclinedRequestNoLongerOpensTheAttachedSummary) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto cancelled = request(ana, {{"attach_summary", true}});
+  const auto declined = request(ana, {{"attach_summary", true}});
+  ASSERT_EQ(del(path(cancelled), ana).status, 204);
+  ASSERT_EQ(patch(path(declined), {{"action", "decline"}}, doc).status, 200);
+  for (const auto id : {cancelled, declined}) {
+    const Reply read = get(path(id), doc);
+    ASSERT_EQ(read.status, 200) << read.raw;
+    EXPECT_FALSE(read.body.contains("summary")) << id;
+    EXPECT_EQ(get(path(id) + "/summary.pdf", doc).status, 404) << id;
+  }
+  EXPECT_TRUE(store_.list_audit_for_patient(id_of("ana@example.org"))->empty());
+  // The patient still has their own.
+  EXPECT_EQ(get(path(cancelled) + "/summary.pdf", ana).status, 200);
+}
+
 TEST_F(AppointmentRoutes, APatientGetsTheirOwnSummaryPdfAndAnotherPatientsIs404) {
   const std::string ana = sign_up("ana@example.org");
   const std::string ben = sign_up("ben@example.org");
