@@ -103,7 +103,8 @@ function fill_triage_choice() {
     elements.attach_triage.checked = false;
     elements.attach_triage.disabled = true;
     elements.attach_triage_hint.replaceChildren('No check is saved to your account, so the clinic cannot see how ' +
-      'urgent this is: say in your reason if your pain is getting worse.');
+      'urgent this is: say in your reason if your pain is getting worse, or ',
+      h('a', {href: 'triage.html'}, 'do a check and save it'), ' first.');
     return;
   }
   elements.attach_triage.disabled = false;
@@ -275,6 +276,20 @@ elements.form.addEventListener('submit', async (event) => {
   }
 });
 
+// From the check page's "Request an appointment with this check attached" (?attach=latest): the
+// check just saved is the latest, so it is ticked, and the person starts at the reason.
+function attach_from_check_page() {
+  if (new URLSearchParams(window.location.search).get('attach') !== 'latest' || !latest_triage) return;
+  elements.attach_triage.checked = true;
+  elements.status.textContent = [elements.status.textContent,
+    'Your latest saved check is attached. Say why you would like to be seen.'].filter(Boolean).join(' ');
+  // Shown first (the page is revealed after this), then the reason takes the focus.
+  requestAnimationFrame(() => {
+    elements.reason.focus({preventScroll: true});
+    $('request-title').closest('section').scrollIntoView({block: 'start'});
+  });
+}
+
 async function load() {
   elements.load_error.hidden = true;
   set_status(elements.status, 'Loading your appointment requests…', {loading: true});
@@ -309,6 +324,7 @@ async function load() {
     render_notifications(notifications);
     set_status(elements.status, notifications.length === 0 ? ''
       : `${notifications.length} new ${notifications.length === 1 ? 'message' : 'messages'} about your requests.`);
+    attach_from_check_page();
   } catch (error) {
     set_status(elements.status, '');
     show_load_error(elements.load_error, 'Your appointment requests could not be loaded', error, () => load());
