@@ -1,6 +1,6 @@
 // Reads the triage questions from the HipCoach JSON API and sends the answers.
 
-import {ApiError, request_json} from './api.mjs';
+import {ApiError, request_json, send_json} from './api.mjs';
 
 const kDispositions = ['urgent', 'soon', 'self_care'];
 
@@ -13,6 +13,15 @@ export async function fetch_questions({signal} = {}) {
     throw new ApiError('The server sent no questions, or questions without an id or a prompt.');
   }
   return questions;
+}
+
+// Saves the answers to the signed-in person's record (POST /api/v1/me/triage), which evaluates
+// them as POST /api/v1/triage does; returns {id, created_at, answers, result}. A 401 means the
+// person is not signed in (any more).
+export async function save_answers(answers) {
+  const saved = await send_json('api/v1/me/triage', 'a saved check', {method: 'POST', body: answers});
+  if (!Number.isInteger(saved?.id)) throw new ApiError('The server saved the check but sent no id for it.');
+  return saved;
 }
 
 // Sends the answers (POST /api/v1/triage) and returns the result:

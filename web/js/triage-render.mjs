@@ -269,7 +269,9 @@ function cited(citations, tag, value, attributes = {}) {
 // cautions, the advice, the note that this is not a diagnosis, the sources and the buttons.
 //   protocol_page: the address of the protocol page, to which '#group-id' is added
 //   answers: [{prompt, text}], the answers given, in words, to show and print
-export function render_result(result, {protocol_page, answers, on_print, on_change_answers, on_restart}) {
+//   save_panel: the "Save this check to my record" panel (triage-save.mjs), or null
+export function render_result(result, {protocol_page, answers, save_panel = null, on_print, on_change_answers,
+                                       on_restart}) {
   const citations = new Citations('result', result.sources);
 
   const reasons = result.reasons.filter((reason) => reason?.text);
@@ -334,6 +336,7 @@ export function render_result(result, {protocol_page, answers, on_print, on_chan
     groups,
     cautions,
     advice,
+    save_panel,
     note,
     self_care ? contact : null,
     given,

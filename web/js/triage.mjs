@@ -3,11 +3,14 @@
 
 import {ApiError} from './api.mjs';
 import {clinic_call, emergency_number, fill_emergency_numbers, load_clinic} from './clinic.mjs';
+import {is_staff} from './staff-nav.mjs';
 import {fetch_questions, post_answers} from './triage-api.mjs';
 import {kQuestionTitleId, kResultTitleId, render_question, render_result, render_submit_error}
   from './triage-render.mjs';
+import {forget_saved_check, render_save_panel} from './triage-save.mjs';
 import {answers_body, check_answer, clear_state, first_unanswered, kOrderedQuestion, load_state, save_state}
   from './triage-state.mjs';
+import {fetch_me} from './user-api.mjs';
 
 const kProtocolPage = 'index.html';
 
@@ -23,6 +26,9 @@ const elements = {
 let questions = null;
 let state = {step: 0, answers: {}};
 let screen = null;
+// Who is signed in (null when nobody is, or when that cannot be told): the result then offers
+// to save the check to their record, or says what signing in allows.
+let account = null;
 
 function set_status(text) {
   elements.status.textContent = text;
@@ -89,6 +95,7 @@ function show_question({focus}) {
 
 function restart() {
   clear_state();
+  forget_saved_check();
   state = {step: 0, answers: {}};
   go_to(0);
 }
@@ -113,9 +120,10 @@ async function submit({focus}) {
   set_status('Checking your answers…');
   document.title = 'Checking your answers · HipCoach';
   try {
-    const result = await post_answers(answers_body(questions, state.answers));
+    const answers = answers_body(questions, state.answers);
+    const result = await post_answers(answers);
     if (mine !== submission) return;
-    show_result(result);
+    show_result(result, answers);
   } catch (error) {
     if (mine !== submission) return;
     console.error(error);
@@ -140,11 +148,13 @@ function answers_in_words() {
   });
 }
 
-function show_result(result) {
+function show_result(result, answers) {
   set_status('');
   elements.result.replaceChildren(render_result(result, {
     protocol_page: kProtocolPage,
     answers: answers_in_words(),
+    // Staff use the portal; saving a check is for the person whose hip it is.
+    save_panel: is_staff(account) ? null : render_save_panel(result, answers, account),
     on_print: () => window.print(),
     on_change_answers: () => go_to(questions.length - 1),
     on_restart: restart,
@@ -200,7 +210,9 @@ async function load() {
   set_status('Loading the questions…');
   try {
     // The clinic's contact details too, so that a restored result shows them at once.
-    [questions] = await Promise.all([fetch_questions(), load_clinic()]);
+    // Who is signed in never stops the questions: without an answer, the result offers to sign in.
+    [questions, , account] = await Promise.all([fetch_questions(), load_clinic(),
+                                                fetch_me().catch(() => null)]);
   } catch (error) {
     console.error(error);
     show_load_error(error);

@@ -13,6 +13,7 @@ export const kReturnPages = {
   questionnaire: {href: 'questionnaire.html', message: 'Sign in, or create an account, to answer a questionnaire.'},
   coach: {href: 'coach.html', message: 'Sign in, or create an account, to use the guided session.'},
   appointments: {href: 'appointments.html', message: 'Sign in, or create an account, to ask for an appointment.'},
+  triage: {href: 'triage.html', message: 'Sign in, or create an account, to save your check to your record.'},
 };
 
 // Sends a signed-out visitor to the account page, which says why and returns them to `page`
