@@ -395,6 +395,16 @@ Response read_one(const AppointmentRouteContext& context, const Request& request
       return error_response(appended.error());
     }
   }
+  // Who asked: staff must be able to reach the patient about the request
+  // the patient sent them. The email only, no other part of the record.
+  if (staff_read) {
+    auto patient = context.store.find_user(appointment.user_id);
+    if (!patient) {
+      if (patient.error().code() == ErrorCode::kNotFound) return not_found();
+      return error_response(patient.error());
+    }
+    answer["patient_email"] = patient->email;
+  }
   // Staff's own notes on the request, never shown to the patient.
   if (staff_read) {
     auto notes = context.store.list_appointment_notes(appointment.id);

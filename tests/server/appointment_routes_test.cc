@@ -93,6 +93,20 @@ TEST_F(AppointmentRoutes, AnAttachedTriageSetsTheUrgencyAndStaffSeeUrgentFirst) 
   EXPECT_EQ(get("/api/v1/appointments?status=lost", doc).status, 400);
 }
 
+TEST_F(AppointmentRoutes, StaffSeeTheEmailOfWhoAskedWithoutAnAuditRow) {
+  const std::string ana = sign_up("ana@example.org");
+  const std::string doc = staff("doc@clinic.example");
+  const auto id = request(ana);
+  const Reply read = get(path(id), doc);
+  ASSERT_EQ(read.status, 200) << read.raw;
+  EXPECT_EQ(read.body["patient_email"], "ana@example.org");
+  // Without an attachment the read shows no part of the record: nothing to audit.
+  EXPECT_TRUE(store_.list_audit_for_patient(id_of("ana@example.org"))->empty());
+  const Reply own = get(path(id), ana);
+  ASSERT_EQ(own.status, 200) << own.raw;
+  EXPECT_FALSE(own.body.contains("patient_email"));
+}
+
 TEST_F(AppointmentRoutes, StaffReadingAnAttachedTriageIsAudited) {
   const std::string ana = sign_up("ana@example.org");
   const std::string doc = staff("doc@clinic.example");

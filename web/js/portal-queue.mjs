@@ -83,9 +83,10 @@ function status_badge(status) {
     known === 'requested' ? 'Waiting for an answer' : kStatusText[known]);
 }
 
-// The patient as the staff can name them: the email of an attached summary, else the account's number.
+// The patient as the staff can name them: the account's email (sent with one request), else the
+// account's number (the queue).
 function patient_text(appointment) {
-  const email = appointment.summary?.email;
+  const email = appointment.patient_email ?? appointment.summary?.email;
   return typeof email === 'string' && email ? email : `Patient ${appointment.patient_id}`;
 }
 
