@@ -150,6 +150,26 @@ describe('saving a check to the record', () => {
     });
   }
 
+  it('starts a guided session from the saved check', async () => {
+    const page = await open_page('account.html');
+    try {
+      await sign_up(page, 'pat@example.com');
+      await do_check(page, kSelfCare);
+      await page.locator('#save-button').click();
+      await page.locator('#save-next-coach').click();
+      await page.waitForURL(/coach\.html$/);
+      await page.locator('#source:not([hidden])').waitFor();
+      assert.equal(await page.locator('#source-triage').isChecked(), true);
+      const [saved] = await saved_checks(page);
+      const names = saved.result.groups.map((group) => group.name);
+      assert.ok(names.length > 0);
+      assert.match(await page.locator('#source-triage-detail').textContent(), new RegExp(names[0]));
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.close_all();
+    }
+  });
+
   it('offers no guided session after an urgent result, and says to call for care today', async () => {
     const page = await open_page('account.html', {axe: true});
     try {
