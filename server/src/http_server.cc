@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "access_log.h"
+#include "beast_request.h"
 #include "problem.h"
 
 namespace hipcoach::server {
@@ -175,20 +176,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) return close();  // A reset or another socket error.
 
-    const auto& request = parser_->get();
-    Request view{
-        .method = request.method_string(),
-        .target = request.target(),
-        .if_none_match = request[http::field::if_none_match],
-        .accept_encoding = request[http::field::accept_encoding],
-        .content_type = request[http::field::content_type],
-        .origin = request[http::field::origin],
-        .host = request[http::field::host],
-        .authorization = request[http::field::authorization],
-        .cookie = request[http::field::cookie],
-        .client = client_,
-        .body = request.body(),
-    };
+    Request view = request_view(parser_->get(), client_);
     view.request_id = request_id_;
     const Lane lane = state_->router.lane(view);
     asio::thread_pool* pool = lane == Lane::kHashing    ? state_->hashing_pool
