@@ -103,6 +103,7 @@ describe('saving a check to the record', () => {
         assert.match(await page.locator('#save-done').textContent(), /^Saved\./);
         assert.equal(await page.locator('#save-done').getAttribute('aria-live'), 'polite');
         assert.equal(await button.isDisabled(), true, 'the button can save the check again');
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'save-next-title');
         assert.equal(await button.textContent(), 'Saved to your record');
         assert.equal(await page.locator('#save-next-coach').getAttribute('href'), 'coach.html');
         await assert_no_axe_violations(page, `result saved, ${color_scheme}`);
@@ -175,7 +176,8 @@ describe('saving a check to the record', () => {
     try {
       await sign_up(page, 'pat@example.com');
       await do_check(page, kUrgent);
-      await page.locator('#save-button').click();
+      // A double click saves it once.
+      await page.locator('#save-button').dblclick();
       await page.locator('#save-next-area:not([hidden])').waitFor();
       assert.equal(await page.locator('#save-next-coach').count(), 0);
       await page.locator('#save-check').scrollIntoViewIfNeeded();
@@ -243,6 +245,7 @@ describe('saving a check to the record', () => {
          assert.match(await error.textContent(), /not saved.*could not be reached/);
          assert.equal(await error.getAttribute('role'), 'alert');
          assert.equal(await button.isDisabled(), false, 'the button cannot be tried again');
+         assert.equal(await page.evaluate(() => document.activeElement?.id), 'save-button');
          await page.unroute('**/api/v1/me/triage');
 
          // A refusal with problem+json: its detail and where are shown.

@@ -105,7 +105,7 @@ export function render_save_panel(result, answers, user) {
   const done = h('p', {class: 'save-done', id: 'save-done', role: 'status', 'aria-live': 'polite'});
   const error = h('div', {class: 'save-error', id: 'save-error', role: 'alert', hidden: true});
   const next = h('div', {class: 'save-next-area', id: 'save-next-area', hidden: true},
-    h('h3', {class: 'save-next-title'}, 'What next'), next_steps(result));
+    h('h3', {class: 'save-next-title', id: 'save-next-title', tabindex: '-1'}, 'What next'), next_steps(result));
 
   const show_saved = () => {
     button.disabled = true;
@@ -121,7 +121,8 @@ export function render_save_panel(result, answers, user) {
   button.addEventListener('click', async () => {
     if (saving || button.disabled) return;
     saving = true;
-    button.disabled = true;
+    // Not `disabled` while saving, which would take the keyboard focus away from the button.
+    button.setAttribute('aria-disabled', 'true');
     error.hidden = true;
     error.replaceChildren();
     done.textContent = 'Saving…';
@@ -130,14 +131,16 @@ export function render_save_panel(result, answers, user) {
       remember(user, answers, saved.id);
       show_saved();
       done.textContent = 'Saved. This check is now in your record.';
+      // The button is disabled now: the keyboard goes on from the next steps.
+      next.querySelector('#save-next-title').focus();
     } catch (caught) {
       console.error(caught);
-      button.disabled = false;
       done.textContent = '';
       error.replaceChildren(...error_children(caught).filter(Boolean));
       error.hidden = false;
     } finally {
       saving = false;
+      button.removeAttribute('aria-disabled');
     }
   });
 
