@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "audit_command.h"
 #include "coach_command.h"
 #include "command.h"
 #include "diary_command.h"
@@ -196,6 +197,22 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
   user_reset->add_option("EMAIL", user_reset_options.email, "The account's email address")
       ->required();
   add_database_options(user_reset, user_reset_options.database, false);
+
+  CLI::App* audit = app.add_subcommand("audit", "The audit log of staff reads, for the admin");
+  audit->require_subcommand(1);
+  AuditExportOptions audit_export_options;
+  std::string audit_since_text;
+  CLI::App* audit_export = audit->add_subcommand(
+      "export",
+      "Write every audit row, oldest first, as JSON Lines (one row a line, as GET /api/v1/audit "
+      "has it); only reads the database");
+  audit_export->add_option("--to", audit_export_options.to,
+                           "Write to FILE, created with mode 0600 (default: standard output)");
+  audit_export->add_flag("--force", audit_export_options.force, "Replace FILE when it exists");
+  const CLI::Option* audit_since_option = audit_export->add_option(
+      "--since", audit_since_text,
+      "Only the rows at or after this time, RFC 3339, e.g. 2026-11-01T00:00:00Z");
+  add_database_options(audit_export, audit_export_options.database, false);
 
   CLI::App* diary = app.add_subcommand("diary", "Keep the pain diary");
   diary->require_subcommand(1);
@@ -414,6 +431,10 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
   }
   if (user_reset->parsed()) {
     return run_user_reset_two_factor(command("hipcoach user reset-two-factor"), user_reset_options);
+  }
+  if (audit_export->parsed()) {
+    set_if_given(audit_since_option, audit_since_text, audit_export_options.since);
+    return run_audit_export(command("hipcoach audit export"), audit_export_options);
   }
 
   if (diary_add->parsed()) {

@@ -31,15 +31,6 @@ const char* const kPartNames = "diary, questionnaires, triage or sessions";
 // The audit row's `what` for a staff listing of the patients who share.
 constexpr std::string_view kPatientListWhat = "patient_list";
 
-// A row as an admin exports it: with both accounts' ids.
-json to_admin_json(const storage::AuditEntry& entry) {
-  json row = service::to_json(entry);
-  row["actor"]["id"] = entry.actor_id;
-  row["patient_id"] = entry.patient_id;
-  row["request_id"] = entry.request_id;
-  return row;
-}
-
 // Reads {"parts": [...], "until": "..."} into a consent of `user_id` given
 // at `now`. Errors are kInvalidInput with a JSON Pointer.
 core::Result<storage::Consent> consent_from_json(const json& body, std::int64_t user_id,
@@ -189,7 +180,7 @@ Response whole_audit(const ConsentRouteContext& context, const Request& request,
   auto entries = context.store.list_audit(*limit, before);
   if (!entries) return error_response(entries.error());
   json items = json::array();
-  for (const storage::AuditEntry& entry : *entries) items.push_back(to_admin_json(entry));
+  for (const storage::AuditEntry& entry : *entries) items.push_back(service::to_admin_json(entry));
   const bool full = static_cast<int>(entries->size()) == *limit;
   json next = full ? json(std::to_string(entries->back().id)) : json(nullptr);
   return headers_only_for_head(

@@ -472,4 +472,12 @@ json to_json(const storage::AuditEntry& entry) {
           {"why", entry.why}};
 }
 
+json to_admin_json(const storage::AuditEntry& entry) {
+  json row = to_json(entry);
+  row["actor"]["id"] = entry.actor_id;
+  row["patient_id"] = entry.patient_id;
+  row["request_id"] = entry.request_id;
+  return row;
+}
+
 }  // namespace hipcoach::service

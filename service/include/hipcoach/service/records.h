@@ -100,6 +100,11 @@ nlohmann::json to_json(const storage::Consent& consent, std::chrono::sys_seconds
 // "what", "why"}.
 nlohmann::json to_json(const storage::AuditEntry& entry);
 
+// An audit row as an admin exports it (GET /api/v1/audit, `hipcoach audit
+// export`): to_json's fields plus "actor": {"id"}, "patient_id" and
+// "request_id".
+nlohmann::json to_admin_json(const storage::AuditEntry& entry);
+
 // {"id", "email", "role", "created_at"}: never the password hash.
 nlohmann::json to_json(const storage::User& user);
 
