@@ -1,6 +1,7 @@
 # HipCoach: the two commands are `make run` and `make test`.
 #   make run    install what is missing, build Release into build/, serve on http://127.0.0.1:8080
-#   make test   install, build, run the unit tests, again under ASan+UBSan, then the browser tests
+#   make test   install, build, run the unit tests, again under ASan+UBSan (clang), each fuzz
+#               target for FUZZ_TEST_SECONDS, then the browser tests
 #   make build  install and build only
 #   make bench  benchmarks (Google Benchmark and wrk on 127.0.0.1), report in build/bench/report.md
 #   make fuzz   the libFuzzer targets (clang), FUZZ_SECONDS each (default 600), from fuzz/corpus/
@@ -26,9 +27,11 @@ npm-deps: deps
 build/build.ninja: CMakeLists.txt
 	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release $(CI_FLAGS) $(CMAKE_FLAGS)
 
+# The sanitizer tree: clang with ASan, UBSan and libFuzzer's coverage, so that the
+# same build runs the unit tests and the fuzz targets (make test-fuzz).
 build-asan/build.ninja: CMakeLists.txt
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHIPCOACH_SANITIZE=ON \
-	  -DHIPCOACH_BUILD_BENCH=OFF $(CI_FLAGS) $(CMAKE_FLAGS)
+	CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DHIPCOACH_SANITIZE=ON -DHIPCOACH_FUZZ=ON -DHIPCOACH_BUILD_BENCH=OFF $(CI_FLAGS) $(CMAKE_FLAGS)
 
 # The fuzz tree: clang with libFuzzer's coverage, ASan and UBSan; no tests or benchmarks.
 build-fuzz/build.ninja: CMakeLists.txt
@@ -42,7 +45,7 @@ run: build
 	@mkdir -p -m 700 var
 	./build/hipcoach serve --listen $(LISTEN) --data data --web web --db sqlite:var/hipcoach.sqlite
 
-test: test-unit test-asan test-browser
+test: test-unit test-asan test-fuzz test-browser
 	@echo "make test: all tests passed"
 
 # The storage tests run against a throwaway PostgreSQL server too (scripts/with-postgres.sh).
@@ -58,9 +61,11 @@ test-asan: deps build-asan/build.ninja
 fuzzers: deps build-fuzz/build.ninja
 	cmake --build build-fuzz --target fuzzers -j $(JOBS)
 
-# Each fuzz target for a bounded time on its committed seed corpus.
-test-fuzz: fuzzers
-	./scripts/fuzz.sh $(FUZZ_TEST_SECONDS)
+# Each fuzz target for a bounded time on its committed seed corpus, as built in the
+# sanitizer tree (test-asan builds them with everything else).
+test-fuzz: deps build-asan/build.ninja
+	cmake --build build-asan --target fuzzers -j $(JOBS)
+	FUZZ_BUILD=build-asan ./scripts/fuzz.sh $(FUZZ_TEST_SECONDS)
 
 fuzz: fuzzers
 	./scripts/fuzz.sh $(FUZZ_SECONDS)
