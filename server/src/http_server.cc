@@ -40,6 +40,7 @@
 #include "access_log.h"
 #include "beast_request.h"
 #include "problem.h"
+#include "security_headers.h"
 
 namespace hipcoach::server {
 namespace {
@@ -235,6 +236,12 @@ class Session : public std::enable_shared_from_this<Session> {
                    response_.status, reason_phrase(response_.status), http_date());
     for (const Header& header : response_.headers) {
       fmt::format_to(out, "{}: {}\r\n", header.name, header.value);
+    }
+    // Every response carries the security headers its route did not set.
+    for (const Header& header : kSecurityHeaders) {
+      if (response_.header(header.name).empty()) {
+        fmt::format_to(out, "{}: {}\r\n", header.name, header.value);
+      }
     }
     fmt::format_to(out, "X-Request-Id: {}\r\n", request_id_);
     if (response_.body_mode != BodyMode::kNone) {

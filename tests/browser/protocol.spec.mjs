@@ -31,8 +31,7 @@ after(async () => {
 
 // Opens a fresh page at `hash` (e.g. '#external-rotators'), waiting until the protocol is shown.
 // Any uncaught page error fails the test that made the page.
-// Content-Security-Policy violations count as page errors too. `axe` bypasses the page's CSP,
-// because axe-core is injected as an inline script.
+// Content-Security-Policy violations count as page errors too.
 async function open_page({width, height, color_scheme = 'light', hash = '', wait = true, axe = false}) {
   const page = await new_page(browser, {width, height, color_scheme, axe});
   if (wait) {

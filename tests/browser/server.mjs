@@ -7,6 +7,7 @@
 
 import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -101,11 +102,12 @@ export async function launch_browser() {
 
 // Opens a page in a fresh context (fresh storage) of `browser`. Uncaught page errors and
 // Content-Security-Policy violations are collected in page.errors; page.close_all() closes the
-// context. With `axe`, the page's CSP is bypassed, because axe-core is injected as an inline script.
+// context. The page runs under the server's Content-Security-Policy; axe-core is evaluated
+// through the DevTools protocol, which the policy does not govern.
 // `timezone_id` (an IANA name such as 'America/Chicago') sets the browser's local time zone.
-export async function new_page(browser, {width, height, color_scheme = 'light', axe = false, timezone_id}) {
+export async function new_page(browser, {width, height, color_scheme = 'light', timezone_id}) {
   const context = await browser.newContext({viewport: {width, height}, colorScheme: color_scheme,
-                                            reducedMotion: 'reduce', bypassCSP: axe,
+                                            reducedMotion: 'reduce',
                                             ...(timezone_id ? {timezoneId: timezone_id} : {})});
   const page = await context.newPage();
   const errors = [];
@@ -118,10 +120,16 @@ export async function new_page(browser, {width, height, color_scheme = 'light', 
   return page;
 }
 
+let axe_source_text = null;
+async function axe_source() {
+  axe_source_text ??= await readFile(kAxeScript, 'utf8');
+  return axe_source_text;
+}
+
 // Runs axe-core on the page (injecting it once) and returns the violations, each as
 // {id, impact, help, nodes: ['selector: summary', ...]}.
 export async function axe_violations(page) {
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({path: kAxeScript});
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(await axe_source());
   return page.evaluate(async () => {
     const {violations} = await window.axe.run(document, {resultTypes: ['violations']});
     return violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "test_client.h"
 
@@ -139,6 +140,34 @@ TEST_F(HttpServer, AnswersProblemJsonForUnknownPaths) {
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 404);
   EXPECT_EQ(response->header("content-type"), "application/problem+json");
+}
+
+// Pages, API answers, problem documents and the parser's own errors: each
+// carries the security headers.
+TEST_F(HttpServer, EveryResponseCarriesTheSecurityHeaders) {
+  std::vector<testing::ParsedResponse> responses;
+  for (const char* target :
+       {"/", "/index.html", "/api/v1/protocol", "/healthz", "/nothing/here", "/api/v1/diary"}) {
+    auto response = http_get(port_, target);
+    ASSERT_TRUE(response.has_value()) << target;
+    responses.push_back(std::move(*response));
+  }
+  TestClient client(port_);
+  ASSERT_TRUE(client.send("GET /healthz HTTP/9 9\r\nHost: x\r\n\r\n"));
+  auto malformed = client.read_response();
+  ASSERT_TRUE(malformed.has_value());
+  EXPECT_EQ(malformed->status, 400);
+  responses.push_back(std::move(*malformed));
+
+  for (const auto& response : responses) {
+    const std::string csp = response.header("content-security-policy");
+    EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << response.status;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << response.status;
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+    EXPECT_EQ(response.header("x-content-type-options"), "nosniff") << response.status;
+    EXPECT_EQ(response.header("referrer-policy"), "no-referrer") << response.status;
+    EXPECT_EQ(response.header("x-frame-options"), "DENY") << response.status;
+  }
 }
 
 TEST_F(HttpServer, AnswersRequestHeaderFieldsTooLargeForOversizedHeaders) {
