@@ -18,6 +18,7 @@
 #include "hipcoach/service/fhir.h"
 #include "hipcoach/service/progress.h"
 #include "hipcoach/service/records.h"
+#include "metrics.h"
 #include "outcome_routes.h"
 #include "problem.h"
 #include "reminder_routes.h"
@@ -162,6 +163,14 @@ Response Api::handle(const Request& request, std::string_view path, std::string_
   return problem_response(core::Error::internal("", ""));
 }
 
+bool Api::database_ready() const noexcept {
+  try {
+    return store_.schema_version().has_value();
+  } catch (...) {
+    return false;
+  }
+}
+
 Response Api::route(const Request& request, std::string_view path, std::string_view query) const {
   const std::string_view method = request.method;
   const bool reads = method == "GET" || method == "HEAD";
@@ -222,6 +231,7 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     auto signed_in =
         accounts_.sign_in(*email, *password, request.client, now, options_.steady_now());
     if (!signed_in) {
+      metrics().record_sign_in_failure();
       Response response = error_response(signed_in.error());
       if (signed_in.error().code() == core::ErrorCode::kRateLimited) {
         const auto wait = accounts_.sign_in_wait(*email, request.client, options_.steady_now())

@@ -66,6 +66,10 @@ class Api {
   // from parse_target. Never throws.
   Response handle(const Request& request, std::string_view path, std::string_view query) const;
 
+  // True when the database answers (its schema version can be read), for
+  // GET /readyz. Blocks on the store; never throws.
+  bool database_ready() const noexcept;
+
  private:
   struct Context;
   Response route(const Request& request, std::string_view path, std::string_view query) const;

@@ -39,8 +39,10 @@
 
 #include "access_log.h"
 #include "beast_request.h"
+#include "metrics.h"
 #include "problem.h"
 #include "security_headers.h"
+#include "target.h"
 
 namespace hipcoach::server {
 namespace {
@@ -111,9 +113,11 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     const auto remote = stream_.socket().remote_endpoint(ec);
     if (!ec) client_ = remote.address().to_string();
+    metrics().connection_opened();
   }
 
   ~Session() {
+    metrics().connection_closed();
     const std::lock_guard lock(state_->sessions_mutex);
     state_->sessions.erase(id_);
   }
@@ -187,8 +191,12 @@ class Session : public std::enable_shared_from_this<Session> {
     // The views point into parser_, which stays put until respond() runs:
     // nothing reads from the socket meanwhile. A stop lets the work finish.
     phase_ = Phase::kWriting;
-    asio::post(*pool, [self = shared_from_this(), view] {
+    asio::post(*pool, [self = shared_from_this(), view, lane] {
+      const Clock::time_point began = Clock::now();
       Response response = self->state_->router.handle(view);
+      if (lane == Lane::kDatabase) {
+        metrics().record_database_time(std::chrono::duration<double>(Clock::now() - began).count());
+      }
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->respond(std::move(response));
       });
@@ -213,6 +221,7 @@ class Session : public std::enable_shared_from_this<Session> {
     phase_ = Phase::kWriting;
     response_ = std::move(response);
     logged_ = logged;
+    count_request();
     serialize_head(version, keep_alive);
     std::array<asio::const_buffer, 2> buffers{
         asio::buffer(head_),
@@ -282,6 +291,19 @@ class Session : public std::enable_shared_from_this<Session> {
     } catch (...) {
       // A log line that cannot be written must not cut the connection.
     }
+  }
+
+  // Counts the answer in /metrics before it is sent, so that a client that
+  // has read it finds it counted. Only the route template is kept.
+  void count_request() noexcept {
+    std::string_view method = "-";
+    std::string_view path;
+    if (logged_ == Logged::kRequest && parser_ && parser_->is_header_done()) {
+      method = std::string_view(parser_->get().method_string());
+      path = raw_path(std::string_view(parser_->get().target()));
+    }
+    metrics().record_request(method, path, response_.status,
+                             std::chrono::duration<double>(Clock::now() - started_).count());
   }
 
   // Half-closes, then reads and drops what the client still sends, so that

@@ -6,6 +6,7 @@
 
 #include "access_log.h"
 #include "hipcoach/core/codec.h"
+#include "metrics.h"
 #include "problem.h"
 #include "target.h"
 
@@ -109,6 +110,8 @@ Lane Router::lane(const Request& request) const noexcept {
   if (api_ == nullptr) return Lane::kInline;
   try {
     const core::Result<Target> target = parse_target(request.target);
+    // The readiness check waits on the database.
+    if (target && target->path == kReadyPath) return Lane::kDatabase;
     if (target && Api::owns(target->path)) return Api::lane(request.method, target->path);
   } catch (...) {
     // Out of memory: handle() will answer on this thread.
@@ -121,6 +124,9 @@ Response Router::route(const Request& request) const {
   if (!target) return problem_response(target.error());
 
   if (target->path == kTriagePath) return triage(request);
+  if (target->path == kReadyPath) return ready(request);
+  // Only for a scraper on this machine: anyone else sees an unknown path.
+  if (target->path == kMetricsPath && is_loopback(request.client)) return metrics_text(request);
   if (Api::owns(target->path)) {
     if (api_ == nullptr) {
       return problem_response(503, "database", "this server keeps no accounts or records");
@@ -144,6 +150,45 @@ Response Router::route(const Request& request) const {
     return response;
   }
   return answer(found->second, request);
+}
+
+namespace {
+
+Response read_only() {
+  Response response =
+      problem_response(405, "method", "this resource can only be read, with GET or HEAD");
+  response.headers.push_back({"Allow", kAllow});
+  return response;
+}
+
+Response uncached(int status, std::string body, std::string_view content_type,
+                  const Request& request) {
+  Response response;
+  response.status = status;
+  response.headers.push_back({"Content-Type", content_type});
+  response.headers.push_back({"Cache-Control", "no-store"});
+  response.headers.push_back({"X-Content-Type-Options", "nosniff"});
+  response.body = std::make_shared<const std::string>(std::move(body));
+  if (request.method == "HEAD") response.body_mode = BodyMode::kHeadersOnly;
+  return response;
+}
+
+}  // namespace
+
+Response Router::ready(const Request& request) const {
+  if (request.method != "GET" && request.method != "HEAD") return read_only();
+  if (api_ == nullptr) {
+    return uncached(200, R"({"status":"ready","database":"none"})", "application/json", request);
+  }
+  if (!api_->database_ready()) {
+    return uncached(503, R"({"status":"unavailable"})", "application/json", request);
+  }
+  return uncached(200, R"({"status":"ready"})", "application/json", request);
+}
+
+Response Router::metrics_text(const Request& request) const {
+  if (request.method != "GET" && request.method != "HEAD") return read_only();
+  return uncached(200, metrics().render(), "text/plain; version=0.0.4; charset=utf-8", request);
 }
 
 namespace {

@@ -19,7 +19,12 @@
 //                           the API of accounts and records (api.h,
 //                           session_routes.h, docs/api.md); 503 when the
 //                           server has no Api
-//   /healthz                {"status":"ok"}
+//   /healthz                {"status":"ok"}: the process is up
+//   /readyz                 {"status":"ready"} when the database answers (on the
+//                           database lane), else 503 {"status":"unavailable"};
+//                           without a database {"status":"ready","database":"none"}
+//   /metrics                the Prometheus text (metrics.h), to loopback clients
+//                           only: any other client gets the 404 of an unknown path
 //   /...                    the files of web/; "/" and "DIR/" serve index.html
 // Everything else answers 404, and a target that is not a safe absolute path
 // 400; every error is an application/problem+json document.
@@ -41,6 +46,8 @@ namespace hipcoach::server {
 
 inline constexpr std::string_view kProtocolPath = "/api/v1/protocol";
 inline constexpr std::string_view kHealthPath = "/healthz";
+inline constexpr std::string_view kReadyPath = "/readyz";
+inline constexpr std::string_view kMetricsPath = "/metrics";
 inline constexpr std::string_view kTriagePath = "/api/v1/triage";
 inline constexpr std::string_view kTriageQuestionsPath = "/api/v1/triage/questions";
 inline constexpr std::string_view kQuestionnairesPath = "/api/v1/questionnaires";
@@ -68,6 +75,8 @@ class Router {
  private:
   Response route(const Request& request) const;
   Response triage(const Request& request) const;
+  Response ready(const Request& request) const;
+  Response metrics_text(const Request& request) const;
 
   const Api* api_;
   core::Protocol protocol_;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -87,6 +88,62 @@ class HttpServerLargeBody : public HttpServer {
 };
 
 TEST_F(HttpServer, AnswersTheHealthCheck) { expect_healthy(); }
+
+// The value of the sample line that starts with `series` (name and labels)
+// in a /metrics text, or -1 when there is none.
+double sample_value(const std::string& text, const std::string& series) {
+  const std::string start = series + " ";
+  std::size_t at = text.starts_with(start) ? 0 : text.find("\n" + start);
+  if (at == std::string::npos) return -1;
+  if (at != 0) ++at;
+  const std::size_t value_at = at + start.size();
+  return std::stod(text.substr(value_at, text.find('\n', value_at) - value_at));
+}
+
+TEST_F(HttpServer, CountsRequestsByRouteTemplateInMetrics) {
+  const std::string healthz =
+      R"(hipcoach_http_requests_total{route="/healthz",method="GET",status="200"})";
+  const std::string diary =
+      R"(hipcoach_http_requests_total{route="/api/v1/diary/{id}",method="GET",status="503"})";
+  const std::string healthz_count =
+      R"(hipcoach_http_request_duration_seconds_count{route="/healthz"})";
+  const std::string healthz_inf =
+      R"(hipcoach_http_request_duration_seconds_bucket{route="/healthz",le="+Inf"})";
+  const auto first = http_get(port_, "/metrics");
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  const double healthz_before = std::max(0.0, sample_value(first->body, healthz));
+  const double diary_before = std::max(0.0, sample_value(first->body, diary));
+
+  for (int i = 0; i < 3; ++i) expect_healthy();
+  // This server has no database: the diary answers 503, counted under its template.
+  const auto record = http_get(port_, "/api/v1/diary/12345?email=pat@example.org");
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->status, 503);
+
+  const auto second = http_get(port_, "/metrics");
+  ASSERT_TRUE(second.has_value());
+  const std::string& text = second->body;
+  EXPECT_EQ(sample_value(text, healthz), healthz_before + 3);
+  EXPECT_EQ(sample_value(text, diary), diary_before + 1);
+  EXPECT_EQ(sample_value(text, healthz_count), sample_value(text, healthz_inf));
+  EXPECT_GE(sample_value(text, healthz_count), 3);
+  // The connection that asks is open.
+  EXPECT_GE(sample_value(text, "hipcoach_connections_open"), 1);
+  EXPECT_GE(sample_value(text, "hipcoach_sign_in_failures_total"), 0);
+  EXPECT_GE(sample_value(text, "hipcoach_database_seconds"), 0);
+  EXPECT_EQ(text.find("12345"), std::string::npos);
+  EXPECT_EQ(text.find("example.org"), std::string::npos);
+}
+
+TEST_F(HttpServer, SaysItIsReadyWithoutADatabase) {
+  const auto response = http_get(port_, "/readyz");
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, R"({"status":"ready","database":"none"})");
+  EXPECT_EQ(response->header("cache-control"), "no-store");
+}
 
 TEST_F(HttpServer, PrintsTheListeningLineWithTheRealPort) {
   stop();
