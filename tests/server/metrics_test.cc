@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../storage/test_store.h"
 #include "api_fixture.h"
 #include "router.h"
 
@@ -239,6 +240,26 @@ TEST_F(Operations, AFailedSignInIsCounted) {
             401);
   EXPECT_EQ(failures(), before + 1);
   EXPECT_EQ(metrics().render().find("pat@example.org"), std::string::npos);
+}
+
+TEST(OperationsWithFailingDatabase, ReadinessSaysUnavailableWithoutDetail) {
+  storage::MemoryStore memory;
+  // The first call, the readiness check's, fails; the next reaches the store.
+  storage::testing::FailingStore store(memory, 1);
+  service::AccountOptions account_options;
+  account_options.hash = service::PasswordHashOptions::minimum();
+  service::Accounts accounts(memory, account_options);
+  const Api api(testing::shipped_protocol(), store, accounts);
+  const Router router(testing::shipped_protocol(), StaticFileMap{}, &api);
+  const Request request{.method = "GET", .target = "/readyz"};
+
+  const Response down = router.handle(request);
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(*down.body, R"({"status":"unavailable"})");
+  EXPECT_EQ(down.header("Cache-Control"), "no-store");
+  const Response up = router.handle(request);
+  EXPECT_EQ(up.status, 200);
+  EXPECT_EQ(*up.body, R"({"status":"ready"})");
 }
 
 TEST(OperationsWithoutDatabase, ReadinessSaysThereIsNone) {
