@@ -16,7 +16,7 @@ FUZZ_SECONDS ?= 600
 # How long `make test` runs each fuzz target on its seed corpus.
 FUZZ_TEST_SECONDS ?= 10
 
-.PHONY: run test build deps npm-deps configure test-unit test-asan test-fuzz test-browser bench fuzz fuzzers format clean
+.PHONY: run test build deps npm-deps configure test-unit test-asan test-sanitized test-fuzz test-browser bench fuzz fuzzers format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -45,15 +45,23 @@ run: build
 	@mkdir -p -m 700 var
 	./build/hipcoach serve --listen $(LISTEN) --data data --web web --db sqlite:var/hipcoach.sqlite
 
-test: test-unit test-asan test-fuzz test-browser
+# After the unit tests, the sanitizer chain (a clang build, its tests, the fuzz targets) and the
+# browser tests run side by side: the browser tests mostly wait on the browser, so they fill the
+# sanitizer build's idle time. The build runs niced so that the pages' timers are not starved.
+# Their output interleaves line by line; a failure names its test either way.
+test: test-unit
+	@$(MAKE) --no-print-directory -j2 test-sanitized test-browser
 	@echo "make test: all tests passed"
+
+test-sanitized: test-asan
+	@$(MAKE) --no-print-directory test-fuzz
 
 # The storage tests run against a throwaway PostgreSQL server too (scripts/with-postgres.sh).
 test-unit: build
 	cd build && ../scripts/with-postgres.sh ctest --output-on-failure -j $(JOBS) --timeout 300
 
 test-asan: deps build-asan/build.ninja
-	cmake --build build-asan -j $(JOBS)
+	nice -n 10 cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ../scripts/with-postgres.sh ctest --output-on-failure -j $(JOBS) --timeout 600
