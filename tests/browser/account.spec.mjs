@@ -11,7 +11,7 @@ import {mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 
-import {axe_violations, call_api, describe_violations, kScreenshots, new_page, server_per_test} from './server.mjs';
+import {assert_no_axe_violations, call_api, kScreenshots, new_page, no_horizontal_scroll, server_per_test} from './server.mjs';
 
 const kPhone = {width: 360, height: 740};
 const kPassword = 'correct horse battery';
@@ -55,17 +55,8 @@ async function sign_in(page, email, password = kPassword) {
   await page.locator('#sign-in-submit').click();
 }
 
-async function assert_no_axe_violations(page, what) {
-  const violations = await axe_violations(page);
-  assert.equal(violations.length, 0, `${what}:\n${describe_violations(violations)}`);
-}
-
 async function screenshot(page, name, {full_page = false} = {}) {
   await page.screenshot({path: path.join(kScreenshots, `account-${name}.png`), fullPage: full_page});
-}
-
-async function no_horizontal_scroll(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 }
 
 describe('account page', () => {

@@ -12,8 +12,8 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 
-import {axe_violations, call_api, describe_violations, kScreenshots, new_page,
-        server_per_test} from './server.mjs';
+import {assert_no_axe_violations, call_api, kScreenshots, new_page, no_horizontal_scroll, server_per_test,
+        sign_up_on_page} from './server.mjs';
 import {add_staff, sign_in_staff} from './staff.mjs';
 
 const kPhone = {width: 360, height: 740};
@@ -35,25 +35,10 @@ async function open_page(file, options = {}) {
   return page;
 }
 
-async function sign_up(page, email) {
-  await page.locator('#signed-in:not([hidden]), #signed-out:not([hidden])').waitFor();
-  await page.locator('#sign-up-email').fill(email);
-  await page.locator('#sign-up-password').fill(kPassword);
-  await page.locator('#sign-up-submit').click();
-  await page.locator('#signed-in').waitFor();
-}
-
-async function assert_no_axe_violations(page, what) {
-  const violations = await axe_violations(page);
-  assert.equal(violations.length, 0, `${what}:\n${describe_violations(violations)}`);
-}
+const sign_up = (page, email) => sign_up_on_page(page, email, kPassword);
 
 async function screenshot(page, name) {
   await page.screenshot({path: path.join(kScreenshots, `appointments-${name}.png`), fullPage: true});
-}
-
-async function no_horizontal_scroll(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 }
 
 async function focused_id(page) {

@@ -5,6 +5,7 @@
 // as `hipcoach serve --listen 127.0.0.1:0 --data data --web web` from the repository root;
 // with a database, also `--db sqlite:TMPDIR/hipcoach.sqlite`, a fresh file for each server.
 
+import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
@@ -135,6 +136,26 @@ export async function axe_violations(page) {
     return violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
                                    nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`)}));
   });
+}
+
+// Fails with each violation described when axe-core finds any on `page`; `what` names the state.
+export async function assert_no_axe_violations(page, what) {
+  const violations = await axe_violations(page);
+  assert.equal(violations.length, 0, `${what}:\n${describe_violations(violations)}`);
+}
+
+// True when the page fits its viewport's width (nothing scrolls sideways).
+export async function no_horizontal_scroll(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+}
+
+// Signs a new patient up on `page`, which shows account.html, and waits until they are signed in.
+export async function sign_up_on_page(page, email, password) {
+  await page.locator('#signed-in:not([hidden]), #signed-out:not([hidden])').waitFor();
+  await page.locator('#sign-up-email').fill(email);
+  await page.locator('#sign-up-password').fill(password);
+  await page.locator('#sign-up-submit').click();
+  await page.locator('#signed-in').waitFor();
 }
 
 // The violations as text for an assertion message.

@@ -10,7 +10,7 @@ import {mkdirSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 
-import {axe_violations, describe_violations, kScreenshots, launch_browser, new_page, start_server} from './server.mjs';
+import {assert_no_axe_violations, kScreenshots, launch_browser, new_page, no_horizontal_scroll, start_server} from './server.mjs';
 
 const kPhone = {name: 'phone', width: 360, height: 800};
 const kDesktop = {name: 'desktop', width: 1280, height: 800};
@@ -57,11 +57,6 @@ async function open_page({width, height, color_scheme = 'light', axe = false, wa
     await page.locator('#question-title').waitFor();
   }
   return page;
-}
-
-async function assert_no_axe_violations(page, what) {
-  const violations = await axe_violations(page);
-  assert.equal(violations.length, 0, `${what}:\n${describe_violations(violations)}`);
 }
 
 async function screenshot(page, name, {full_page = false} = {}) {
@@ -112,10 +107,6 @@ async function walk_to_result(page, answers) {
   const sent = (await request).postDataJSON();
   await page.locator('#result-title').waitFor();
   return sent;
-}
-
-async function no_horizontal_scroll(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 }
 
 describe('triage page at 360x800', () => {

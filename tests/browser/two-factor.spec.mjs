@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 
-import {axe_violations, describe_violations, kScreenshots, new_page, server_per_test} from './server.mjs';
+import {assert_no_axe_violations, kScreenshots, new_page, no_horizontal_scroll, server_per_test} from './server.mjs';
 import {add_staff, next_code, set_up_two_step, sign_in_staff} from './staff.mjs';
 
 const kPhone = {width: 360, height: 740};
@@ -26,17 +26,8 @@ async function open_account(options = {}) {
   return page;
 }
 
-async function assert_no_axe_violations(page, what) {
-  const violations = await axe_violations(page);
-  assert.equal(violations.length, 0, `${what}:\n${describe_violations(violations)}`);
-}
-
 async function screenshot(page, name) {
   await page.screenshot({path: path.join(kScreenshots, `two-factor-${name}.png`), fullPage: true});
-}
-
-async function no_horizontal_scroll(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 }
 
 async function stage(page) {
