@@ -11,7 +11,7 @@ packages=(
   libboost1.81-dev libssl-dev zlib1g-dev nlohmann-json3-dev libsqlite3-dev libpq-dev libsodium-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libhpdf-dev libncurses-dev libqrencode-dev
-  clang-14 libclang-rt-14-dev postgresql wrk chromium nodejs npm curl
+  clang-14 libclang-rt-14-dev postgresql wrk chromium nodejs npm curl python3
 )
 
 missing=()
