@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "audit_command.h"
+#include "backup_command.h"
 #include "coach_command.h"
 #include "command.h"
 #include "diary_command.h"
@@ -213,6 +214,25 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
       "--since", audit_since_text,
       "Only the rows at or after this time, RFC 3339, e.g. 2026-11-01T00:00:00Z");
   add_database_options(audit_export, audit_export_options.database, false);
+
+  BackupCommandOptions backup_options;
+  CLI::App* backup = app.add_subcommand(
+      "backup",
+      "Copy the whole database into FILE (mode 0600): SQLite's online backup, safe while "
+      "hipcoach serve runs and writes, checked before FILE takes its name; pg_dump "
+      "--format=custom for PostgreSQL");
+  backup->add_option("--to", backup_options.to, "The backup file to write")->required();
+  backup->add_flag("--force", backup_options.force, "Replace FILE when it exists");
+  add_database_options(backup, backup_options.database, false);
+  RestoreCommandOptions restore_options;
+  CLI::App* restore = app.add_subcommand(
+      "restore",
+      "Replace the database with a backup made by hipcoach backup, then bring its schema up to "
+      "date. Stop hipcoach serve first: a database in use is refused");
+  restore->add_option("--from", restore_options.from, "The backup file to restore")->required();
+  restore->add_flag("--force", restore_options.force,
+                    "Replace a database that holds data (its records are lost)");
+  add_database_options(restore, restore_options.database, false);
 
   CLI::App* diary = app.add_subcommand("diary", "Keep the pain diary");
   diary->require_subcommand(1);
@@ -436,6 +456,8 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
     set_if_given(audit_since_option, audit_since_text, audit_export_options.since);
     return run_audit_export(command("hipcoach audit export"), audit_export_options);
   }
+  if (backup->parsed()) return run_backup(command("hipcoach backup"), backup_options);
+  if (restore->parsed()) return run_restore(command("hipcoach restore"), restore_options);
 
   if (diary_add->parsed()) {
     set_if_given(context_option, context_text, diary_add_options.context);

@@ -538,6 +538,8 @@ std::string summarize(const std::string& output, const std::string& password) {
         output.substr(start, end == std::string::npos ? std::string::npos : end - start);
     start = end == std::string::npos ? output.size() : end + 1;
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    const auto text = line.find_first_not_of(" \t");
+    line.erase(0, text == std::string::npos ? line.size() : text);
     if (line.empty()) continue;
     if (!summary.empty()) summary += "; ";
     summary += line;
