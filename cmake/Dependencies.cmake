@@ -11,9 +11,10 @@ find_package(SQLite3 REQUIRED)
 find_package(PostgreSQL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
-# HMAC-SHA1 for two-step sign-in (TOTP) from libssl-dev, and libqrencode-dev
-# for the QR code of its otpauth URI; both linked into hipcoach_service only.
-find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+# libssl-dev: HMAC-SHA1 for two-step sign-in (TOTP) in hipcoach_service, and
+# TLS for `hipcoach serve --tls-cert` in hipcoach_server. libqrencode-dev for
+# the QR code of the otpauth URI, linked into hipcoach_service only.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto SSL)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 # ncurses (wide, for UTF-8 text) for the terminal coach; linked into the CLI only.
 set(CURSES_NEED_NCURSES TRUE)

@@ -98,8 +98,8 @@ std::string format_access_record(const AccessRecord& record) {
   if (path.size() > kMaxLoggedPathBytes) path = path.substr(0, kMaxLoggedPathBytes);
   return fmt::format(
       R"("event":"access","request_id":{},"method":{},"path":{},"status":{},"bytes":{},"duration_ms":{:.3f})",
-      record.request_id, json_quote(record.method.substr(0, 32)), json_quote(path), record.status,
-      record.bytes, record.duration_ms);
+      json_quote(record.request_id.substr(0, 64)), json_quote(record.method.substr(0, 32)),
+      json_quote(path), record.status, record.bytes, record.duration_ms);
 }
 
 void log_access(const AccessRecord& record) { logger().info("{}", format_access_record(record)); }

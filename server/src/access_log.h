@@ -18,7 +18,7 @@ namespace hipcoach::server {
 inline constexpr std::size_t kMaxLoggedPathBytes = 512;
 
 struct AccessRecord {
-  std::uint64_t request_id = 0;
+  std::string_view request_id{};  // "PREFIX-N", as in Request::request_id.
   std::string_view method;
   std::string_view target;  // The raw request target; the query string is cut off here.
   int status = 0;
@@ -31,7 +31,7 @@ struct AccessRecord {
 std::string json_quote(std::string_view text);
 
 // Returns the members of an access line after "ts" and "level", without
-// braces: "\"event\":\"access\",\"request_id\":1,...".
+// braces: "\"event\":\"access\",\"request_id\":\"3f9c01ab-1\",...".
 std::string format_access_record(const AccessRecord& record);
 
 void log_access(const AccessRecord& record);

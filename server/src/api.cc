@@ -428,8 +428,7 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
   }
   if (is_reminder_route(path)) return handle_reminder_route({store_, user_id, now}, request, path);
   // The audit rows a route writes carry the request's id.
-  const std::string request_id =
-      request.request_id == 0 ? std::string() : std::to_string(request.request_id);
+  const std::string request_id(request.request_id);
   if (is_summary_route(path)) {
     return handle_summary_route({protocol_, store_, user_id, now, request_id}, request, path);
   }

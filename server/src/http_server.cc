@@ -24,6 +24,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <csignal>
 #include <ctime>
@@ -32,6 +33,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -43,6 +45,7 @@
 #include "problem.h"
 #include "security_headers.h"
 #include "target.h"
+#include "tls_context.h"
 
 namespace hipcoach::server {
 namespace {
@@ -61,6 +64,8 @@ constexpr std::size_t kLingerMaxBytes = 4 * 1024 * 1024;
 // instead of spinning.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 constexpr std::chrono::milliseconds kShutdownPollInterval{20};
+// How long a TLS connection that is done waits for the client's close_notify.
+constexpr std::chrono::milliseconds kTlsShutdownTime{1000};
 
 // The Date header (RFC 9110, 6.6.1), formatted at most once a second per thread.
 std::string_view http_date() {
@@ -77,7 +82,22 @@ std::string_view http_date() {
   return {buffer, length};
 }
 
-class Session;
+// Eight hex digits from std::random_device, different in each server
+// process (and each serve() call), so that request ids stay unique when
+// several servers write to one database.
+std::string random_request_id_prefix() {
+  std::random_device random;
+  return fmt::format("{:08x}", static_cast<std::uint32_t>(random()));
+}
+
+// What the server's stop needs of a connection, whatever its stream.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Called on any thread: closes the connection if it waits for a request,
+  // or lets the response being written finish, then closes.
+  virtual void stop() = 0;
+};
 
 // What every connection shares: the router, the limits, the stop flag and
 // the set of live connections (so that a stop can reach the idle ones).
@@ -88,11 +108,17 @@ struct ServerState {
   // (Lane::kDatabase, Lane::kHashing), so that the network threads never do.
   asio::thread_pool* database_pool = nullptr;
   asio::thread_pool* hashing_pool = nullptr;
+  // Set when serving HTTPS.
+  std::optional<asio::ssl::context> tls;
+  // Send Strict-Transport-Security: over TLS, or behind a TLS proxy.
+  bool hsts = false;
   std::atomic<bool> stopping{false};
+  // Request ids are "PREFIX-N": N counts from 1 in this server.
+  std::string request_id_prefix = random_request_id_prefix();
   std::atomic<std::uint64_t> next_request_id{1};
 
   std::mutex sessions_mutex;
-  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions;
+  std::unordered_map<std::uint64_t, std::weak_ptr<SessionBase>> sessions;
   std::uint64_t next_session_id = 1;
 
   ServerState(const Router& router_in, const ServeTuning& tuning_in)
@@ -104,14 +130,23 @@ struct ServerState {
   }
 };
 
-// One connection. Requests are read and answered one at a time; pipelined
-// requests wait in the read buffer. All handlers run on the socket's strand.
-class Session : public std::enable_shared_from_this<Session> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection, over plain TCP or TLS. Requests are read and answered one
+// at a time; pipelined requests wait in the read buffer. All handlers run
+// on the socket's strand. A TLS connection first completes its handshake
+// within the read timeout; a client that does not speak TLS (plain HTTP to
+// the HTTPS port) fails it and is closed without an answer.
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
   Session(tcp::socket&& socket, std::shared_ptr<ServerState> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {
+      : stream_(make_stream(std::move(socket), *state)), state_(std::move(state)) {
     beast::error_code ec;
-    const auto remote = stream_.socket().remote_endpoint(ec);
+    const auto remote = tcp_layer().socket().remote_endpoint(ec);
     if (!ec) client_ = remote.address().to_string();
     metrics().connection_opened();
   }
@@ -126,22 +161,22 @@ class Session : public std::enable_shared_from_this<Session> {
     {
       const std::lock_guard lock(state_->sessions_mutex);
       id_ = state_->next_session_id++;
-      state_->sessions.emplace(id_, weak_from_this());
+      state_->sessions.emplace(id_, this->weak_from_this());
     }
     // A stop that began before this connection registered did not see it.
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       if (self->state_->stopping) {
         self->close();
+      } else if constexpr (kTls) {
+        self->do_handshake();
       } else {
         self->do_read();
       }
     });
   }
 
-  // Called on any thread: closes the connection if it waits for a request,
-  // or lets the response being written finish, then closes.
-  void stop() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+  void stop() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       if (self->phase_ == Phase::kReading) self->close();
     });
   }
@@ -149,14 +184,36 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class Phase { kReading, kWriting, kClosing };
 
+  static Stream make_stream(tcp::socket&& socket, ServerState& state) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *state.tls);
+    } else {
+      (void)state;
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
+
+  // TLS only: the handshake, bounded by the read timeout like a request.
+  void do_handshake() {
+    phase_ = Phase::kReading;
+    tcp_layer().expires_after(state_->tuning.read_timeout);
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = this->shared_from_this()](beast::error_code ec) {
+                              if (ec || self->state_->stopping) return self->close();
+                              self->do_read();
+                            });
+  }
+
   void do_read() {
     phase_ = Phase::kReading;
     parser_.emplace();
     parser_->header_limit(kHeaderLimitBytes);
     parser_->body_limit(kBodyLimitBytes);
-    stream_.expires_after(state_->tuning.read_timeout);
+    tcp_layer().expires_after(state_->tuning.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
+                     beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t /*bytes*/) {
@@ -169,7 +226,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     // Numbered before the router runs, so that the audit rows a request
     // writes carry the id its answer and its access-log line show.
-    request_id_ = state_->next_request_id++;
+    request_id_.clear();
+    fmt::format_to(std::back_inserter(request_id_), "{}-{}", state_->request_id_prefix,
+                   state_->next_request_id++);
     if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
       return send_error(431, "headers", "the request line and headers exceed 8 KiB");
     }
@@ -191,7 +250,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // The views point into parser_, which stays put until respond() runs:
     // nothing reads from the socket meanwhile. A stop lets the work finish.
     phase_ = Phase::kWriting;
-    asio::post(*pool, [self = shared_from_this(), view, lane] {
+    asio::post(*pool, [self = this->shared_from_this(), view, lane] {
       const Clock::time_point began = Clock::now();
       Response response = self->state_->router.handle(view);
       if (lane == Lane::kDatabase) {
@@ -228,10 +287,10 @@ class Session : public std::enable_shared_from_this<Session> {
         response_.body_mode == BodyMode::kFull ? asio::buffer(*response_.body)
                                                : asio::const_buffer(),
     };
-    stream_.expires_after(state_->tuning.write_timeout);
+    tcp_layer().expires_after(state_->tuning.write_timeout);
     asio::async_write(
         stream_, buffers,
-        beast::bind_front_handler(&Session::on_write, shared_from_this(), !keep_alive));
+        beast::bind_front_handler(&Session::on_write, this->shared_from_this(), !keep_alive));
   }
 
   // Writes the status line and headers into head_. Every response comes
@@ -252,6 +311,10 @@ class Session : public std::enable_shared_from_this<Session> {
         fmt::format_to(out, "{}: {}\r\n", header.name, header.value);
       }
     }
+    if (state_->hsts && response_.header(kStrictTransportSecurity.name).empty()) {
+      fmt::format_to(out, "{}: {}\r\n", kStrictTransportSecurity.name,
+                     kStrictTransportSecurity.value);
+    }
     fmt::format_to(out, "X-Request-Id: {}\r\n", request_id_);
     if (response_.body_mode != BodyMode::kNone) {
       fmt::format_to(out, "Content-Length: {}\r\n", response_.body->size());
@@ -270,8 +333,15 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return close();
     if (logged_ == Logged::kParseError) return linger();
     if (close_after || state_->stopping) {
+      if constexpr (kTls) {
+        // close_notify, then wait briefly for the client's.
+        phase_ = Phase::kClosing;
+        tcp_layer().expires_after(kTlsShutdownTime);
+        return stream_.async_shutdown(
+            [self = this->shared_from_this()](beast::error_code) { self->close(); });
+      }
       beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
       return close();
     }
     do_read();
@@ -307,33 +377,35 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Half-closes, then reads and drops what the client still sends, so that
-  // it can read the error response before the socket closes.
+  // it can read the error response before the socket closes. Over TLS the
+  // bytes are dropped undecrypted.
   void linger() {
     phase_ = Phase::kClosing;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(kLingerTime);
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    tcp_layer().expires_after(kLingerTime);
     drain_buffer_.resize(16 * 1024);
     do_drain();
   }
 
   void do_drain() {
-    stream_.async_read_some(asio::buffer(drain_buffer_),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
-                              self->drained_ += bytes;
-                              if (ec || self->drained_ > kLingerMaxBytes) return self->close();
-                              self->do_drain();
-                            });
+    tcp_layer().async_read_some(
+        asio::buffer(drain_buffer_),
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+          self->drained_ += bytes;
+          if (ec || self->drained_ > kLingerMaxBytes) return self->close();
+          self->do_drain();
+        });
   }
 
   void close() {
     phase_ = Phase::kClosing;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp_layer().close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   std::shared_ptr<ServerState> state_;
   std::uint64_t id_ = 0;
   std::string client_;  // The peer's address, for the sign-in limiter.
@@ -343,7 +415,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Response response_;
   std::string head_;
   Logged logged_ = Logged::kRequest;
-  std::uint64_t request_id_ = 0;
+  std::string request_id_;  // "PREFIX-N"; see ServerState.
   Clock::time_point started_;
   std::vector<char> drain_buffer_;
   std::size_t drained_ = 0;
@@ -385,7 +457,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
       return;
     }
     try {
-      std::make_shared<Session>(std::move(socket), state_)->start();
+      if (state_->tls) {
+        std::make_shared<Session<TlsStream>>(std::move(socket), state_)->start();
+      } else {
+        std::make_shared<Session<PlainStream>>(std::move(socket), state_)->start();
+      }
     } catch (const std::exception& e) {
       log_error("accept", e.what());
     }
@@ -455,6 +531,27 @@ int serve(const Router& router, const ServerOptions& options, const ServeTuning&
   const std::string url_host =
       options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
 
+  // The TLS files are read before anything listens.
+  std::optional<asio::ssl::context> tls;
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    err << "hipcoach serve: not starting: "
+        << (options.tls_cert.empty() ? "--tls-key: given without --tls-cert"
+                                     : "--tls-cert: given without --tls-key")
+        << "\n";
+    if (control) control->set_failed();
+    return 1;
+  }
+  if (!options.tls_cert.empty()) {
+    auto context = make_tls_context(options.tls_cert, options.tls_key);
+    if (!context) {
+      err << "hipcoach serve: not starting: " << context.error().to_string() << "\n";
+      if (control) control->set_failed();
+      return 1;
+    }
+    tls.emplace(context->release());  // The asio context owns it from here.
+  }
+  const std::string scheme = tls ? "https" : "http";
+
   std::string reason;
   std::optional<tcp::acceptor> acceptor;
   if (const auto endpoint = resolve(io, options.host, options.port, reason)) {
@@ -470,6 +567,8 @@ int serve(const Router& router, const ServerOptions& options, const ServeTuning&
   asio::thread_pool database_pool(static_cast<std::size_t>(std::max(1, options.database_threads)));
   asio::thread_pool hashing_pool(static_cast<std::size_t>(std::max(1, options.hashing_threads)));
   auto state = std::make_shared<ServerState>(router, tuning);
+  state->hsts = tls.has_value() || options.secure_cookie;
+  state->tls = std::move(tls);
   state->database_pool = &database_pool;
   state->hashing_pool = &hashing_pool;
   auto listener = std::make_shared<Listener>(io, std::move(*acceptor), state);
@@ -501,7 +600,7 @@ int serve(const Router& router, const ServerOptions& options, const ServeTuning&
     beast::error_code ignored;
     signals.cancel(ignored);
     listener->stop();
-    std::vector<std::shared_ptr<Session>> sessions;
+    std::vector<std::shared_ptr<SessionBase>> sessions;
     {
       const std::lock_guard lock(state->sessions_mutex);
       for (const auto& [id, weak] : state->sessions) {
@@ -521,8 +620,8 @@ int serve(const Router& router, const ServerOptions& options, const ServeTuning&
     control->set_stop_handler([&] { asio::post(control_strand, begin_stop); });
   }
 
-  out << "HipCoach listening on http://" << url_host << ":" << port << "/" << std::endl;
-  log_event("listening", "http://" + url_host + ":" + std::to_string(port) + "/");
+  out << "HipCoach listening on " << scheme << "://" << url_host << ":" << port << "/" << std::endl;
+  log_event("listening", scheme + "://" + url_host + ":" + std::to_string(port) + "/");
   flush_log();
   if (control) control->set_listening(port);
 

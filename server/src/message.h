@@ -24,10 +24,11 @@ struct Request {
   std::string_view cookie{};           // Empty when absent.
   std::string_view client{};           // The peer's IP address, e.g. "127.0.0.1".
   std::string_view body{};             // Empty for GET and HEAD.
-  // The server's number for this request: the X-Request-Id header of its
-  // answer and the request_id of its access-log line and audit rows. 0 when
-  // it does not come through the server (a test, a benchmark).
-  std::uint64_t request_id = 0;
+  // The server's id for this request, "PREFIX-N" (8 hex digits random to
+  // the server process, then its count from 1): the X-Request-Id header of
+  // its answer and the request_id of its access-log line and audit rows.
+  // Empty when it does not come through the server (a test, a benchmark).
+  std::string_view request_id{};
 };
 
 // A response header. Both views point at string literals, at strings the

@@ -26,4 +26,11 @@ inline constexpr std::array<Header, 5> kSecurityHeaders = {{
     {"Cross-Origin-Opener-Policy", "same-origin"},
 }};
 
+// Sent on every response when the server is reached over HTTPS (--tls-cert,
+// or --secure-cookies behind a proxy that terminates TLS): browsers then use
+// HTTPS for this host for a year. Without includeSubDomains, which is the
+// domain owner's call.
+inline constexpr Header kStrictTransportSecurity = {"Strict-Transport-Security",
+                                                    "max-age=31536000"};
+
 }  // namespace hipcoach::server

@@ -53,7 +53,7 @@ int run_server(const ServerOptions& options, const ServeTuning& tuning, std::ost
       store = std::move(*opened);
       accounts.emplace(*store);
       ApiOptions api_options;
-      api_options.secure_cookie = options.secure_cookie;
+      api_options.secure_cookie = options.secure_cookie || !options.tls_cert.empty();
       // Sessions that ran out while the server was down.
       (void)store->delete_expired_sessions(api_options.now());
       api.emplace(loaded.protocol, *store, *accounts, api_options);

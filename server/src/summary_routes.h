@@ -33,7 +33,7 @@ struct SummaryRouteContext {
   storage::Store& store;
   std::int64_t user_id = 0;
   std::chrono::sys_seconds now{};
-  // The request's id (Request::request_id) as decimal text, for the audit
+  // The request's id (Request::request_id), for the audit
   // rows it writes; empty when it has none.
   std::string request_id{};
 };

@@ -13,19 +13,22 @@ nlohmann::json parse_record(const AccessRecord& record) {
 }
 
 TEST(AccessLog, WritesOneJsonObjectWithEveryField) {
-  const auto line = parse_record({.request_id = 7,
+  const auto line = parse_record({.request_id = "3f9c01ab-7",
                                   .method = "GET",
                                   .target = "/api/v1/protocol",
                                   .status = 200,
                                   .bytes = 1234,
                                   .duration_ms = 0.25});
-  EXPECT_EQ(line, nlohmann::json::parse(R"({"event":"access","request_id":7,"method":"GET",
+  EXPECT_EQ(line,
+            nlohmann::json::parse(R"({"event":"access","request_id":"3f9c01ab-7","method":"GET",
     "path":"/api/v1/protocol","status":200,"bytes":1234,"duration_ms":0.25})"));
 }
 
 TEST(AccessLog, NeverWritesTheQueryString) {
-  const std::string line = format_access_record(
-      {.request_id = 1, .method = "GET", .target = "/css/app.css?token=secret", .status = 200});
+  const std::string line = format_access_record({.request_id = "3f9c01ab-1",
+                                                 .method = "GET",
+                                                 .target = "/css/app.css?token=secret",
+                                                 .status = 200});
   EXPECT_EQ(line.find("secret"), std::string::npos);
   EXPECT_EQ(parse_record({.method = "GET", .target = "/css/app.css?token=secret"})["path"],
             "/css/app.css");

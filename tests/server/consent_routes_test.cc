@@ -251,13 +251,13 @@ TEST_F(ConsentRoutes, AStaffReadsAuditRowCarriesTheRequestsId) {
                                                     .target = target,
                                                     .host = testing::kHost,
                                                     .authorization = authorization,
-                                                    .request_id = 4217});
+                                                    .request_id = "3f9c01ab-4217"});
   ASSERT_EQ(response.status, 200) << *response.body;
   const auto rows = store_.list_audit(10, std::nullopt);
   ASSERT_EQ(rows->size(), 1U);
-  EXPECT_EQ(rows->front().request_id, "4217");
+  EXPECT_EQ(rows->front().request_id, "3f9c01ab-4217");
   const std::string admin = staff("admin@clinic.example", storage::Role::kAdmin);
-  EXPECT_EQ(get("/api/v1/audit", admin).body["audit"][0]["request_id"], "4217");
+  EXPECT_EQ(get("/api/v1/audit", admin).body["audit"][0]["request_id"], "3f9c01ab-4217");
 }
 
 TEST_F(ConsentRoutes, StaffReadEachSharedPartOfTheRecord) {

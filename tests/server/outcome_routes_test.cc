@@ -164,10 +164,10 @@ TEST_F(OutcomeRoutes, EachAuditRowCarriesTheRequestsId) {
                                                     .target = target,
                                                     .host = testing::kHost,
                                                     .authorization = authorization,
-                                                    .request_id = 4218});
+                                                    .request_id = "3f9c01ab-4218"});
   ASSERT_EQ(response.status, 200) << *response.body;
   ASSERT_EQ(audit().size(), 1U);
-  EXPECT_EQ(audit().front().request_id, "4218");
+  EXPECT_EQ(audit().front().request_id, "3f9c01ab-4218");
 }
 
 TEST_F(OutcomeRoutes, AnExpiredConsentIsNotCounted) {

@@ -286,8 +286,8 @@ TEST_F(ReminderRoutes, TheAccessLogNeverHoldsTheFeedKey) {
   const std::string token = sign_up("pat@example.org");
   const std::string link = make_link(token);
   const std::string key = link.substr(link.find('=') + 1);
-  const std::string line =
-      format_access_record({.request_id = 1, .method = "GET", .target = link, .status = 200});
+  const std::string line = format_access_record(
+      {.request_id = "3f9c01ab-1", .method = "GET", .target = link, .status = 200});
   EXPECT_EQ(line.find(key), std::string::npos) << line;
   EXPECT_NE(line.find("/api/v1/me/reminders.ics"), std::string::npos) << line;
 }

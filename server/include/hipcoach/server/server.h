@@ -10,6 +10,8 @@
 #include <ostream>
 #include <string>
 
+#include "hipcoach/core/result.h"
+
 namespace hipcoach::server {
 
 struct ServerOptions {
@@ -26,17 +28,33 @@ struct ServerOptions {
   int database_threads = 16;
   // Workers that hash and check passwords (argon2id, 12 MiB each).
   int hashing_threads = 1;
-  // Mark the session cookie Secure: set when clients reach the server over HTTPS.
+  // Serve HTTPS with the PEM certificate chain in tls_cert and its
+  // unencrypted PEM key in tls_key (both or neither; default neither: plain
+  // HTTP). With TLS, every response carries Strict-Transport-Security and
+  // the session cookie is Secure.
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  // For a server behind a reverse proxy that terminates TLS: mark the
+  // session cookie Secure and send Strict-Transport-Security, as with TLS,
+  // over plain HTTP to the proxy. Default false. Implied by tls_cert.
   bool secure_cookie = false;
 };
 
+// Checks, before serving, that `cert` holds a PEM certificate and `key` the
+// unencrypted PEM private key that belongs to it. On failure kInvalidInput
+// with where "--tls-cert" or "--tls-key" and a message naming the file and
+// what is wrong (unreadable, no PEM certificate or key, encrypted key, key of
+// another certificate).
+core::Result<void> check_tls_files(const std::filesystem::path& cert,
+                                   const std::filesystem::path& key);
+
 // Loads the data and the web files, opens the database (applying its
 // migrations), listens, and prints exactly one line
-// "HipCoach listening on http://HOST:PORT/" to `out` once it accepts
-// connections. Returns 0 after a clean shutdown; 1 when the data is invalid
-// (each diagnostic printed to `err`), the web directory or the database
-// cannot be opened, or the address cannot be bound (the reason printed to
-// `err`).
+// "HipCoach listening on http://HOST:PORT/" (https:// with TLS) to `out`
+// once it accepts connections. Returns 0 after a clean shutdown; 1 when the
+// data is invalid (each diagnostic printed to `err`), the web directory, the
+// TLS files or the database cannot be used, or the address cannot be bound
+// (the reason printed to `err`).
 int run_server(const ServerOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace hipcoach::server
