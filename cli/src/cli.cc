@@ -166,6 +166,16 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
   serve->add_option("--web", web_dir, "Directory of the web page's files");
   serve->add_option("--threads", threads, "I/O threads; 0 means one per core")
       ->check(CLI::Range(0, 256));
+  std::string tls_cert;
+  std::string tls_key;
+  bool secure_cookies = false;
+  serve->add_option("--tls-cert", tls_cert,
+                    "Serve HTTPS with the PEM certificate chain in FILE (needs --tls-key)");
+  serve->add_option("--tls-key", tls_key,
+                    "The certificate's PEM private key, unencrypted (needs --tls-cert)");
+  serve->add_flag("--secure-cookies", secure_cookies,
+                  "Behind a reverse proxy that terminates TLS: mark the session cookie Secure "
+                  "and send Strict-Transport-Security (implied by --tls-cert)");
   DatabaseOptions serve_database;
   add_database_options(serve, serve_database, false);
 
@@ -524,6 +534,22 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
     options.data_dir = data_dir;
     options.web_dir = web_dir;
     options.threads = threads;
+    if (tls_cert.empty() != tls_key.empty()) {
+      return command("hipcoach serve")
+          .fail(kExitUsage, tls_cert.empty() ? "--tls-key" : "--tls-cert",
+                tls_cert.empty() ? "given without --tls-cert" : "given without --tls-key");
+    }
+    if (!tls_cert.empty()) {
+      if (auto checked = server::check_tls_files(tls_cert, tls_key); !checked) {
+        const bool usage = checked.error().code() == core::ErrorCode::kInvalidInput;
+        return command("hipcoach serve")
+            .fail(usage ? kExitUsage : kExitInvalidData, checked.error().where(),
+                  checked.error().message());
+      }
+      options.tls_cert = tls_cert;
+      options.tls_key = tls_key;
+    }
+    options.secure_cookie = secure_cookies;
     auto db_url = database_url(serve_database.db, environment);
     if (!db_url) {
       const bool usage = db_url.error().code() == core::ErrorCode::kInvalidInput;

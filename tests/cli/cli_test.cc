@@ -1,6 +1,7 @@
 #include "hipcoach/cli/cli.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "test_certificate.h"
 
 namespace hipcoach::cli {
 namespace {
@@ -137,6 +140,77 @@ TEST_F(CliTest, BadListenAddressIsAUsageErrorNamingTheOption) {
   EXPECT_EQ(err(),
             "hipcoach serve: --listen: expected HOST:PORT with a port 0..65535, got "
             "\"localhost:99999\"\n");
+}
+
+// `serve --tls-cert --tls-key` checks its files before anything else, so
+// these tests never open a database or listen.
+class ServeTlsTest : public CliTest {
+ protected:
+  ServeTlsTest() {
+    const auto certificate = server::testing::make_test_certificate();
+    server::testing::write_text_file(cert_, certificate.cert_pem);
+    server::testing::write_text_file(key_, certificate.key_pem);
+  }
+  ~ServeTlsTest() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  int serve(const std::filesystem::path& cert, const std::filesystem::path& key) {
+    return run({"serve", "--listen", "127.0.0.1:0", "--data", data_, "--tls-cert", cert.string(),
+                "--tls-key", key.string()});
+  }
+
+  static std::filesystem::path make_temp_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "hipcoach-tls-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) std::abort();
+    return pattern;
+  }
+
+  const std::filesystem::path dir_ = make_temp_dir();
+  const std::filesystem::path cert_ = dir_ / "cert.pem";
+  const std::filesystem::path key_ = dir_ / "key.pem";
+};
+
+TEST_F(ServeTlsTest, ACertificateWithoutAKeyIsAUsageErrorNamingTheFlag) {
+  EXPECT_EQ(run({"serve", "--data", data_, "--tls-cert", cert_.string()}), kExitUsage);
+  EXPECT_EQ(err(), "hipcoach serve: --tls-cert: given without --tls-key\n");
+  EXPECT_EQ(run({"serve", "--data", data_, "--tls-key", key_.string()}), kExitUsage);
+  EXPECT_EQ(err(), "hipcoach serve: --tls-key: given without --tls-cert\n");
+}
+
+TEST_F(ServeTlsTest, AMissingFileIsAUsageErrorNamingTheFlagAndTheFile) {
+  const auto missing = dir_ / "missing.pem";
+  EXPECT_EQ(serve(missing, key_), kExitUsage);
+  EXPECT_EQ(err(), "hipcoach serve: --tls-cert: cannot read " + missing.string() +
+                       ": No such file or directory\n");
+  EXPECT_EQ(serve(cert_, missing), kExitUsage);
+  EXPECT_EQ(err(), "hipcoach serve: --tls-key: cannot read " + missing.string() +
+                       ": No such file or directory\n");
+}
+
+TEST_F(ServeTlsTest, GarbagePemIsAUsageErrorNamingTheFlag) {
+  const auto garbage = dir_ / "garbage.pem";
+  server::testing::write_text_file(garbage, "-----BEGIN CERTIFICATE-----\nnot base64\n");
+  EXPECT_EQ(serve(garbage, key_), kExitUsage);
+  EXPECT_EQ(err().rfind(
+                "hipcoach serve: --tls-cert: " + garbage.string() + " holds no PEM certificate", 0),
+            0U)
+      << err();
+  EXPECT_EQ(serve(cert_, garbage), kExitUsage);
+  EXPECT_EQ(err().rfind(
+                "hipcoach serve: --tls-key: " + garbage.string() + " holds no PEM private key", 0),
+            0U)
+      << err();
+}
+
+TEST_F(ServeTlsTest, TheKeyOfAnotherCertificateIsAUsageErrorNamingTheKeyFlag) {
+  const auto other = dir_ / "other.pem";
+  server::testing::write_text_file(other, server::testing::make_other_key_pem());
+  EXPECT_EQ(serve(cert_, other), kExitUsage);
+  EXPECT_EQ(err(), "hipcoach serve: --tls-key: the key in " + other.string() +
+                       " does not match the certificate in " + cert_.string() + "\n");
+  EXPECT_EQ(out(), "");
 }
 
 TEST_F(CliTest, HelpAndVersionExitZero) {
