@@ -66,7 +66,11 @@ Response method_not_allowed(std::string_view allow) {
 }
 
 Response error_response(const core::Error& error) {
-  if (error.code() == core::ErrorCode::kInternal) log_error("api", error.to_string());
+  // A full disk is the operator's to fix: it is logged too (where and message
+  // name a table or the file, never a value).
+  if (error.code() == core::ErrorCode::kInternal || error.code() == core::ErrorCode::kStorageFull) {
+    log_error("api", error.to_string());
+  }
   Response response = problem_response(error);
   if (error.code() == core::ErrorCode::kUnauthenticated) {
     response.headers.push_back({"WWW-Authenticate", "Bearer"});

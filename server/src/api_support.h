@@ -26,8 +26,8 @@ Response json_response(int status, const nlohmann::json& value);
 Response no_content();
 // 405 with Allow: `allow`.
 Response method_not_allowed(std::string_view allow);
-// The problem document for `error`; kInternal is logged (its details only
-// there), kUnauthenticated adds WWW-Authenticate: Bearer.
+// The problem document for `error`; kInternal and kStorageFull are logged
+// (their details only there), kUnauthenticated adds WWW-Authenticate: Bearer.
 Response error_response(const core::Error& error);
 // `response` with its body left off when the request is HEAD.
 Response headers_only_for_head(const Request& request, Response response);

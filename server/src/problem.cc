@@ -40,6 +40,8 @@ std::string_view reason_phrase(int status) {
       return "Internal Server Error";
     case 503:
       return "Service Unavailable";
+    case 507:
+      return "Insufficient Storage";
     default:
       return "Unknown";
   }
@@ -84,6 +86,11 @@ Response problem_response(const core::Error& error) {
       return problem_response(429, error.where(), error.message());
     case core::ErrorCode::kUnavailable:
       return problem_response(503, error.where(), error.message());
+    case core::ErrorCode::kStorageFull:
+      // The store's message may name a file or an errno: it goes to the log
+      // (error_response), the caller gets what it needs to know.
+      return problem_response(507, error.where(),
+                              "the server's storage is full; nothing was saved. Try again later");
     case core::ErrorCode::kInternal:
       break;
   }

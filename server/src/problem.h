@@ -27,9 +27,10 @@ std::string problem_json(int status, std::string_view where, std::string_view de
 Response problem_response(int status, std::string_view where, std::string_view detail);
 
 // Maps an Error to its status (kInvalidInput 400, kUnauthenticated 401,
-// kForbidden 403, kNotFound 404, kConflict 409, kUnavailable 503, kInternal
-// 500) and answers with its where and message; kInternal gets a generic
-// message, as its details belong only in the log.
+// kForbidden 403, kNotFound 404, kConflict 409, kUnavailable 503,
+// kStorageFull 507, kInternal 500) and answers with its where and message;
+// kStorageFull and kInternal get a fixed message, as their details belong
+// only in the log.
 Response problem_response(const core::Error& error);
 
 }  // namespace hipcoach::server

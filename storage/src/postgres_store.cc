@@ -182,7 +182,9 @@ Error error_of(const PGresult* result, PGconn* connection, const std::string& wh
   if (code == "40001" || code == "40P01" || code == "55P03" || code == "57014") {
     return Error::unavailable(where, "the database is busy; try again");
   }
-  if (code == "53100") return Error::unavailable(where, "the disk is full");
+  // disk_full: "could not extend file" and the like (ENOSPC on a table or
+  // temporary file; a failed WAL write makes the server restart instead, 57P).
+  if (code == "53100") return Error::storage_full(where, "the disk is full");
   if (code.substr(0, 2) == "08" || code.substr(0, 2) == "53" || code.substr(0, 3) == "57P") {
     return Error::unavailable(where, std::string(kUnreachable));
   }

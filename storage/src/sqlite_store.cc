@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <condition_variable>
 #include <exception>
@@ -15,6 +16,7 @@
 
 #include "connection_pool.h"
 #include "migrations/migrations.h"
+#include "sqlite_vfs.h"
 
 namespace hipcoach::storage {
 namespace {
@@ -154,9 +156,23 @@ class Connection {
       case SQLITE_NOTADB:
         return Error::unavailable(path_, "the file is damaged or is not a HipCoach database");
       case SQLITE_FULL:
-        return Error::unavailable(where, "the disk is full");
+        // SQLite says FULL for ENOSPC on a write, and for max_page_count.
+        return Error::storage_full(where, "the disk is full");
       case SQLITE_IOERR:
-        return Error::unavailable(path_, "the database file cannot be read or written");
+        // Other writes that fail for want of space come as an I/O error
+        // (EFBIG past RLIMIT_FSIZE, ENOSPC growing the -shm file or on
+        // fsync, EDQUOT): the errno our VFS kept tells them from a failing
+        // disk (sqlite3_system_errno loses it for the WAL).
+        switch (sqlite_vfs::last_errno()) {
+          case ENOSPC:
+            return Error::storage_full(where, "the disk is full (ENOSPC)");
+          case EFBIG:
+            return Error::storage_full(where, "the database file is at its size limit (EFBIG)");
+          case EDQUOT:
+            return Error::storage_full(where, "the disk quota is used up (EDQUOT)");
+          default:
+            return Error::unavailable(path_, "the database file cannot be read or written");
+        }
       case SQLITE_CANTOPEN:
         return Error::unavailable(path_, "the database file cannot be opened");
       case SQLITE_READONLY:
@@ -187,7 +203,8 @@ class Connection {
 core::Result<std::unique_ptr<Connection>> open_connection(const std::string& path, int flags,
                                                           const StoreOptions& options) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, sqlite_vfs::name());
   if (rc != SQLITE_OK) {
     sqlite3_close(db);
     if ((rc & 0xff) == SQLITE_NOMEM) return Error::unavailable(path, "out of memory");

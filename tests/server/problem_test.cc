@@ -37,5 +37,17 @@ TEST(ProblemResponse, HidesTheDetailsOfInternalErrors) {
   EXPECT_EQ(response.body->find("db"), std::string::npos);
 }
 
+TEST(ProblemResponse, AFullDiskIs507WithAFixedDetailThatNamesNoFile) {
+  const Response response = problem_response(
+      core::Error::storage_full("diary_entries", "the disk is full (ENOSPC): /srv/db.sqlite"));
+  EXPECT_EQ(response.status, 507);
+  EXPECT_EQ(response.header("Content-Type"), "application/problem+json");
+  const auto document = nlohmann::json::parse(*response.body);
+  EXPECT_EQ(document["title"], "Insufficient Storage");
+  EXPECT_EQ(document["detail"], "the server's storage is full; nothing was saved. Try again later");
+  EXPECT_EQ(document["where"], "diary_entries");
+  EXPECT_EQ(response.body->find("db.sqlite"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hipcoach::server

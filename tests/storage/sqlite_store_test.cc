@@ -646,7 +646,7 @@ TEST_F(SqliteStore, SaysTheDiskIsFullKeepsWhatWasAcknowledgedAndRecovers) {
     acknowledged.push_back(*added);
   }
   ASSERT_FALSE(added) << "the page limit was never reached";
-  EXPECT_EQ(added.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(added.error().code(), ErrorCode::kStorageFull);
   EXPECT_EQ(added.error().where(), "diary_entries");
   EXPECT_EQ(added.error().message(), "the disk is full");
   EXPECT_EQ(added.error().to_string().find("private"), std::string::npos);
@@ -655,7 +655,7 @@ TEST_F(SqliteStore, SaysTheDiskIsFullKeepsWhatWasAcknowledgedAndRecovers) {
   response.answers_json = "\"" + std::string(8000, 'a') + "\"";
   auto refused = (*store)->add_questionnaire_response(response);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kStorageFull);
   EXPECT_EQ(refused.error().where(), "questionnaire_responses");
   EXPECT_EQ(refused.error().message(), "the disk is full");
 

@@ -18,6 +18,7 @@ enum class ErrorCode {
   kForbidden,
   kRateLimited,  // Too many attempts: the message says when to try again.
   kUnavailable,
+  kStorageFull,  // The disk (or the file's size limit) is full: nothing was saved.
   kInternal,
 };
 
@@ -46,6 +47,9 @@ class Error {
   }
   static Error unavailable(std::string where, std::string message) {
     return {ErrorCode::kUnavailable, std::move(where), std::move(message)};
+  }
+  static Error storage_full(std::string where, std::string message) {
+    return {ErrorCode::kStorageFull, std::move(where), std::move(message)};
   }
   static Error internal(std::string where, std::string message) {
     return {ErrorCode::kInternal, std::move(where), std::move(message)};

@@ -21,9 +21,11 @@
 //   kConflict      a unique value (an email, a session token hash) is taken,
 //                  or an appointment cannot change as asked.
 //   kUnavailable   the database cannot be used right now: busy (locked by
-//                  another connection beyond the busy timeout), the disk is
-//                  full, the file is damaged or not a database, or its schema
-//                  is newer than this program.
+//                  another connection beyond the busy timeout), the file is
+//                  damaged or not a database, or its schema is newer than
+//                  this program.
+//   kStorageFull   a write found the disk (or the file's size limit, or the
+//                  quota) full; nothing was saved, and reads still work.
 //   kInternal      anything else the database reports.
 // The where of a stored-data error names the table and, where there is one,
 // the row id ("diary_entries/17"). No message ever copies health data
