@@ -46,16 +46,15 @@ struct Fixture {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     (void)accounts->create_account("doc@clinic.example", "correct horse battery",
                                    hc::storage::Role::kClinician, now);
-    const auto signed_in = accounts->sign_in("doc@clinic.example", "correct horse battery",
-                                             "127.0.0.1", now, std::chrono::steady_clock::now());
+    const auto signed_in =
+        accounts->sign_in("doc@clinic.example", "correct horse battery", "127.0.0.1", now);
     authorization = "Bearer " + signed_in->token;
     // Staff need two-step sign-in: set it up as the account page does.
     const auto caller = accounts->authenticate(signed_in->token, now);
     const auto setup = accounts->start_two_factor(*caller, "correct horse battery", now);
     const auto key = hc::service::base32_decode(setup->secret, "secret");
-    if (!accounts->confirm_two_factor(*caller,
-                                      hc::service::totp_code(*key, hc::service::totp_step(now)),
-                                      "127.0.0.1", now, std::chrono::steady_clock::now())) {
+    if (!accounts->confirm_two_factor(
+            *caller, hc::service::totp_code(*key, hc::service::totp_step(now)), "127.0.0.1", now)) {
       std::abort();
     }
     for (int i = 0; i < kPatients; ++i) {

@@ -40,9 +40,6 @@ struct World {
     accounts = std::make_unique<service::Accounts>(store, account_options);
     server::ApiOptions options;
     options.now = [] { return kNow; };
-    options.steady_now = [] {
-      return std::chrono::steady_clock::time_point{std::chrono::hours{1}};
-    };
     api = std::make_unique<server::Api>(fuzz::shipped_protocol(), store, *accounts, options);
     auto web = server::load_static_files(std::string(HIPCOACH_SOURCE_DIR) + "/web");
     if (!web) std::abort();
@@ -56,8 +53,7 @@ struct World {
 
   std::string token(std::string_view email, storage::Role role) {
     if (!accounts->create_account(email, kPassword, role, kNow)) std::abort();
-    auto signed_in = accounts->sign_in(email, kPassword, "192.0.2.1", kNow,
-                                       std::chrono::steady_clock::time_point{});
+    auto signed_in = accounts->sign_in(email, kPassword, "192.0.2.1", kNow);
     if (!signed_in) std::abort();
     if (role != storage::Role::kPatient) {
       // Staff need two-step sign-in: set it up as the account page does, so
@@ -69,8 +65,7 @@ struct World {
       auto key = service::base32_decode(setup->secret, "secret");
       if (!key) std::abort();
       if (!accounts->confirm_two_factor(*caller, service::totp_code(*key, service::totp_step(kNow)),
-                                        "192.0.2.1", kNow,
-                                        std::chrono::steady_clock::time_point{})) {
+                                        "192.0.2.1", kNow)) {
         std::abort();
       }
     }

@@ -228,14 +228,13 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
       if (!signed_up) return error_response(signed_up.error());
       return signed_in_response(*signed_up);
     }
-    auto signed_in =
-        accounts_.sign_in(*email, *password, request.client, now, options_.steady_now());
+    auto signed_in = accounts_.sign_in(*email, *password, request.client, now);
     if (!signed_in) {
       metrics().record_sign_in_failure();
       Response response = error_response(signed_in.error());
       if (signed_in.error().code() == core::ErrorCode::kRateLimited) {
-        const auto wait = accounts_.sign_in_wait(*email, request.client, options_.steady_now())
-                              .value_or(std::chrono::seconds{1});
+        const auto wait =
+            accounts_.sign_in_wait(*email, request.client, now).value_or(std::chrono::seconds{1});
         response.add_header("Retry-After", std::to_string(wait.count()));
       }
       return response;
@@ -288,8 +287,7 @@ Response Api::route(const Request& request, std::string_view path, std::string_v
     return cleared_cookie(no_content());
   }
   if (is_two_factor_route(path)) {
-    return handle_two_factor_route({accounts_, store_, context.caller, now, options_.steady_now()},
-                                   request, path);
+    return handle_two_factor_route({accounts_, store_, context.caller, now}, request, path);
   }
   if (path == kMe) {
     if (reads) {

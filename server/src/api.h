@@ -42,9 +42,6 @@ struct ApiOptions {
   std::function<std::chrono::sys_seconds()> now = [] {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   };
-  std::function<std::chrono::steady_clock::time_point()> steady_now = [] {
-    return std::chrono::steady_clock::now();
-  };
   // Adds "Secure" to the session cookie: set it when the server is reached over HTTPS.
   bool secure_cookie = false;
 };

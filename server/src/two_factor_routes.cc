@@ -35,8 +35,7 @@ Response refusal(const TwoFactorRouteContext& context, const Request& request, c
   if (error.code() == core::ErrorCode::kRateLimited) {
     std::chrono::seconds wait{1};
     if (auto user = context.store.find_user(context.caller.user_id)) {
-      wait = context.accounts.sign_in_wait(user->email, request.client, context.steady_now)
-                 .value_or(wait);
+      wait = context.accounts.sign_in_wait(user->email, request.client, context.now).value_or(wait);
     }
     response.add_header("Retry-After", std::to_string(wait.count()));
   }
@@ -108,8 +107,7 @@ Response handle_two_factor_route(const TwoFactorRouteContext& context, const Req
   if (path == kSecondStepPath) {
     auto code = string_field(body, "code");
     if (!code) return error_response(code.error());
-    auto left = accounts.verify_second_factor(caller, *code, request.client, context.now,
-                                              context.steady_now);
+    auto left = accounts.verify_second_factor(caller, *code, request.client, context.now);
     if (!left) return refusal(context, request, left.error());
     auto user = context.store.find_user(caller.user_id);
     if (!user) return error_response(user.error());
@@ -131,21 +129,18 @@ Response handle_two_factor_route(const TwoFactorRouteContext& context, const Req
     if (!password) return error_response(password.error());
     auto code = string_field(body, "code");
     if (!code) return error_response(code.error());
-    auto ok = accounts.turn_off_two_factor(caller, *password, *code, request.client, context.now,
-                                           context.steady_now);
+    auto ok = accounts.turn_off_two_factor(caller, *password, *code, request.client, context.now);
     if (!ok) return refusal(context, request, ok.error());
     return no_content();
   }
   auto code = string_field(body, "code");
   if (!code) return error_response(code.error());
   if (path == kConfirmPath) {
-    auto codes =
-        accounts.confirm_two_factor(caller, *code, request.client, context.now, context.steady_now);
+    auto codes = accounts.confirm_two_factor(caller, *code, request.client, context.now);
     if (!codes) return refusal(context, request, codes.error());
     return json_response(200, {{"two_factor", true}, {"recovery_codes", codes_json(*codes)}});
   }
-  auto codes = accounts.regenerate_recovery_codes(caller, *code, request.client, context.now,
-                                                  context.steady_now);
+  auto codes = accounts.regenerate_recovery_codes(caller, *code, request.client, context.now);
   if (!codes) return refusal(context, request, codes.error());
   return json_response(200, {{"recovery_codes", codes_json(*codes)}});
 }

@@ -51,7 +51,6 @@ struct TwoFactorRouteContext {
   storage::Store& store;
   const service::Caller& caller;
   std::chrono::sys_seconds now{};
-  std::chrono::steady_clock::time_point steady_now{};
 };
 
 // Answers a request to a route of is_two_factor_route. REQUIRES: the caller

@@ -51,7 +51,7 @@ core::Result<void> check_email(std::string_view email, std::string_view where) {
 }
 
 Accounts::Accounts(storage::Store& store, AccountOptions options)
-    : store_(store), options_(std::move(options)), limiter_(options_.limiter) {}
+    : store_(store), options_(std::move(options)), limiter_(store, options_.limiter) {}
 
 const std::string& Accounts::dummy_hash() {
   // The dummy costs what a real hash costs, so that an unknown email takes
@@ -63,22 +63,6 @@ const std::string& Accounts::dummy_hash() {
     dummy_hash_ = std::move(*dummy);
   });
   return dummy_hash_;
-}
-
-void Accounts::forget_session(std::string_view hash) {
-  const std::lock_guard lock(cache_mutex_);
-  ++cache_generation_;
-  if (const auto it = session_cache_.find(std::string(hash)); it != session_cache_.end()) {
-    session_cache_.erase(it);
-  }
-}
-
-void Accounts::forget_sessions(std::int64_t user_id, std::string_view keep_hash) {
-  const std::lock_guard lock(cache_mutex_);
-  ++cache_generation_;
-  std::erase_if(session_cache_, [&](const auto& item) {
-    return item.second.user_id == user_id && item.first != keep_hash;
-  });
 }
 
 core::Result<storage::User> Accounts::create_account(std::string_view email,
@@ -117,26 +101,30 @@ core::Result<SignedIn> Accounts::sign_up(std::string_view email, std::string_vie
   return signed_in;
 }
 
-std::optional<std::chrono::seconds> Accounts::sign_in_wait(
-    std::string_view email, std::string_view client,
-    std::chrono::steady_clock::time_point steady_now) const {
-  return limiter_.check(email, client, steady_now);
+std::optional<std::chrono::seconds> Accounts::sign_in_wait(std::string_view email,
+                                                           std::string_view client,
+                                                           std::chrono::sys_seconds now) const {
+  auto wait = limiter_.check(email, client, now);
+  return wait ? *wait : std::nullopt;
 }
 
 core::Result<SignedIn> Accounts::sign_in(std::string_view email, std::string_view password,
-                                         std::string_view client, std::chrono::sys_seconds now,
-                                         std::chrono::steady_clock::time_point steady_now) {
-  if (const auto wait = limiter_.check(email, client, steady_now)) return rate_limited(*wait);
+                                         std::string_view client, std::chrono::sys_seconds now) {
+  const auto wait = limiter_.check(email, client, now);
+  if (!wait) return wait.error();
+  if (*wait) return rate_limited(**wait);
   auto user = store_.find_user_by_email(email);
   if (!user && user.error().code() != core::ErrorCode::kNotFound) return user.error();
   const bool known = user.has_value();
   const bool matches =
       verify_password(known ? user->password_hash : dummy_hash(), password) && known;
   if (!matches) {
-    limiter_.record_failure(email, client, steady_now);
+    if (auto counted = limiter_.record_failure(email, client, now); !counted) {
+      return counted.error();
+    }
     return Error::unauthenticated("", std::string(kWrongCredentials));
   }
-  limiter_.record_success(email, client, steady_now);
+  if (auto cleared = limiter_.record_success(email, client); !cleared) return cleared.error();
   if (password_needs_rehash(user->password_hash, options_.hash)) {
     // The cost was raised (or lowered) since this hash was made; a failure
     // here only postpones the upgrade to the next sign-in.
@@ -166,33 +154,12 @@ core::Result<Caller> Accounts::authenticate(std::string_view token, std::chrono:
     return Error::unauthenticated("", std::string(kSignInFirst));
   }
   std::string hash = token_hash(token);
-  const auto steady_now = std::chrono::steady_clock::now();
-  std::uint64_t generation = 0;
-  if (options_.session_cache_ttl.count() > 0) {
-    const std::lock_guard lock(cache_mutex_);
-    generation = cache_generation_;
-    if (const auto it = session_cache_.find(hash); it != session_cache_.end()) {
-      if (now < it->second.expires_at && steady_now < it->second.fresh_until) {
-        return Caller{it->second.user_id, std::move(hash), it->second.stage};
-      }
-      session_cache_.erase(it);
-    }
-  }
   auto session = store_.find_session(hash, now);
   if (!session) {
     if (session.error().code() == core::ErrorCode::kNotFound) {
       return Error::unauthenticated("", std::string(kSignInFirst));
     }
     return session.error();
-  }
-  if (options_.session_cache_ttl.count() > 0) {
-    const std::lock_guard lock(cache_mutex_);
-    if (generation != cache_generation_) {
-      return Caller{session->user_id, std::move(hash), session->stage};
-    }
-    if (session_cache_.size() >= options_.session_cache_entries) session_cache_.clear();
-    session_cache_[hash] = {session->user_id, session->expires_at,
-                            steady_now + options_.session_cache_ttl, session->stage};
   }
   // Deleting a user deletes their sessions in the same transaction, so a
   // live session always has its user.
@@ -201,7 +168,6 @@ core::Result<Caller> Accounts::authenticate(std::string_view token, std::chrono:
 
 core::Result<void> Accounts::sign_out(std::string_view hash) {
   auto ended = store_.delete_session(hash);
-  forget_session(hash);
   if (!ended && ended.error().code() == core::ErrorCode::kNotFound) return {};  // Already ended.
   return ended;
 }
@@ -221,15 +187,12 @@ core::Result<void> Accounts::change_password(const Caller& caller,
   if (!hash) return hash.error();
   if (auto ok = store_.update_password_hash(caller.user_id, *hash); !ok) return ok.error();
   auto ended = store_.delete_user_sessions(caller.user_id, caller.token_hash);
-  forget_sessions(caller.user_id, caller.token_hash);
   if (!ended) return ended.error();
   return {};
 }
 
 core::Result<void> Accounts::delete_account(std::int64_t user_id) {
-  auto deleted = store_.delete_user(user_id);
-  forget_sessions(user_id, "");
-  return deleted;
+  return store_.delete_user(user_id);
 }
 
 std::pair<std::vector<std::string>, std::vector<std::string>> Accounts::new_recovery_codes(
@@ -247,9 +210,10 @@ std::pair<std::vector<std::string>, std::vector<std::string>> Accounts::new_reco
 
 core::Result<int> Accounts::check_code(const storage::User& user, std::string_view code,
                                        bool allow_recovery, std::string_view client,
-                                       std::chrono::sys_seconds now,
-                                       std::chrono::steady_clock::time_point steady_now) {
-  if (const auto wait = limiter_.check(user.email, client, steady_now)) return rate_limited(*wait);
+                                       std::chrono::sys_seconds now) {
+  const auto wait = limiter_.check(user.email, client, now);
+  if (!wait) return wait.error();
+  if (*wait) return rate_limited(**wait);
   auto typed = parse_second_factor(code, "/code");
   if (!typed) return typed.error();
   if (!allow_recovery && typed->kind != SecondFactor::Kind::kTotp) {
@@ -263,7 +227,9 @@ core::Result<int> Accounts::check_code(const storage::User& user, std::string_vi
     return Error::conflict("two_factor", "two-step sign-in is not on for this account");
   }
   const auto refuse = [&](std::string_view message) -> core::Result<int> {
-    limiter_.record_failure(user.email, client, steady_now);
+    if (auto counted = limiter_.record_failure(user.email, client, now); !counted) {
+      return counted.error();
+    }
     return Error::invalid_input("/code", std::string(message));
   };
   if (typed->kind == SecondFactor::Kind::kTotp) {
@@ -286,7 +252,9 @@ core::Result<int> Accounts::check_code(const storage::User& user, std::string_vi
     if (used.error().code() == core::ErrorCode::kNotFound) return refuse(kWrongCode);
     return used.error();
   }
-  limiter_.record_success(user.email, client, steady_now);
+  if (auto cleared = limiter_.record_success(user.email, client); !cleared) {
+    return cleared.error();
+  }
   auto codes = store_.list_recovery_codes(user.id);
   if (!codes) return codes.error();
   return static_cast<int>(std::count_if(codes->begin(), codes->end(),
@@ -295,17 +263,15 @@ core::Result<int> Accounts::check_code(const storage::User& user, std::string_vi
 
 core::Result<int> Accounts::verify_second_factor(const Caller& caller, std::string_view code,
                                                  std::string_view client,
-                                                 std::chrono::sys_seconds now,
-                                                 std::chrono::steady_clock::time_point steady_now) {
+                                                 std::chrono::sys_seconds now) {
   if (caller.stage != storage::SessionStage::kNeedsCode) {
     return Error::conflict("two_factor", "this session needs no code");
   }
   auto user = store_.find_user(caller.user_id);
   if (!user) return user.error();
-  auto left = check_code(*user, code, true, client, now, steady_now);
+  auto left = check_code(*user, code, true, client, now);
   if (!left) return left.error();
   auto moved = store_.set_session_stage(caller.token_hash, storage::SessionStage::kSignedIn);
-  forget_session(caller.token_hash);
   if (!moved) return moved.error();
   return left;
 }
@@ -337,14 +303,15 @@ core::Result<TwoFactorSetup> Accounts::start_two_factor(const Caller& caller,
   return setup;
 }
 
-core::Result<std::vector<std::string>> Accounts::confirm_two_factor(
-    const Caller& caller, std::string_view code, std::string_view client,
-    std::chrono::sys_seconds now, std::chrono::steady_clock::time_point steady_now) {
+core::Result<std::vector<std::string>> Accounts::confirm_two_factor(const Caller& caller,
+                                                                    std::string_view code,
+                                                                    std::string_view client,
+                                                                    std::chrono::sys_seconds now) {
   auto user = store_.find_user(caller.user_id);
   if (!user) return user.error();
-  if (const auto wait = limiter_.check(user->email, client, steady_now)) {
-    return rate_limited(*wait);
-  }
+  const auto wait = limiter_.check(user->email, client, now);
+  if (!wait) return wait.error();
+  if (*wait) return rate_limited(**wait);
   auto typed = parse_second_factor(code, "/code");
   if (!typed || typed->kind != SecondFactor::Kind::kTotp) {
     return Error::invalid_input("/code", "must be the 6-digit code from your authenticator app");
@@ -357,12 +324,16 @@ core::Result<std::vector<std::string>> Accounts::confirm_two_factor(
   if (pending->enabled) return Error::conflict("two_factor", "two-step sign-in is on already");
   const TotpCheck check = check_totp(pending->secret, typed->value, now, std::nullopt);
   if (check.outcome != TotpCheck::Outcome::kAccepted) {
-    limiter_.record_failure(user->email, client, steady_now);
+    if (auto counted = limiter_.record_failure(user->email, client, now); !counted) {
+      return counted.error();
+    }
     return Error::invalid_input("/code",
                                 "is not the current code of your authenticator app; check that "
                                 "its clock is right and try the next code");
   }
-  limiter_.record_success(user->email, client, steady_now);
+  if (auto cleared = limiter_.record_success(user->email, client); !cleared) {
+    return cleared.error();
+  }
   auto [codes, hashes] = new_recovery_codes(user->id);
   if (auto ok = store_.enable_two_factor(user->id, check.step, hashes, now); !ok) {
     if (ok.error().code() == core::ErrorCode::kConflict) {
@@ -373,20 +344,18 @@ core::Result<std::vector<std::string>> Accounts::confirm_two_factor(
   // This session is now signed in with both steps; every other session of
   // the account was opened with the password alone, so it ends.
   auto moved = store_.set_session_stage(caller.token_hash, storage::SessionStage::kSignedIn);
-  forget_session(caller.token_hash);
   if (!moved) return moved.error();
   auto ended = store_.delete_user_sessions(user->id, caller.token_hash);
-  forget_sessions(user->id, caller.token_hash);
   if (!ended) return ended.error();
   return std::move(codes);
 }
 
 core::Result<std::vector<std::string>> Accounts::regenerate_recovery_codes(
     const Caller& caller, std::string_view code, std::string_view client,
-    std::chrono::sys_seconds now, std::chrono::steady_clock::time_point steady_now) {
+    std::chrono::sys_seconds now) {
   auto user = store_.find_user(caller.user_id);
   if (!user) return user.error();
-  if (auto left = check_code(*user, code, true, client, now, steady_now); !left) {
+  if (auto left = check_code(*user, code, true, client, now); !left) {
     return left.error();
   }
   auto [codes, hashes] = new_recovery_codes(user->id);
@@ -396,8 +365,7 @@ core::Result<std::vector<std::string>> Accounts::regenerate_recovery_codes(
 
 core::Result<void> Accounts::turn_off_two_factor(const Caller& caller, std::string_view password,
                                                  std::string_view code, std::string_view client,
-                                                 std::chrono::sys_seconds now,
-                                                 std::chrono::steady_clock::time_point steady_now) {
+                                                 std::chrono::sys_seconds now) {
   auto user = store_.find_user(caller.user_id);
   if (!user) return user.error();
   if (is_staff(user->role)) {
@@ -407,7 +375,7 @@ core::Result<void> Accounts::turn_off_two_factor(const Caller& caller, std::stri
   if (!verify_password(user->password_hash, password)) {
     return Error::invalid_input("/password", "is not your password");
   }
-  if (auto left = check_code(*user, code, true, client, now, steady_now); !left) {
+  if (auto left = check_code(*user, code, true, client, now); !left) {
     return left.error();
   }
   if (auto ok = store_.delete_two_factor(user->id); !ok) {
@@ -422,7 +390,6 @@ core::Result<void> Accounts::turn_off_two_factor(const Caller& caller, std::stri
 core::Result<void> Accounts::reset_two_factor(std::int64_t user_id) {
   if (auto ok = store_.delete_two_factor(user_id); !ok) return ok;
   auto ended = store_.delete_user_sessions(user_id, "");
-  forget_sessions(user_id, "");
   if (!ended) return ended.error();
   return {};
 }

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
+#include <mutex>
 #include <utility>
 
 #include "hipcoach/core/check.h"
@@ -59,14 +60,6 @@ std::size_t count_code_points(std::string_view text) {
 bool is_base64url_character(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_';
-}
-
-std::string limiter_key(std::string_view text, bool lowercase) {
-  std::string key(text.substr(0, kMaxLimiterKeyBytes));
-  if (lowercase) {
-    std::transform(key.begin(), key.end(), key.begin(), ascii_lower);
-  }
-  return key;
 }
 
 }  // namespace
@@ -165,6 +158,20 @@ std::string token_hash(std::string_view token) {
   return std::string(hex.data(), kTokenHashBytes * 2);
 }
 
+namespace {
+
+// The key a limiter stores for `text`: a hash, so that the table holds no
+// email or address.
+std::string limiter_key(std::string_view text, bool lowercase) {
+  std::string key(text.substr(0, kMaxLimiterKeyBytes));
+  if (lowercase) {
+    std::transform(key.begin(), key.end(), key.begin(), ascii_lower);
+  }
+  return token_hash(key);
+}
+
+}  // namespace
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
   initialize_sodium();
   if (a.size() != b.size()) {
@@ -173,91 +180,62 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return a.empty() || sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-SignInLimiter::SignInLimiter(SignInLimiterOptions options) : options_(options) {
+SignInLimiter::SignInLimiter(storage::Store& store, SignInLimiterOptions options)
+    : store_(store), options_(options) {
   HIPCOACH_CHECK(options_.max_account_failures > 0);
   HIPCOACH_CHECK(options_.max_client_failures > 0);
-  HIPCOACH_CHECK(options_.max_tracked_keys > 0);
+  HIPCOACH_CHECK(options_.window.count() > 0);
+  HIPCOACH_CHECK(options_.lockout.count() >= 0);
 }
 
-std::optional<std::chrono::seconds> SignInLimiter::check(std::string_view account,
-                                                         std::string_view client,
-                                                         Clock::time_point now) const {
-  const std::string account_key = limiter_key(account, true);
-  const std::string client_key = limiter_key(client, false);
-  const std::lock_guard lock(mutex_);
-  Clock::time_point locked_until = Clock::time_point::min();
-  if (const auto found = accounts_.find(account_key); found != accounts_.end()) {
-    locked_until = std::max(locked_until, found->second.locked_until);
-  }
-  if (const auto found = clients_.find(client_key); found != clients_.end()) {
-    locked_until = std::max(locked_until, found->second.locked_until);
-  }
-  if (locked_until <= now) {
-    return std::nullopt;
-  }
-  return std::max(std::chrono::seconds{1},
-                  std::chrono::ceil<std::chrono::seconds>(locked_until - now));
+storage::SignInFailureRule SignInLimiter::rule(int max_failures) const {
+  storage::SignInFailureRule rule;
+  rule.window = options_.window;
+  rule.lockout = options_.lockout;
+  rule.max_failures = max_failures;
+  return rule;
 }
 
-void SignInLimiter::record_failure(std::string_view account, std::string_view client,
-                                   Clock::time_point now) {
-  std::string account_key = limiter_key(account, true);
-  std::string client_key = limiter_key(client, false);
-  const std::lock_guard lock(mutex_);
-  count_failure(accounts_, std::move(account_key), options_.max_account_failures, now);
-  count_failure(clients_, std::move(client_key), options_.max_client_failures, now);
-}
-
-void SignInLimiter::record_success(std::string_view account, std::string_view /*client*/,
-                                   Clock::time_point /*now*/) {
-  const std::string account_key = limiter_key(account, true);
-  const std::lock_guard lock(mutex_);
-  accounts_.erase(account_key);
-}
-
-void SignInLimiter::prune(Clock::time_point now) {
-  const std::lock_guard lock(mutex_);
-  prune_table(accounts_, now);
-  prune_table(clients_, now);
-}
-
-std::size_t SignInLimiter::tracked_keys() const {
-  const std::lock_guard lock(mutex_);
-  return accounts_.size() + clients_.size();
-}
-
-bool SignInLimiter::is_expired(const Entry& entry, Clock::time_point now) const {
-  return entry.locked_until <= now && now - entry.window_start >= options_.window;
-}
-
-void SignInLimiter::prune_table(Table& table, Clock::time_point now) {
-  std::erase_if(table, [&](const auto& item) { return is_expired(item.second, now); });
-}
-
-void SignInLimiter::count_failure(Table& table, std::string key, int limit, Clock::time_point now) {
-  auto found = table.find(key);
-  if (found == table.end()) {
-    if (table.size() >= options_.max_tracked_keys) {
-      prune_table(table, now);
+core::Result<std::optional<std::chrono::seconds>> SignInLimiter::check(
+    std::string_view account, std::string_view client, std::chrono::sys_seconds now) const {
+  std::optional<std::chrono::sys_seconds> locked_until;
+  for (const auto& [kind, key] :
+       {std::pair{storage::SignInKeyKind::kAccount, limiter_key(account, true)},
+        std::pair{storage::SignInKeyKind::kClient, limiter_key(client, false)}}) {
+    auto failures = store_.find_sign_in_failures(kind, key);
+    if (!failures) {
+      if (failures.error().code() == core::ErrorCode::kNotFound) continue;
+      return failures.error();
     }
-    if (table.size() >= options_.max_tracked_keys) {
-      // Still full of live entries: drop the oldest window, which is the
-      // closest to expiring on its own. Refusing to track would fail open for
-      // the new key; refusing sign-ins would let a flood lock everyone out.
-      table.erase(std::min_element(table.begin(), table.end(), [](const auto& a, const auto& b) {
-        return a.second.window_start < b.second.window_start;
-      }));
+    if (failures->locked_until && (!locked_until || *failures->locked_until > *locked_until)) {
+      locked_until = failures->locked_until;
     }
-    found = table.emplace(std::move(key), Entry{0, now, Clock::time_point::min()}).first;
   }
-  Entry& entry = found->second;
-  if (is_expired(entry, now)) {
-    entry = Entry{0, now, Clock::time_point::min()};
+  if (!locked_until || *locked_until <= now) return std::optional<std::chrono::seconds>{};
+  return std::optional{std::max(std::chrono::seconds{1}, *locked_until - now)};
+}
+
+core::Result<void> SignInLimiter::record_failure(std::string_view account, std::string_view client,
+                                                 std::chrono::sys_seconds now) {
+  if (auto counted =
+          store_.count_sign_in_failure(storage::SignInKeyKind::kAccount, limiter_key(account, true),
+                                       rule(options_.max_account_failures), now);
+      !counted) {
+    return counted.error();
   }
-  ++entry.failures;
-  if (entry.failures >= limit) {
-    entry.locked_until = std::max(entry.locked_until, now + options_.lockout);
+  if (auto counted =
+          store_.count_sign_in_failure(storage::SignInKeyKind::kClient, limiter_key(client, false),
+                                       rule(options_.max_client_failures), now);
+      !counted) {
+    return counted.error();
   }
+  return {};
+}
+
+core::Result<void> SignInLimiter::record_success(std::string_view account,
+                                                 std::string_view /*client*/) {
+  return store_.clear_sign_in_failures(storage::SignInKeyKind::kAccount,
+                                       limiter_key(account, true));
 }
 
 }  // namespace hipcoach::service

@@ -289,6 +289,37 @@ core::Result<std::int64_t> MemoryStore::delete_user_sessions(std::int64_t user_i
   }));
 }
 
+core::Result<SignInFailures> MemoryStore::count_sign_in_failure(SignInKeyKind kind,
+                                                                std::string_view key,
+                                                                const SignInFailureRule& rule,
+                                                                std::chrono::sys_seconds now) {
+  if (auto ok = check_sign_in_failure(key, rule); !ok) return ok.error();
+  const std::scoped_lock lock(mutex_);
+  std::erase_if(sign_in_failures_, [&](const auto& item) {
+    return item.first.first == kind && sign_in_failures_ended(item.second, rule, now);
+  });
+  auto& row = sign_in_failures_[{kind, std::string(key)}];
+  const bool is_new = row.failures == 0;
+  row = next_sign_in_failures(is_new ? std::nullopt : std::optional(row), rule, now);
+  return row;
+}
+
+core::Result<SignInFailures> MemoryStore::find_sign_in_failures(SignInKeyKind kind,
+                                                                std::string_view key) {
+  const std::scoped_lock lock(mutex_);
+  const auto found = sign_in_failures_.find(std::pair{kind, std::string(key)});
+  if (found == sign_in_failures_.end()) {
+    return Error::not_found("sign_in_failures", "no failed sign-in is counted for this key");
+  }
+  return found->second;
+}
+
+core::Result<void> MemoryStore::clear_sign_in_failures(SignInKeyKind kind, std::string_view key) {
+  const std::scoped_lock lock(mutex_);
+  sign_in_failures_.erase(std::pair{kind, std::string(key)});
+  return {};
+}
+
 core::Result<std::int64_t> MemoryStore::add_diary_entry(const DiaryEntry& entry) {
   if (auto ok = check_diary_entry(entry); !ok) return ok.error();
   const std::scoped_lock lock(mutex_);

@@ -373,6 +373,12 @@ class PostgresStore final : public Store {
                                             sys_seconds at) override;
   core::Result<std::vector<RecoveryCode>> list_recovery_codes(std::int64_t user_id) override;
   core::Result<void> delete_two_factor(std::int64_t user_id) override;
+  core::Result<SignInFailures> count_sign_in_failure(SignInKeyKind kind, std::string_view key,
+                                                     const SignInFailureRule& rule,
+                                                     sys_seconds now) override;
+  core::Result<SignInFailures> find_sign_in_failures(SignInKeyKind kind,
+                                                     std::string_view key) override;
+  core::Result<void> clear_sign_in_failures(SignInKeyKind kind, std::string_view key) override;
 
  private:
   // Replaces the user's recovery codes inside the transaction open on `db`.
@@ -798,6 +804,82 @@ core::Result<void> PostgresStore::delete_two_factor(std::int64_t user_id) {
   auto deleted = change("DELETE FROM two_factor WHERE user_id = $1", params(user_id), where);
   if (!deleted) return deleted.error();
   if (*deleted == 0) return Error::not_found(where, "no two-step sign-in");
+  return {};
+}
+
+SignInFailures read_sign_in_failures(const PGresult* result) {
+  SignInFailures failures;
+  failures.window_start = from_seconds(get_int(result, 0, 0));
+  failures.failures = static_cast<int>(get_int(result, 0, 1));
+  if (PQgetisnull(result, 0, 2) == 0) failures.locked_until = from_seconds(get_int(result, 0, 2));
+  return failures;
+}
+
+core::Result<SignInFailures> PostgresStore::count_sign_in_failure(SignInKeyKind kind,
+                                                                  std::string_view key,
+                                                                  const SignInFailureRule& rule,
+                                                                  sys_seconds now) {
+  const std::string where = "sign_in_failures";
+  if (auto ok = check_sign_in_failure(key, rule); !ok) return ok.error();
+  const auto window = static_cast<std::int64_t>(rule.window.count());
+  // Rows whose window and lockout have ended count as none. A statement of
+  // its own, so that no transaction holds one row's lock while it waits for
+  // another's.
+  if (auto pruned = change("DELETE FROM sign_in_failures WHERE key_kind = $1"
+                           " AND window_start <= $2::bigint - $3::bigint"
+                           " AND COALESCE(locked_until, $2::bigint) <= $2::bigint",
+                           params(sign_in_key_kind_name(kind), to_seconds(now), window), where);
+      !pruned) {
+    return pruned.error();
+  }
+  // One statement, so that failures counted at once by several processes
+  // all count (the row lock of ON CONFLICT serializes them). A row that has
+  // ended since the prune starts again, as next_sign_in_failures says.
+#define HIPCOACH_ENDED                                                 \
+  "(COALESCE(sign_in_failures.locked_until, $3::bigint) <= $3::bigint" \
+  " AND sign_in_failures.window_start <= $3::bigint - $4::bigint)"
+  auto counted = query(
+      "INSERT INTO sign_in_failures (key_kind, key, window_start, failures, locked_until)"
+      " VALUES ($1, $2, $3::bigint, 1,"
+      " CASE WHEN $6::integer <= 1 THEN $3::bigint + $5::bigint END)"
+      " ON CONFLICT (key_kind, key) DO UPDATE SET"
+      " window_start = CASE WHEN " HIPCOACH_ENDED
+      " THEN EXCLUDED.window_start ELSE sign_in_failures.window_start END,"
+      " failures = CASE WHEN " HIPCOACH_ENDED
+      " THEN 1 ELSE sign_in_failures.failures + 1 END,"
+      " locked_until = CASE WHEN " HIPCOACH_ENDED
+      " THEN EXCLUDED.locked_until"
+      " WHEN sign_in_failures.failures + 1 >= $6::integer"
+      " THEN GREATEST(COALESCE(sign_in_failures.locked_until, 0), $3::bigint + $5::bigint)"
+      " ELSE sign_in_failures.locked_until END"
+      " RETURNING window_start, failures, locked_until",
+      params(sign_in_key_kind_name(kind), Bytea{key}, to_seconds(now), window,
+             static_cast<std::int64_t>(rule.lockout.count()), rule.max_failures),
+      where);
+#undef HIPCOACH_ENDED
+  if (!counted) return counted.error();
+  if (PQntuples(counted->get()) != 1) return Error::internal(where, "the count returned no row");
+  return read_sign_in_failures(counted->get());
+}
+
+core::Result<SignInFailures> PostgresStore::find_sign_in_failures(SignInKeyKind kind,
+                                                                  std::string_view key) {
+  const std::string where = "sign_in_failures";
+  auto result = query(
+      "SELECT window_start, failures, locked_until FROM sign_in_failures"
+      " WHERE key_kind = $1 AND key = $2",
+      params(sign_in_key_kind_name(kind), Bytea{key}), where);
+  if (!result) return result.error();
+  if (PQntuples(result->get()) == 0) {
+    return Error::not_found(where, "no failed sign-in is counted for this key");
+  }
+  return read_sign_in_failures(result->get());
+}
+
+core::Result<void> PostgresStore::clear_sign_in_failures(SignInKeyKind kind, std::string_view key) {
+  auto cleared = change("DELETE FROM sign_in_failures WHERE key_kind = $1 AND key = $2",
+                        params(sign_in_key_kind_name(kind), Bytea{key}), "sign_in_failures");
+  if (!cleared) return cleared.error();
   return {};
 }
 

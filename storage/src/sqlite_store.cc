@@ -372,6 +372,12 @@ class SqliteStore final : public Store {
                                             sys_seconds at) override;
   core::Result<std::vector<RecoveryCode>> list_recovery_codes(std::int64_t user_id) override;
   core::Result<void> delete_two_factor(std::int64_t user_id) override;
+  core::Result<SignInFailures> count_sign_in_failure(SignInKeyKind kind, std::string_view key,
+                                                     const SignInFailureRule& rule,
+                                                     sys_seconds now) override;
+  core::Result<SignInFailures> find_sign_in_failures(SignInKeyKind kind,
+                                                     std::string_view key) override;
+  core::Result<void> clear_sign_in_failures(SignInKeyKind kind, std::string_view key) override;
 
  private:
   // Replaces the user's recovery codes inside the caller's transaction.
@@ -853,6 +859,80 @@ core::Result<void> SqliteStore::delete_two_factor(std::int64_t user_id) {
   if (!deleted) return deleted.error();
   if (*deleted == 0) return Error::not_found(where, "no two-step sign-in");
   return transaction.commit(where);
+}
+
+SignInFailures read_sign_in_failures(sqlite3_stmt* statement) {
+  SignInFailures failures;
+  failures.window_start = from_seconds(sqlite3_column_int64(statement, 0));
+  failures.failures = sqlite3_column_int(statement, 1);
+  if (const auto locked_until = column_optional_int64(statement, 2)) {
+    failures.locked_until = from_seconds(*locked_until);
+  }
+  return failures;
+}
+
+core::Result<SignInFailures> SqliteStore::count_sign_in_failure(SignInKeyKind kind,
+                                                                std::string_view key,
+                                                                const SignInFailureRule& rule,
+                                                                sys_seconds now) {
+  const std::string where = "sign_in_failures";
+  if (auto ok = check_sign_in_failure(key, rule); !ok) return ok.error();
+  const std::lock_guard lock(write_mutex_);
+  Transaction transaction(*writer_);
+  if (auto ok = transaction.begin(where); !ok) return ok.error();
+  // Rows whose window and lockout have ended count as none.
+  if (auto pruned = execute(*writer_,
+                            "DELETE FROM sign_in_failures WHERE key_kind = ?1"
+                            " AND window_start <= ?2 - ?3 AND COALESCE(locked_until, ?2) <= ?2",
+                            where, sign_in_key_kind_name(kind), to_seconds(now),
+                            static_cast<std::int64_t>(rule.window.count()));
+      !pruned) {
+    return pruned.error();
+  }
+  // ?1 kind, ?2 key, ?3 now, ?4 lockout, ?5 max_failures: the rule of
+  // next_sign_in_failures, for a row that has not ended.
+  auto upsert = writer_->statement(
+      "INSERT INTO sign_in_failures (key_kind, key, window_start, failures, locked_until)"
+      " VALUES (?1, ?2, ?3, 1, CASE WHEN ?5 <= 1 THEN ?3 + ?4 END)"
+      " ON CONFLICT (key_kind, key) DO UPDATE SET failures = sign_in_failures.failures + 1,"
+      " locked_until = CASE WHEN sign_in_failures.failures + 1 >= ?5"
+      " THEN max(COALESCE(sign_in_failures.locked_until, ?3 + ?4), ?3 + ?4)"
+      " ELSE sign_in_failures.locked_until END"
+      " RETURNING window_start, failures, locked_until",
+      where);
+  if (!upsert) return upsert.error();
+  const StatementUse use(*upsert);
+  int rc = bind_all(use.get(), sign_in_key_kind_name(kind), Blob{key}, to_seconds(now),
+                    static_cast<std::int64_t>(rule.lockout.count()),
+                    static_cast<std::int64_t>(rule.max_failures));
+  if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+  if (rc != SQLITE_ROW) return writer_->error(rc, where);
+  const SignInFailures after = read_sign_in_failures(use.get());
+  rc = sqlite3_step(use.get());
+  if (rc != SQLITE_DONE) return writer_->error(rc, where);
+  if (auto ok = transaction.commit(where); !ok) return ok.error();
+  return after;
+}
+
+core::Result<SignInFailures> SqliteStore::find_sign_in_failures(SignInKeyKind kind,
+                                                                std::string_view key) {
+  const std::string where = "sign_in_failures";
+  auto rows = select_rows<SignInFailures>(
+      "SELECT window_start, failures, locked_until FROM sign_in_failures"
+      " WHERE key_kind = ? AND key = ?",
+      where, read_sign_in_failures, sign_in_key_kind_name(kind), Blob{key});
+  if (!rows) return rows.error();
+  if (rows->empty()) {
+    return Error::not_found(where, "no failed sign-in is counted for this key");
+  }
+  return rows->front();
+}
+
+core::Result<void> SqliteStore::clear_sign_in_failures(SignInKeyKind kind, std::string_view key) {
+  auto cleared = change("DELETE FROM sign_in_failures WHERE key_kind = ? AND key = ?",
+                        "sign_in_failures", sign_in_key_kind_name(kind), Blob{key});
+  if (!cleared) return cleared.error();
+  return {};
 }
 
 core::Result<void> SqliteStore::delete_session(std::string_view token_hash) {

@@ -399,6 +399,40 @@ core::Result<void> check_recovery_code_hashes(const std::vector<std::string>& co
   return {};
 }
 
+std::string_view sign_in_key_kind_name(SignInKeyKind kind) {
+  return kind == SignInKeyKind::kAccount ? "account" : "client";
+}
+
+core::Result<void> check_sign_in_failure(std::string_view key, const SignInFailureRule& rule) {
+  if (auto ok = check_bytes("sign_in_failures", key, 1, kMaxTokenHashBytes); !ok) return ok;
+  if (rule.window.count() <= 0 || rule.lockout.count() < 0 || rule.max_failures <= 0) {
+    return Error::invalid_input("sign_in_failures",
+                                "the rule needs a window > 0, a lockout >= 0 and max_failures > 0");
+  }
+  return {};
+}
+
+bool sign_in_failures_ended(const SignInFailures& failures, const SignInFailureRule& rule,
+                            std::chrono::sys_seconds now) {
+  return failures.locked_until.value_or(now) <= now && now - failures.window_start >= rule.window;
+}
+
+SignInFailures next_sign_in_failures(const std::optional<SignInFailures>& before,
+                                     const SignInFailureRule& rule, std::chrono::sys_seconds now) {
+  SignInFailures after;
+  if (before && !sign_in_failures_ended(*before, rule, now)) {
+    after = *before;
+  } else {
+    after.window_start = now;
+  }
+  ++after.failures;
+  if (after.failures >= rule.max_failures) {
+    after.locked_until =
+        std::max(after.locked_until.value_or(now + rule.lockout), now + rule.lockout);
+  }
+  return after;
+}
+
 core::Result<Appointment> apply_appointment_change(const Appointment& appointment,
                                                    const AppointmentChange& change) {
   const std::string where = "appointments/" + std::to_string(appointment.id);

@@ -58,7 +58,6 @@ class ApiFixture : public ::testing::Test {
     accounts_ = std::make_unique<service::Accounts>(store_, account_options);
     ApiOptions options;
     options.now = [this] { return now_; };
-    options.steady_now = [this] { return steady_; };
     api_ = std::make_unique<server::Api>(shipped_protocol(), store_, *accounts_, options);
     router_ = std::make_unique<Router>(shipped_protocol(), StaticFileMap{}, api_.get());
   }
@@ -169,9 +168,7 @@ class ApiFixture : public ::testing::Test {
   std::map<std::string, std::string> authenticator_secrets_;
   std::unique_ptr<server::Api> api_;
   std::unique_ptr<Router> router_;
-  std::chrono::sys_seconds now_;  // The wall clock the Api sees.
-  // The steady clock the Api sees (it times the sign-in rate limit).
-  std::chrono::steady_clock::time_point steady_{std::chrono::hours{1000}};
+  std::chrono::sys_seconds now_;  // The wall clock the Api sees (it also times the sign-in limit).
 };
 
 }  // namespace hipcoach::server::testing

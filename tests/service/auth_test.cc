@@ -4,22 +4,25 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "hipcoach/storage/memory_store.h"
 
 namespace hipcoach::service {
 namespace {
 
 using std::chrono::minutes;
 using std::chrono::seconds;
-using TimePoint = SignInLimiter::Clock::time_point;
+using TimePoint = std::chrono::sys_seconds;
 
 // The cheapest costs libsodium accepts keep these tests fast.
 const PasswordHashOptions kFast = PasswordHashOptions::minimum();
 
 // A fixed origin: tests pass time in and never read the clock.
-const TimePoint kStart = TimePoint{} + std::chrono::hours(1000);
+const TimePoint kStart = TimePoint{std::chrono::hours(1000)};
 
 TEST(PasswordHash, VerifiesTheSamePassword) {
   const auto hash = hash_password("correct horse battery", kFast);
@@ -197,145 +200,148 @@ TEST(TokenComparison, ChecksContentAndLengthInConstantTime) {
   EXPECT_FALSE(constant_time_equal("abc", "abcd"));
 }
 
-TEST(SignInLimiter, AllowsAFreshAccount) {
-  const SignInLimiter limiter;
-  EXPECT_EQ(limiter.check("a@example.com", "192.0.2.1", kStart), std::nullopt);
-}
-
-TEST(SignInLimiter, LocksAnAccountAfterFiveFailures) {
-  SignInLimiter limiter;
-  for (int i = 0; i < 4; ++i) {
-    limiter.record_failure("a@example.com", "192.0.2.1", kStart + seconds(i));
-    EXPECT_EQ(limiter.check("a@example.com", "192.0.2.1", kStart + seconds(i)), std::nullopt) << i;
+// The limiter keeps its counts in a store, as every server process on one
+// database does.
+class SignInLimiterTest : public ::testing::Test {
+ protected:
+  // What check says, or a test failure when the store does not answer.
+  std::optional<seconds> wait(const SignInLimiter& limiter, std::string_view account,
+                              std::string_view client, TimePoint now) {
+    auto checked = limiter.check(account, client, now);
+    EXPECT_TRUE(checked) << checked.error().to_string();
+    return checked ? *checked : std::nullopt;
   }
-  limiter.record_failure("a@example.com", "192.0.2.1", kStart + seconds(4));
-  EXPECT_EQ(limiter.check("a@example.com", "192.0.2.1", kStart + seconds(4)), seconds(900));
-  EXPECT_EQ(limiter.check("a@example.com", "198.51.100.7", kStart + seconds(64)), seconds(840));
+  void fail(SignInLimiter& limiter, std::string_view account, std::string_view client,
+            TimePoint now) {
+    auto counted = limiter.record_failure(account, client, now);
+    EXPECT_TRUE(counted) << counted.error().to_string();
+  }
+
+  storage::MemoryStore store_;
+};
+
+TEST_F(SignInLimiterTest, AllowsAFreshAccount) {
+  const SignInLimiter limiter(store_);
+  EXPECT_EQ(wait(limiter, "a@example.com", "192.0.2.1", kStart), std::nullopt);
 }
 
-TEST(SignInLimiter, RoundsTheRetryAfterUp) {
-  SignInLimiter limiter({.max_account_failures = 1});
-  limiter.record_failure("a@example.com", "192.0.2.1", kStart);
-  EXPECT_EQ(
-      limiter.check("a@example.com", "192.0.2.1", kStart + std::chrono::milliseconds(899'001)),
-      seconds(1));
+TEST_F(SignInLimiterTest, LocksAnAccountAfterFiveFailures) {
+  SignInLimiter limiter(store_);
+  for (int i = 0; i < 4; ++i) {
+    fail(limiter, "a@example.com", "192.0.2.1", kStart + seconds(i));
+    EXPECT_EQ(wait(limiter, "a@example.com", "192.0.2.1", kStart + seconds(i)), std::nullopt) << i;
+  }
+  fail(limiter, "a@example.com", "192.0.2.1", kStart + seconds(4));
+  EXPECT_EQ(wait(limiter, "a@example.com", "192.0.2.1", kStart + seconds(4)), seconds(900));
+  EXPECT_EQ(wait(limiter, "a@example.com", "198.51.100.7", kStart + seconds(64)), seconds(840));
 }
 
-TEST(SignInLimiter, TreatsTheAccountCaseInsensitively) {
-  SignInLimiter limiter({.max_account_failures = 1});
-  limiter.record_failure("A@Example.COM", "192.0.2.1", kStart);
-  EXPECT_EQ(limiter.check("a@example.com", "198.51.100.7", kStart), seconds(900));
+TEST_F(SignInLimiterTest, SaysAtLeastOneSecondWhileLocked) {
+  SignInLimiter limiter(store_, {.max_account_failures = 1, .lockout = seconds(0)});
+  fail(limiter, "a@example.com", "192.0.2.1", kStart);
+  EXPECT_EQ(wait(limiter, "a@example.com", "192.0.2.1", kStart), std::nullopt);
+  SignInLimiter locking(store_, {.max_account_failures = 1});
+  fail(locking, "b@example.com", "192.0.2.1", kStart);
+  EXPECT_EQ(wait(locking, "b@example.com", "192.0.2.1", kStart + seconds(899)), seconds(1));
 }
 
-TEST(SignInLimiter, LocksAClientAfterTwentyFailuresAcrossAccounts) {
-  SignInLimiter limiter;
+TEST_F(SignInLimiterTest, TreatsTheAccountCaseInsensitively) {
+  SignInLimiter limiter(store_, {.max_account_failures = 1});
+  fail(limiter, "A@Example.COM", "192.0.2.1", kStart);
+  EXPECT_EQ(wait(limiter, "a@example.com", "198.51.100.7", kStart), seconds(900));
+}
+
+TEST_F(SignInLimiterTest, LocksAClientAfterTwentyFailuresAcrossAccounts) {
+  SignInLimiter limiter(store_);
   for (int i = 0; i < 20; ++i) {
     const std::string account = "user" + std::to_string(i) + "@example.com";
-    EXPECT_EQ(limiter.check(account, "192.0.2.1", kStart), std::nullopt) << i;
-    limiter.record_failure(account, "192.0.2.1", kStart);
+    EXPECT_EQ(wait(limiter, account, "192.0.2.1", kStart), std::nullopt) << i;
+    fail(limiter, account, "192.0.2.1", kStart);
   }
-  EXPECT_EQ(limiter.check("someone-else@example.com", "192.0.2.1", kStart + seconds(10)),
+  EXPECT_EQ(wait(limiter, "someone-else@example.com", "192.0.2.1", kStart + seconds(10)),
             seconds(890));
-  EXPECT_EQ(limiter.check("someone-else@example.com", "198.51.100.7", kStart + seconds(10)),
+  EXPECT_EQ(wait(limiter, "someone-else@example.com", "198.51.100.7", kStart + seconds(10)),
             std::nullopt);
 }
 
-TEST(SignInLimiter, ClearsTheAccountOnSuccess) {
-  SignInLimiter limiter;
+TEST_F(SignInLimiterTest, ClearsTheAccountOnSuccess) {
+  SignInLimiter limiter(store_);
   for (int i = 0; i < 4; ++i) {
-    limiter.record_failure("a@example.com", "192.0.2.1", kStart);
+    fail(limiter, "a@example.com", "192.0.2.1", kStart);
   }
-  limiter.record_success("a@example.com", "192.0.2.1", kStart);
-  limiter.record_failure("a@example.com", "192.0.2.1", kStart);
-  EXPECT_EQ(limiter.check("a@example.com", "192.0.2.1", kStart), std::nullopt);
+  ASSERT_TRUE(limiter.record_success("a@example.com", "192.0.2.1"));
+  fail(limiter, "a@example.com", "192.0.2.1", kStart);
+  EXPECT_EQ(wait(limiter, "a@example.com", "192.0.2.1", kStart), std::nullopt);
 }
 
-TEST(SignInLimiter, KeepsTheClientCountOnSuccess) {
-  SignInLimiter limiter({.max_client_failures = 2});
-  limiter.record_failure("a@example.com", "192.0.2.1", kStart);
-  limiter.record_success("b@example.com", "192.0.2.1", kStart);
-  limiter.record_failure("c@example.com", "192.0.2.1", kStart);
-  EXPECT_EQ(limiter.check("d@example.com", "192.0.2.1", kStart), seconds(900));
+TEST_F(SignInLimiterTest, KeepsTheClientCountOnSuccess) {
+  SignInLimiter limiter(store_, {.max_client_failures = 2});
+  fail(limiter, "a@example.com", "192.0.2.1", kStart);
+  ASSERT_TRUE(limiter.record_success("b@example.com", "192.0.2.1"));
+  fail(limiter, "c@example.com", "192.0.2.1", kStart);
+  EXPECT_EQ(wait(limiter, "d@example.com", "192.0.2.1", kStart), seconds(900));
 }
 
-TEST(SignInLimiter, UnlocksWhenTheLockoutHasPassed) {
-  SignInLimiter limiter;
+TEST_F(SignInLimiterTest, UnlocksWhenTheLockoutHasPassed) {
+  SignInLimiter limiter(store_);
   for (int i = 0; i < 5; ++i) {
-    limiter.record_failure("a@example.com", "192.0.2.1", kStart);
+    fail(limiter, "a@example.com", "192.0.2.1", kStart);
   }
-  EXPECT_EQ(limiter.check("a@example.com", "192.0.2.1", kStart + minutes(15) - seconds(1)),
+  EXPECT_EQ(wait(limiter, "a@example.com", "192.0.2.1", kStart + minutes(15) - seconds(1)),
             seconds(1));
-  EXPECT_EQ(limiter.check("a@example.com", "192.0.2.1", kStart + minutes(15)), std::nullopt);
+  EXPECT_EQ(wait(limiter, "a@example.com", "192.0.2.1", kStart + minutes(15)), std::nullopt);
 }
 
-TEST(SignInLimiter, StartsANewWindowAfterTheOldOneEnds) {
-  SignInLimiter limiter;
+TEST_F(SignInLimiterTest, StartsANewWindowAfterTheOldOneEnds) {
+  SignInLimiter limiter(store_);
   for (int i = 0; i < 4; ++i) {
-    limiter.record_failure("a@example.com", "192.0.2.1", kStart);
+    fail(limiter, "a@example.com", "192.0.2.1", kStart);
   }
   // Four more failures in a new window stay under the limit of five.
   for (int i = 0; i < 4; ++i) {
-    limiter.record_failure("a@example.com", "192.0.2.1", kStart + minutes(15));
+    fail(limiter, "a@example.com", "192.0.2.1", kStart + minutes(15));
   }
-  EXPECT_EQ(limiter.check("a@example.com", "192.0.2.1", kStart + minutes(15)), std::nullopt);
+  EXPECT_EQ(wait(limiter, "a@example.com", "192.0.2.1", kStart + minutes(15)), std::nullopt);
 }
 
-TEST(SignInLimiter, CountsFailuresFromManyThreads) {
-  SignInLimiter limiter;
+TEST_F(SignInLimiterTest, TwoLimitersOnOneStoreShareTheirCounts) {
+  // Two server processes on one database.
+  SignInLimiter first(store_);
+  SignInLimiter second(store_);
+  for (int i = 0; i < 5; ++i) {
+    fail(i % 2 == 0 ? first : second, "a@example.com", "192.0.2.1", kStart + seconds(i));
+  }
+  EXPECT_EQ(wait(first, "a@example.com", "198.51.100.7", kStart + seconds(4)), seconds(900));
+  EXPECT_EQ(wait(second, "a@example.com", "198.51.100.7", kStart + seconds(4)), seconds(900));
+  ASSERT_TRUE(first.record_success("a@example.com", "192.0.2.1"));
+  EXPECT_EQ(wait(second, "a@example.com", "198.51.100.7", kStart + seconds(5)), std::nullopt);
+}
+
+TEST_F(SignInLimiterTest, CountsFailuresFromManyThreads) {
+  SignInLimiter limiter(store_);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&limiter, t] {
       for (int i = 0; i < 5; ++i) {
-        limiter.record_failure("user" + std::to_string(t) + "@example.com", "192.0.2.1", kStart);
+        (void)limiter.record_failure("user" + std::to_string(t) + "@example.com", "192.0.2.1",
+                                     kStart);
       }
     });
   }
   for (std::thread& thread : threads) {
     thread.join();
   }
-  EXPECT_EQ(limiter.check("other@example.com", "192.0.2.1", kStart), seconds(900));
-  EXPECT_EQ(limiter.tracked_keys(), 5U);
+  EXPECT_EQ(wait(limiter, "other@example.com", "192.0.2.1", kStart), seconds(900));
 }
 
-TEST(SignInLimiter, PrunesExpiredEntries) {
-  SignInLimiter limiter;
-  limiter.record_failure("a@example.com", "192.0.2.1", kStart);
-  EXPECT_EQ(limiter.tracked_keys(), 2U);
-  limiter.prune(kStart + minutes(14));
-  EXPECT_EQ(limiter.tracked_keys(), 2U);
-  limiter.prune(kStart + minutes(15));
-  EXPECT_EQ(limiter.tracked_keys(), 0U);
-}
-
-TEST(SignInLimiter, CapsTheNumberOfTrackedKeys) {
-  SignInLimiter limiter({.max_client_failures = 1000, .max_tracked_keys = 10});
-  for (int i = 0; i < 100; ++i) {
-    limiter.record_failure("user" + std::to_string(i) + "@example.com", "192.0.2.1",
-                           kStart + seconds(i));
-  }
-  EXPECT_EQ(limiter.tracked_keys(), 11U);  // Ten accounts and one client.
-}
-
-TEST(SignInLimiter, DropsTheOldestEntryWhenFull) {
-  SignInLimiter limiter({.max_account_failures = 1, .max_tracked_keys = 2});
-  limiter.record_failure("old@example.com", "192.0.2.1", kStart);
-  limiter.record_failure("mid@example.com", "192.0.2.2", kStart + seconds(1));
-  limiter.record_failure("new@example.com", "192.0.2.3", kStart + seconds(2));
-  EXPECT_EQ(limiter.check("old@example.com", "198.51.100.7", kStart + seconds(2)), std::nullopt);
-  EXPECT_EQ(limiter.check("mid@example.com", "198.51.100.7", kStart + seconds(2)), seconds(899));
-  EXPECT_EQ(limiter.check("new@example.com", "198.51.100.7", kStart + seconds(2)), seconds(900));
-}
-
-TEST(SignInLimiter, ReusesTheSlotsOfExpiredEntriesFirst) {
-  SignInLimiter limiter(
-      {.max_account_failures = 2, .lockout = std::chrono::hours(1), .max_tracked_keys = 2});
-  // The oldest window, but still locked.
-  limiter.record_failure("locked@example.com", "192.0.2.1", kStart);
-  limiter.record_failure("locked@example.com", "192.0.2.1", kStart);
-  // A newer window that is over by the time the table is full.
-  limiter.record_failure("expired@example.com", "192.0.2.1", kStart + minutes(1));
-  limiter.record_failure("new@example.com", "192.0.2.1", kStart + minutes(20));
-  EXPECT_EQ(limiter.check("locked@example.com", "198.51.100.7", kStart + minutes(20)), minutes(40));
+TEST_F(SignInLimiterTest, StoresAHashOfEachKeyNeverTheEmailOrAddress) {
+  SignInLimiter limiter(store_);
+  fail(limiter, "A@Example.com", "192.0.2.1", kStart);
+  using storage::SignInKeyKind;
+  EXPECT_FALSE(store_.find_sign_in_failures(SignInKeyKind::kAccount, "a@example.com"));
+  EXPECT_FALSE(store_.find_sign_in_failures(SignInKeyKind::kClient, "192.0.2.1"));
+  EXPECT_TRUE(store_.find_sign_in_failures(SignInKeyKind::kAccount, token_hash("a@example.com")));
+  EXPECT_TRUE(store_.find_sign_in_failures(SignInKeyKind::kClient, token_hash("192.0.2.1")));
 }
 
 }  // namespace

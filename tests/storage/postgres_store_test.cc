@@ -63,7 +63,7 @@ TEST_F(PostgresServer, RefusesADatabaseFromANewerProgram) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), "url");
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (7); upgrade hipcoach");
+            "database schema version 99 is newer than this program (8); upgrade hipcoach");
 }
 
 TEST_F(PostgresServer, AppliesTheMigrationsOnlyOnce) {
@@ -261,7 +261,7 @@ TEST_F(PostgresServer, UpgradesAVersion6SchemaInPlace) {
 
   auto store = open_store(url_);
   ASSERT_TRUE(store) << store.error().to_string();
-  EXPECT_EQ(*(*store)->schema_version(), 7);
+  EXPECT_EQ(*(*store)->schema_version(), 8);
   const auto ana = (*store)->find_user_by_email("ana@example.org")->id;
   const auto doc = (*store)->find_user_by_email("doc@clinic.example")->id;
   const auto id = (*store)->list_appointments(ana)->front().id;
@@ -287,6 +287,33 @@ TEST_F(PostgresServer, UpgradesAVersion6SchemaInPlace) {
   EXPECT_EQ((*store)->list_appointment_notes(id)->front().text, "Called back.");
   ASSERT_TRUE(testing::postgres_test_run("DELETE FROM " + schema() + ".users"));
   EXPECT_TRUE((*store)->list_appointment_notes(id)->empty());
+}
+
+TEST_F(PostgresServer, UpgradesAVersion7SchemaInPlace) {
+  std::string version7 = "SET search_path TO " + schema() + "; ";
+  for (int i = 0; i < 7; ++i) version7 += std::string(migrations::kPostgresMigrations[i].sql);
+  ASSERT_TRUE(testing::postgres_test_run(version7 +
+                                         "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                                         "INSERT INTO schema_version (version) VALUES (7);"));
+  auto store = open_store(url_);
+  ASSERT_TRUE(store) << store.error().to_string();
+  EXPECT_EQ(*(*store)->schema_version(), 8);
+  SignInFailureRule rule;
+  rule.max_failures = 1;
+  auto counted = (*store)->count_sign_in_failure(SignInKeyKind::kAccount, "key", rule,
+                                                 testing::at_seconds(100));
+  ASSERT_TRUE(counted) << counted.error().to_string();
+  EXPECT_EQ(counted->locked_until, testing::at_seconds(1000));
+  // The database refuses a kind it does not know.
+  PGconn* connection = PQconnectdb(testing::postgres_test_url().c_str());
+  ASSERT_EQ(PQstatus(connection), CONNECTION_OK);
+  PGresult* result = PQexec(connection, ("INSERT INTO " + schema() +
+                                         ".sign_in_failures (key_kind, key, window_start, failures)"
+                                         " VALUES ('user', '\\x01', 0, 1)")
+                                            .c_str());
+  EXPECT_EQ(PQresultStatus(result), PGRES_FATAL_ERROR);
+  PQclear(result);
+  PQfinish(connection);
 }
 
 TEST_F(PostgresServer, TheDatabaseRefusesToChangeOrDeleteAnAuditRow) {

@@ -25,7 +25,7 @@ using testing::make_response;
 using testing::make_user;
 using testing::TempDir;
 
-constexpr int kLatestVersion = 7;
+constexpr int kLatestVersion = 8;
 
 // While one lives, every SQLite connection this process opens gets
 // max_page_count = `pages`: its database cannot grow past that, and a write
@@ -325,7 +325,7 @@ TEST_F(SqliteStore, UpgradesAVersion6DatabaseInPlace) {
   }
   auto store = open();
   ASSERT_TRUE(store) << store.error().to_string();
-  EXPECT_EQ(*(*store)->schema_version(), 7);
+  EXPECT_EQ(*(*store)->schema_version(), 8);
   // The request made before the upgrade takes notes.
   AppointmentNote note;
   note.appointment_id = 1;
@@ -343,6 +343,30 @@ TEST_F(SqliteStore, UpgradesAVersion6DatabaseInPlace) {
   EXPECT_EQ(raw.query("SELECT body FROM appointment_notes"), "Called back.");
   ASSERT_EQ(raw.exec("PRAGMA foreign_keys = ON; DELETE FROM users WHERE id = 1"), SQLITE_OK);
   EXPECT_EQ(raw.query("SELECT count(*) FROM appointment_notes"), "0");
+}
+
+TEST_F(SqliteStore, UpgradesAVersion7DatabaseInPlace) {
+  {
+    RawConnection raw(path_);
+    std::string version7 = "BEGIN; ";
+    for (int i = 0; i < 7; ++i) version7 += std::string(migrations::kSqliteMigrations[i].sql);
+    version7 += " PRAGMA user_version = 7; COMMIT;";
+    ASSERT_EQ(raw.exec(version7), SQLITE_OK);
+  }
+  auto store = open();
+  ASSERT_TRUE(store) << store.error().to_string();
+  EXPECT_EQ(*(*store)->schema_version(), 8);
+  SignInFailureRule rule;
+  rule.max_failures = 1;
+  auto counted = (*store)->count_sign_in_failure(SignInKeyKind::kAccount, "key", rule,
+                                                 testing::at_seconds(100));
+  ASSERT_TRUE(counted) << counted.error().to_string();
+  EXPECT_EQ(counted->locked_until, testing::at_seconds(1000));
+  RawConnection raw(path_);
+  EXPECT_EQ(raw.query("SELECT failures FROM sign_in_failures WHERE key_kind = 'account'"), "1");
+  EXPECT_NE(raw.exec("INSERT INTO sign_in_failures (key_kind, key, window_start, failures) "
+                     "VALUES ('user', X'01', 0, 1)"),
+            SQLITE_OK);
 }
 
 TEST_F(SqliteStore, TheDatabaseRefusesToChangeOrDeleteAnAuditRow) {
@@ -438,7 +462,7 @@ TEST_F(SqliteStore, RefusesADatabaseFromANewerVersion) {
   EXPECT_EQ(store.error().code(), ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().where(), path_.string());
   EXPECT_EQ(store.error().message(),
-            "database schema version 99 is newer than this program (7); upgrade hipcoach");
+            "database schema version 99 is newer than this program (8); upgrade hipcoach");
 }
 
 TEST_F(SqliteStore, SaysAFileOfRandomBytesIsDamaged) {

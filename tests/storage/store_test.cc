@@ -148,7 +148,7 @@ TYPED_TEST_SUITE(StoreContract, Implementations, ImplementationNames);
 TYPED_TEST(StoreContract, ReportsTheLatestSchemaVersion) {
   auto version = this->store_->schema_version();
   ASSERT_TRUE(version) << version.error().to_string();
-  EXPECT_EQ(*version, 7);
+  EXPECT_EQ(*version, 8);
 }
 
 // Accounts.
@@ -1899,6 +1899,148 @@ TYPED_TEST(StoreContract, DeletingAUserDeletesTheirTwoStepSignInAndNoOneElses) {
   EXPECT_TRUE(this->store_->list_recovery_codes(ana)->empty());
   EXPECT_TRUE(this->store_->get_two_factor(ben));
   EXPECT_EQ(this->store_->list_recovery_codes(ben)->size(), 3U);
+}
+
+// Failed sign-ins.
+
+SignInFailureRule failure_rule(int max_failures) {
+  SignInFailureRule rule;
+  rule.window = std::chrono::seconds{900};
+  rule.lockout = std::chrono::seconds{600};
+  rule.max_failures = max_failures;
+  return rule;
+}
+
+TYPED_TEST(StoreContract, CountsFailedSignInsAndLocksAKeyAtTheLimit) {
+  const auto rule = failure_rule(3);
+  for (const int second : {0, 10}) {
+    auto counted = this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "ana", rule,
+                                                       at_seconds(second));
+    ASSERT_TRUE(counted) << counted.error().to_string();
+    EXPECT_FALSE(counted->locked_until) << second;
+  }
+  auto locked =
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "ana", rule, at_seconds(20));
+  ASSERT_TRUE(locked) << locked.error().to_string();
+  EXPECT_EQ(locked->window_start, at_seconds(0));
+  EXPECT_EQ(locked->failures, 3);
+  EXPECT_EQ(locked->locked_until, at_seconds(620));
+  auto found = this->store_->find_sign_in_failures(SignInKeyKind::kAccount, "ana");
+  ASSERT_TRUE(found) << found.error().to_string();
+  EXPECT_EQ(found->failures, 3);
+  EXPECT_EQ(found->locked_until, at_seconds(620));
+}
+
+TYPED_TEST(StoreContract, NeverShortensALockout) {
+  const auto rule = failure_rule(1);
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kClient, "ip", rule, at_seconds(100)));
+  auto again =
+      this->store_->count_sign_in_failure(SignInKeyKind::kClient, "ip", rule, at_seconds(200));
+  ASSERT_TRUE(again) << again.error().to_string();
+  EXPECT_EQ(again->failures, 2);
+  EXPECT_EQ(again->locked_until, at_seconds(800));
+}
+
+TYPED_TEST(StoreContract, CountsAccountsClientsAndRawKeyBytesApart) {
+  const auto rule = failure_rule(5);
+  const std::string raw("k\0\xff", 3);
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, raw, rule, at_seconds(1)));
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, raw, rule, at_seconds(2)));
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kClient, raw, rule, at_seconds(3)));
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "k", rule, at_seconds(4)));
+  EXPECT_EQ(this->store_->find_sign_in_failures(SignInKeyKind::kAccount, raw)->failures, 2);
+  EXPECT_EQ(this->store_->find_sign_in_failures(SignInKeyKind::kClient, raw)->failures, 1);
+  EXPECT_EQ(this->store_->find_sign_in_failures(SignInKeyKind::kAccount, "k")->failures, 1);
+  auto none = this->store_->find_sign_in_failures(SignInKeyKind::kClient, "k");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code(), ErrorCode::kNotFound);
+}
+
+TYPED_TEST(StoreContract, StartsANewWindowOnceTheWindowAndTheLockoutHaveEnded) {
+  const auto rule = failure_rule(2);
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "a", rule, at_seconds(0)));
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "a", rule, at_seconds(500)));
+  // Locked until 1100: the window (900 s) has ended at 1000, the lockout not.
+  auto locked =
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "a", rule, at_seconds(1000));
+  ASSERT_TRUE(locked) << locked.error().to_string();
+  EXPECT_EQ(locked->failures, 3);
+  EXPECT_EQ(locked->locked_until, at_seconds(1600));
+  auto fresh =
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "a", rule, at_seconds(1600));
+  ASSERT_TRUE(fresh) << fresh.error().to_string();
+  EXPECT_EQ(fresh->window_start, at_seconds(1600));
+  EXPECT_EQ(fresh->failures, 1);
+  EXPECT_FALSE(fresh->locked_until);
+}
+
+TYPED_TEST(StoreContract, ACountPrunesEndedRowsOfItsKind) {
+  const auto rule = failure_rule(5);
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "old", rule, at_seconds(0)));
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kClient, "old", rule, at_seconds(0)));
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "live", rule, at_seconds(500)));
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "new", rule, at_seconds(900)));
+  EXPECT_EQ(this->store_->find_sign_in_failures(SignInKeyKind::kAccount, "old").error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(this->store_->find_sign_in_failures(SignInKeyKind::kAccount, "live"));
+  EXPECT_TRUE(this->store_->find_sign_in_failures(SignInKeyKind::kClient, "old"));
+}
+
+TYPED_TEST(StoreContract, ClearsTheFailuresOfOneKey) {
+  const auto rule = failure_rule(5);
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "a", rule, at_seconds(0)));
+  ASSERT_TRUE(
+      this->store_->count_sign_in_failure(SignInKeyKind::kClient, "a", rule, at_seconds(0)));
+  ASSERT_TRUE(this->store_->clear_sign_in_failures(SignInKeyKind::kAccount, "a"));
+  EXPECT_FALSE(this->store_->find_sign_in_failures(SignInKeyKind::kAccount, "a"));
+  EXPECT_TRUE(this->store_->find_sign_in_failures(SignInKeyKind::kClient, "a"));
+  EXPECT_TRUE(this->store_->clear_sign_in_failures(SignInKeyKind::kAccount, "a"));
+}
+
+TYPED_TEST(StoreContract, RefusesAFailureKeyOrRuleOutOfBounds) {
+  const auto rule = failure_rule(5);
+  for (const std::string& key : {std::string(), std::string(kMaxTokenHashBytes + 1, 'k')}) {
+    auto refused =
+        this->store_->count_sign_in_failure(SignInKeyKind::kAccount, key, rule, at_seconds(0));
+    ASSERT_FALSE(refused) << key.size();
+    EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidInput);
+    EXPECT_EQ(refused.error().where(), "sign_in_failures");
+  }
+  auto no_limit = this->store_->count_sign_in_failure(SignInKeyKind::kAccount, "a", failure_rule(0),
+                                                      at_seconds(0));
+  ASSERT_FALSE(no_limit);
+  EXPECT_EQ(no_limit.error().code(), ErrorCode::kInvalidInput);
+}
+
+TYPED_TEST(StoreContract, CountsEveryFailureMadeAtOnce) {
+  const auto rule = failure_rule(1000);
+  std::vector<std::thread> threads;
+  std::atomic<int> counted = 0;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < 10; ++j) {
+        if (this->store_->count_sign_in_failure(SignInKeyKind::kClient, "ip", rule,
+                                                at_seconds(100))) {
+          ++counted;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(counted.load(), 40);
+  EXPECT_EQ(this->store_->find_sign_in_failures(SignInKeyKind::kClient, "ip")->failures, 40);
 }
 
 // FailingStore: a caller's error path, shown on the memory store.

@@ -383,6 +383,21 @@ class FailingStore final : public Store {
     if (fails()) return failure();
     return store_.delete_two_factor(user_id);
   }
+  core::Result<SignInFailures> count_sign_in_failure(SignInKeyKind kind, std::string_view key,
+                                                     const SignInFailureRule& rule,
+                                                     std::chrono::sys_seconds now) override {
+    if (fails()) return failure();
+    return store_.count_sign_in_failure(kind, key, rule, now);
+  }
+  core::Result<SignInFailures> find_sign_in_failures(SignInKeyKind kind,
+                                                     std::string_view key) override {
+    if (fails()) return failure();
+    return store_.find_sign_in_failures(kind, key);
+  }
+  core::Result<void> clear_sign_in_failures(SignInKeyKind kind, std::string_view key) override {
+    if (fails()) return failure();
+    return store_.clear_sign_in_failures(kind, key);
+  }
 
   int calls() const { return calls_; }
 

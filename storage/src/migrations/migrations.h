@@ -16,7 +16,7 @@ struct Migration {
 
 // The region CHECK mirrors core::kLocations; a contract test stores every
 // location, so the two cannot drift apart unnoticed.
-inline constexpr std::array<Migration, 7> kSqliteMigrations = {{
+inline constexpr std::array<Migration, 8> kSqliteMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -224,6 +224,20 @@ CREATE TRIGGER appointment_notes_refuse_update BEFORE UPDATE ON appointment_note
 BEGIN
   SELECT RAISE(ABORT, 'appointment_notes is append-only');
 END;
+)sql"},
+    // Failed sign-ins per account and per client address, so that every
+    // server process on one database counts them together (the sign-in rate
+    // limit). The key is a hash of the email or address, never the text.
+    {8, R"sql(
+CREATE TABLE sign_in_failures (
+  key_kind TEXT NOT NULL CHECK (key_kind IN ('account', 'client')),
+  key BLOB NOT NULL CHECK (length(key) BETWEEN 1 AND 128),
+  window_start INTEGER NOT NULL,
+  failures INTEGER NOT NULL CHECK (failures > 0),
+  locked_until INTEGER,
+  PRIMARY KEY (key_kind, key)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sign_in_failures_by_window ON sign_in_failures (key_kind, window_start);
 )sql"},
 }};
 

@@ -17,7 +17,7 @@ namespace hipcoach::storage::migrations {
   "translate(" column ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 // The region CHECK mirrors core::kLocations, as in the SQLite schema.
-inline constexpr std::array<Migration, 7> kPostgresMigrations = {{
+inline constexpr std::array<Migration, 8> kPostgresMigrations = {{
     {1, R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -219,6 +219,18 @@ END
 $$;
 CREATE TRIGGER appointment_notes_refuses_update BEFORE UPDATE ON appointment_notes
   FOR EACH ROW EXECUTE FUNCTION appointment_notes_refuse_update();
+)sql"},
+    // Failed sign-ins, as in the SQLite schema.
+    {8, R"sql(
+CREATE TABLE sign_in_failures (
+  key_kind TEXT NOT NULL CHECK (key_kind IN ('account', 'client')),
+  key BYTEA NOT NULL CHECK (octet_length(key) BETWEEN 1 AND 128),
+  window_start BIGINT NOT NULL,
+  failures INTEGER NOT NULL CHECK (failures > 0),
+  locked_until BIGINT,
+  PRIMARY KEY (key_kind, key)
+);
+CREATE INDEX sign_in_failures_by_window ON sign_in_failures (key_kind, window_start);
 )sql"},
 }};
 

@@ -13,14 +13,18 @@
 // limiter, like wrong passwords. No secret, code or recovery code is ever
 // logged or put in an error message.
 //
-// Thread-safe (the Store and the SignInLimiter are). sign_up, sign_in,
+// Thread-safe (the Store and the SignInLimiter are). Nothing that another
+// server process needs is kept here: sessions, two-step sign-in (with the
+// last used code step) and the sign-in failure counts are all in the Store,
+// read on every call, so that any number of processes may share one
+// PostgreSQL database behind a load balancer. sign_up, sign_in,
 // create_account and change_password hash or verify a password with argon2id:
 // they take tens of milliseconds and a few MiB, so the server runs them on
 // its hashing threads, never on a network thread. authenticate is a single
 // store lookup and cheap.
 //
-// Time: `now` (wall clock, for session expiry) and `steady_now` (for the
-// rate limiter) come from the caller.
+// Time: `now` (wall clock, for session expiry, TOTP steps and the rate
+// limiter) comes from the caller.
 #pragma once
 
 #include <chrono>
@@ -29,7 +33,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -43,13 +46,6 @@ struct AccountOptions {
   PasswordHashOptions hash = interactive_hash_options();
   std::chrono::seconds session_lifetime = std::chrono::days{30};
   SignInLimiterOptions limiter;
-  // How long a session found in the store is remembered in memory, so that
-  // the next requests with the same token skip the lookup. This process
-  // forgets a session at once when it is ended here (sign-out, password
-  // change, deleted account); another server process sharing the database
-  // may go on honouring it for up to this long. Zero: no cache.
-  std::chrono::seconds session_cache_ttl{10};
-  std::size_t session_cache_entries = 10'000;
 
   // The argon2id cost the server uses: 3 passes over 12 MiB, one of OWASP's
   // equivalent argon2id configurations (Password Storage Cheat Sheet), chosen
@@ -110,9 +106,9 @@ class Accounts {
 
   // How long `client` must wait before trying to sign in to `email`, or
   // nullopt when it may try now.
-  std::optional<std::chrono::seconds> sign_in_wait(
-      std::string_view email, std::string_view client,
-      std::chrono::steady_clock::time_point steady_now) const;
+  // nullopt also when the store cannot say.
+  std::optional<std::chrono::seconds> sign_in_wait(std::string_view email, std::string_view client,
+                                                   std::chrono::sys_seconds now) const;
 
   // Checks the password and starts a session. kRateLimited ("too many
   // sign-in attempts; try again in N s") when locked, checked before the
@@ -120,11 +116,12 @@ class Accounts {
   // unknown email or a wrong password, told apart neither in the message nor
   // in the time taken (an unknown email is checked against a dummy hash).
   core::Result<SignedIn> sign_in(std::string_view email, std::string_view password,
-                                 std::string_view client, std::chrono::sys_seconds now,
-                                 std::chrono::steady_clock::time_point steady_now);
+                                 std::string_view client, std::chrono::sys_seconds now);
 
-  // The caller holding `token` at `now`. kUnauthenticated "sign in first" when
-  // the token is malformed, unknown, ended or expired (never told apart).
+  // The caller holding `token` at `now`: one store lookup by the token's
+  // hash, never remembered, so that a session ended by any process is
+  // refused at once. kUnauthenticated "sign in first" when the token is
+  // malformed, unknown, ended or expired (never told apart).
   core::Result<Caller> authenticate(std::string_view token, std::chrono::sys_seconds now);
 
   // Ends the session with `token_hash`.
@@ -139,20 +136,18 @@ class Accounts {
   // Deletes the account and all its data.
   core::Result<void> delete_account(std::int64_t user_id);
 
-  // Two-step sign-in. `client` and `steady_now` are for the rate limiter, as
-  // in sign_in; `now` picks the TOTP time step. A wrong code is kInvalidInput
-  // (where "/code") "is not the current code of your authenticator app or an
-  // unused recovery code" (or, for a code whose step was used, "was used
-  // already; wait for the next code") and counts as a failed sign-in; once
-  // locked, kRateLimited as sign_in.
+  // Two-step sign-in. `client` is for the rate limiter, as in sign_in; `now` picks the TOTP time
+  // step and times the limiter. A wrong code is kInvalidInput (where "/code") "is not the current
+  // code of your authenticator app or an unused recovery code" (or, for a code whose step was used,
+  // "was used already; wait for the next code") and counts as a failed sign-in; once locked,
+  // kRateLimited as sign_in.
 
   // The second step of sign-in: `code` is a TOTP code or a recovery code
   // (used up). Moves the caller's session to kSignedIn and returns how many
   // unused recovery codes are left. kConflict (where "two_factor") when the
   // session needs no code.
   core::Result<int> verify_second_factor(const Caller& caller, std::string_view code,
-                                         std::string_view client, std::chrono::sys_seconds now,
-                                         std::chrono::steady_clock::time_point steady_now);
+                                         std::string_view client, std::chrono::sys_seconds now);
 
   // Starts setting up two-step sign-in: checks `password` (kInvalidInput
   // "/password" "is not your password"), makes a new secret (replacing one
@@ -166,24 +161,25 @@ class Accounts {
   // sessions, and returns the kRecoveryCodeCount new recovery codes (shown
   // once; only their hashes are kept). kConflict (where "two_factor") when
   // none is being set up or it is on already.
-  core::Result<std::vector<std::string>> confirm_two_factor(
-      const Caller& caller, std::string_view code, std::string_view client,
-      std::chrono::sys_seconds now, std::chrono::steady_clock::time_point steady_now);
+  core::Result<std::vector<std::string>> confirm_two_factor(const Caller& caller,
+                                                            std::string_view code,
+                                                            std::string_view client,
+                                                            std::chrono::sys_seconds now);
 
   // Replaces every recovery code after checking `code` (TOTP or recovery
   // code); returns the new ones. kConflict (where "two_factor") when two-step
   // sign-in is not on.
-  core::Result<std::vector<std::string>> regenerate_recovery_codes(
-      const Caller& caller, std::string_view code, std::string_view client,
-      std::chrono::sys_seconds now, std::chrono::steady_clock::time_point steady_now);
+  core::Result<std::vector<std::string>> regenerate_recovery_codes(const Caller& caller,
+                                                                   std::string_view code,
+                                                                   std::string_view client,
+                                                                   std::chrono::sys_seconds now);
 
   // Turns two-step sign-in off after checking `password` and `code`.
   // kConflict (where "two_factor") for staff, who need it, or when it is
   // not on.
   core::Result<void> turn_off_two_factor(const Caller& caller, std::string_view password,
                                          std::string_view code, std::string_view client,
-                                         std::chrono::sys_seconds now,
-                                         std::chrono::steady_clock::time_point steady_now);
+                                         std::chrono::sys_seconds now);
 
   // The admin's escape hatch (hipcoach user reset-two-factor): removes the
   // user's two-step sign-in and recovery codes and ends every session of
@@ -194,16 +190,6 @@ class Accounts {
   core::Result<TwoFactorState> two_factor_state(std::int64_t user_id);
 
  private:
-  struct CachedSession {
-    std::int64_t user_id = 0;
-    std::chrono::sys_seconds expires_at;                // The session's own expiry.
-    std::chrono::steady_clock::time_point fresh_until;  // When to ask the store again.
-    storage::SessionStage stage = storage::SessionStage::kSignedIn;
-  };
-  // Forgets the cached sessions of `user_id` but the one with `keep_hash`.
-  // Called after the store has ended them.
-  void forget_sessions(std::int64_t user_id, std::string_view keep_hash);
-  void forget_session(std::string_view hash);
   const std::string& dummy_hash();
   // Checks a code typed for `user`: a TOTP code (its step recorded as used)
   // or, when `allow_recovery`, a recovery code (used up). Rate limited and
@@ -211,8 +197,7 @@ class Accounts {
   // left.
   core::Result<int> check_code(const storage::User& user, std::string_view code,
                                bool allow_recovery, std::string_view client,
-                               std::chrono::sys_seconds now,
-                               std::chrono::steady_clock::time_point steady_now);
+                               std::chrono::sys_seconds now);
   // New recovery codes for `user_id` and their hashes.
   static std::pair<std::vector<std::string>, std::vector<std::string>> new_recovery_codes(
       std::int64_t user_id);
@@ -222,11 +207,6 @@ class Accounts {
   SignInLimiter limiter_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // Verified against for unknown emails; made on first use.
-  std::mutex cache_mutex_;
-  std::unordered_map<std::string, CachedSession> session_cache_;  // Guarded by cache_mutex_.
-  // Counts the times sessions were forgotten (guarded by cache_mutex_): a
-  // lookup that raced with an ending does not cache what it read.
-  std::uint64_t cache_generation_ = 0;
 };
 
 // Checks the shape of an email address: 3..254 bytes, one '@' with text on

@@ -5,7 +5,7 @@
 // free functions are thread-safe: each one initialises libsodium once
 // (std::call_once) before its first use, and aborts through HIPCOACH_CHECK if
 // libsodium cannot start, since no secure operation is possible without it.
-// SignInLimiter is thread-safe (one mutex).
+// SignInLimiter is as thread-safe as its Store.
 //
 // Hashing a password is slow on purpose (about 0.1 s with the defaults on a
 // 2-core machine): callers must run hash_password and verify_password off the
@@ -15,13 +15,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "hipcoach/core/result.h"
+#include "hipcoach/storage/store.h"
 
 namespace hipcoach::service {
 
@@ -125,68 +124,51 @@ struct SignInLimiterOptions {
   // How long a key stays locked once it reaches its limit, counted from the
   // failure that reached it. Default: 15 min.
   std::chrono::seconds lockout = std::chrono::minutes(15);
-  // Most keys tracked in each of the two tables (accounts, clients). When a
-  // table is full, expired entries are pruned, then the entry whose window
-  // started earliest is dropped. Default: 100000 (a few MiB per table).
-  std::size_t max_tracked_keys = 100'000;
 };
 
 // Counts failed sign-ins per account (email, lowercased in ASCII) and per
-// client (the IP address as a string), and says when either is locked.
+// client (the IP address as a string), and says when either is locked. The
+// counts live in the Store (Store::count_sign_in_failure), so that every
+// server process on one database shares them: failures spread over several
+// processes lock an account as they would on one. The store keeps only a
+// hash of each key (token_hash), never the email or the address.
 //
 // Typical use, per sign-in attempt:
-//   if (auto wait = limiter.check(email, ip, now)) -> answer "try again in
-//   wait->count() s" without checking the password;
+//   if (auto wait = limiter.check(email, ip, now); wait && *wait) -> answer
+//   "try again in (*wait)->count() s" without checking the password;
 //   else verify, then record_failure or record_success.
 //
-// Pure logic: time is passed in, nothing is slept on. Keys longer than 320
-// bytes are cut to 320 bytes. Thread-safe: all members lock one mutex, and a
-// call is O(1) except when a table is full (then O(max_tracked_keys)).
+// Time is passed in (wall clock: the times are shared across processes and
+// stored), nothing is slept on. Keys longer than 320 bytes are cut to 320
+// bytes. Thread-safe as far as the Store is; every call is one or two store
+// calls, each an indexed lookup or upsert.
 class SignInLimiter {
  public:
-  using Clock = std::chrono::steady_clock;
-
-  explicit SignInLimiter(SignInLimiterOptions options = {});
+  // REQUIRES: `store` outlives the limiter; every maximum and the window > 0.
+  explicit SignInLimiter(storage::Store& store, SignInLimiterOptions options = {});
   SignInLimiter(const SignInLimiter&) = delete;
   SignInLimiter& operator=(const SignInLimiter&) = delete;
 
   // Returns nullopt when a sign-in for `account` from `client` may go ahead,
   // else how long to wait, rounded up to whole seconds (at least 1 s): the
-  // longer of the two locks when both are locked.
-  [[nodiscard]] std::optional<std::chrono::seconds> check(std::string_view account,
-                                                          std::string_view client,
-                                                          Clock::time_point now) const;
+  // longer of the two locks when both are locked. The store's errors as
+  // they come.
+  [[nodiscard]] core::Result<std::optional<std::chrono::seconds>> check(
+      std::string_view account, std::string_view client, std::chrono::sys_seconds now) const;
 
   // Counts one failed sign-in against both the account and the client.
-  void record_failure(std::string_view account, std::string_view client, Clock::time_point now);
+  core::Result<void> record_failure(std::string_view account, std::string_view client,
+                                    std::chrono::sys_seconds now);
 
   // Clears the account's failures. The client's count stays, so one valid
   // account cannot be used to reset an address that guesses at others.
-  void record_success(std::string_view account, std::string_view client, Clock::time_point now);
-
-  // Drops every entry whose window and lock are both over. The server may call
-  // this from a timer; record_failure also prunes when a table is full.
-  void prune(Clock::time_point now);
-
-  // Returns the number of entries held (accounts plus clients).
-  std::size_t tracked_keys() const;
+  core::Result<void> record_success(std::string_view account, std::string_view client);
 
  private:
-  struct Entry {
-    int failures = 0;
-    Clock::time_point window_start;
-    Clock::time_point locked_until = Clock::time_point::min();
-  };
-  using Table = std::unordered_map<std::string, Entry>;
+  storage::SignInFailureRule rule(int max_failures) const;
 
-  bool is_expired(const Entry& entry, Clock::time_point now) const;
-  void prune_table(Table& table, Clock::time_point now);
-  void count_failure(Table& table, std::string key, int limit, Clock::time_point now);
-
+  storage::Store& store_;
   const SignInLimiterOptions options_;
-  mutable std::mutex mutex_;
-  Table accounts_;  // Guarded by mutex_.
-  Table clients_;   // Guarded by mutex_.
 };
 
 }  // namespace hipcoach::service

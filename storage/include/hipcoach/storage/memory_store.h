@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hipcoach/storage/store.h"
@@ -87,6 +88,12 @@ class MemoryStore final : public Store {
                                             std::chrono::sys_seconds at) override;
   core::Result<std::vector<RecoveryCode>> list_recovery_codes(std::int64_t user_id) override;
   core::Result<void> delete_two_factor(std::int64_t user_id) override;
+  core::Result<SignInFailures> count_sign_in_failure(SignInKeyKind kind, std::string_view key,
+                                                     const SignInFailureRule& rule,
+                                                     std::chrono::sys_seconds now) override;
+  core::Result<SignInFailures> find_sign_in_failures(SignInKeyKind kind,
+                                                     std::string_view key) override;
+  core::Result<void> clear_sign_in_failures(SignInKeyKind kind, std::string_view key) override;
 
  private:
   // Replaces the recovery codes of `user_id`. REQUIRES: mutex_ held.
@@ -120,6 +127,7 @@ class MemoryStore final : public Store {
   std::map<std::int64_t, AppointmentNote> appointment_notes_;
   std::map<std::int64_t, TwoFactor> two_factor_;  // By user id.
   std::map<std::int64_t, RecoveryCode> recovery_codes_;
+  std::map<std::pair<SignInKeyKind, std::string>, SignInFailures, std::less<>> sign_in_failures_;
 };
 
 }  // namespace hipcoach::storage

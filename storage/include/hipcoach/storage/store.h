@@ -129,6 +129,34 @@ struct TwoFactor {
 };
 inline constexpr std::size_t kMaxTwoFactorSecretBytes = 64;
 
+// Failed sign-ins, counted per key in the database so that every server
+// process sharing it sees the same counts (service::SignInLimiter). A key is
+// an account or a client address, as the caller chooses to name it (the
+// service stores a hash of it): 1..kMaxTokenHashBytes bytes, any bytes.
+enum class SignInKeyKind : std::uint8_t { kAccount, kClient };
+// "account", "client": the key_kind column.
+std::string_view sign_in_key_kind_name(SignInKeyKind kind);
+
+// How failures count against a key.
+struct SignInFailureRule {
+  // A key's count starts with its first failure and lasts this long. > 0.
+  // Default: 15 min.
+  std::chrono::seconds window = std::chrono::minutes{15};
+  // How long a key stays locked once its failures reach max_failures,
+  // counted from the failure that reached it. >= 0. Default: 15 min.
+  std::chrono::seconds lockout = std::chrono::minutes{15};
+  // Failures within the window that lock the key. > 0. Default: 5.
+  int max_failures = 5;
+};
+
+// One key's failed sign-ins in its current window.
+struct SignInFailures {
+  std::chrono::sys_seconds window_start{};  // The window's first failure.
+  int failures = 0;
+  // Unset until the failures reach the rule's maximum.
+  std::optional<std::chrono::sys_seconds> locked_until;
+};
+
 // One recovery code of two-step sign-in, each usable once.
 struct RecoveryCode {
   std::int64_t id = 0;  // Assigned by the store.
@@ -668,6 +696,31 @@ class Store {
   // Returns how many were deleted; an unknown user has none.
   virtual core::Result<std::int64_t> delete_user_sessions(std::int64_t user_id,
                                                           std::string_view keep_token_hash) = 0;
+
+  // Failed sign-ins (SignInFailures), shared by every process on the
+  // database.
+
+  // Counts one failed sign-in against `key` at `now`, atomically: calls at
+  // the same time, from any process, are all counted. A key without a row,
+  // or whose window and lockout have both ended (now - window_start >=
+  // rule.window and locked_until <= now), starts a new window at `now` with
+  // one failure; otherwise its failures grow by one. When they reach
+  // rule.max_failures, locked_until becomes now + rule.lockout (never
+  // earlier than it was). Also deletes the rows of `kind` whose window and
+  // lockout have both ended. Returns the key's row as it is after.
+  // kInvalidInput (where "sign_in_failures") for a key out of bounds or a
+  // rule out of range.
+  virtual core::Result<SignInFailures> count_sign_in_failure(SignInKeyKind kind,
+                                                             std::string_view key,
+                                                             const SignInFailureRule& rule,
+                                                             std::chrono::sys_seconds now) = 0;
+  // The row of `key`; kNotFound when it has none (no failure counted since
+  // it was cleared or pruned).
+  virtual core::Result<SignInFailures> find_sign_in_failures(SignInKeyKind kind,
+                                                             std::string_view key) = 0;
+  // Deletes the row of `key`, e.g. after a right password; succeeds when
+  // there is none.
+  virtual core::Result<void> clear_sign_in_failures(SignInKeyKind kind, std::string_view key) = 0;
 };
 
 // The checks every implementation makes before writing, shared so that the
@@ -690,6 +743,16 @@ core::Result<void> check_outbox_message(const OutboxMessage& message);
 core::Result<void> check_appointment_note(const AppointmentNote& note);
 core::Result<void> check_two_factor_secret(std::string_view secret);
 core::Result<void> check_recovery_code_hashes(const std::vector<std::string>& code_hashes);
+// The key and rule of count_sign_in_failure (where "sign_in_failures").
+core::Result<void> check_sign_in_failure(std::string_view key, const SignInFailureRule& rule);
+// The state after one more failure at `now` of a key whose row is `before`
+// (nullopt: none), as count_sign_in_failure defines it; the memory store
+// uses it, and the SQL of the other stores computes the same.
+SignInFailures next_sign_in_failures(const std::optional<SignInFailures>& before,
+                                     const SignInFailureRule& rule, std::chrono::sys_seconds now);
+// True when the window and the lockout of `failures` have both ended at `now`.
+bool sign_in_failures_ended(const SignInFailures& failures, const SignInFailureRule& rule,
+                            std::chrono::sys_seconds now);
 // The appointment as `change` would leave it: kConflict when the status
 // cannot move, kInvalidInput when the result breaks the limits. Does not
 // check overlaps.
