@@ -797,13 +797,15 @@ core::Result<int> postgres_backup_version(const std::string& pg_restore, const s
   return *version;
 }
 
-// Every ordinary table outside PostgreSQL's own schemas, as a quoted
-// schema.table name.
-core::Result<std::vector<std::string>> postgres_all_tables(PgConnection& db) {
+// Every ordinary table outside PostgreSQL's own schemas that may hold
+// records (all but schema_version, which a new, empty store fills), as a
+// quoted schema.table name.
+core::Result<std::vector<std::string>> postgres_record_tables(PgConnection& db) {
   auto rows = db.query(
       "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) "
       "FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-      "AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1");
+      "AND table_schema NOT IN ('pg_catalog', 'information_schema') "
+      "AND table_name <> 'schema_version' ORDER BY 1");
   if (!rows) return rows.error();
   std::vector<std::string> tables;
   for (const auto& row : *rows) tables.push_back(row.front());
@@ -840,7 +842,7 @@ core::Result<RestoreResult> restore_postgres(const std::string& url, const std::
                                  "; stop hipcoach serve first");
     }
     if (!options.force) {
-      auto tables = postgres_all_tables(db);
+      auto tables = postgres_record_tables(db);
       if (!tables) return tables.error();
       for (const std::string& table : *tables) {
         auto any = db.integer("SELECT count(*) FROM (SELECT 1 FROM " + table + " LIMIT 1) AS t");

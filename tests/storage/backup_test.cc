@@ -585,6 +585,26 @@ TEST_F(PostgresBackup, RefusesGarbageANewerSchemaAndAnExistingFile) {
       << newer.error().message();
 }
 
+TEST_F(PostgresBackup, RefusesToRestoreADatabaseInUse) {
+  {
+    auto store = open_store(url("_source"));
+    ASSERT_TRUE(store) << store.error().to_string();
+  }
+  ASSERT_TRUE(backup_database(url("_source"), file("backup.dump")));
+  auto server = open_store(url("_target"));  // As hipcoach serve holds it.
+  ASSERT_TRUE(server) << server.error().to_string();
+  ASSERT_TRUE((*server)->schema_version());
+  auto refused = restore_database(url("_target"), file("backup.dump"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kConflict);
+  EXPECT_EQ(refused.error().where(), "database");
+  EXPECT_NE(refused.error().message().find("; stop hipcoach serve first"), std::string::npos)
+      << refused.error().message();
+  server->reset();
+  auto restored = restore_database(url("_target"), file("backup.dump"));
+  EXPECT_TRUE(restored) << restored.error().to_string();
+}
+
 TEST_F(PostgresBackup, SaysPgDumpFailedWithoutShowingThePassword) {
   // A server that is not there: pg_dump is never reached, the connection
   // check fails first; then a pg_dump that is not there.
