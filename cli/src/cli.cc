@@ -169,10 +169,14 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
   std::string tls_cert;
   std::string tls_key;
   bool secure_cookies = false;
-  serve->add_option("--tls-cert", tls_cert,
-                    "Serve HTTPS with the PEM certificate chain in FILE (needs --tls-key)");
-  serve->add_option("--tls-key", tls_key,
-                    "The certificate's PEM private key, unencrypted (needs --tls-cert)");
+  serve
+      ->add_option("--tls-cert", tls_cert,
+                   "Serve HTTPS with the PEM certificate chain in FILE (needs --tls-key)")
+      ->type_name("FILE");
+  serve
+      ->add_option("--tls-key", tls_key,
+                   "The certificate's PEM private key, unencrypted (needs --tls-cert)")
+      ->type_name("FILE");
   serve->add_flag("--secure-cookies", secure_cookies,
                   "Behind a reverse proxy that terminates TLS: mark the session cookie Secure "
                   "and send Strict-Transport-Security (implied by --tls-cert)");
