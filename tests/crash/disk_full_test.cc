@@ -165,6 +165,7 @@ class DiskFull : public ::testing::Test {
           call(client, "POST", "/api/v1/sessions", "",
                R"({"email":"full@example.org","password":"a long enough passphrase"})");
       ASSERT_TRUE(signed_in);
+      std::cout << "signing in while full answers " << signed_in->status << "\n";
       EXPECT_TRUE(signed_in->status == 201 || signed_in->status == 507)
           << signed_in->status << " " << signed_in->body;
     }
