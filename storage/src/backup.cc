@@ -72,6 +72,12 @@ Error exists_error(const std::string& path) {
   return Error::conflict(path, "exists; give --force to replace it");
 }
 
+// True when both names are one file (neither need exist).
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ignored;
+  return fs::equivalent(a, b, ignored);
+}
+
 // Flushes the directory that holds `path`, so that a rename in it survives
 // a crash. Best effort: some file systems refuse to sync a directory.
 void sync_directory_of(const std::string& path) {
@@ -267,6 +273,9 @@ core::Result<std::string> integrity(Database& db) {
 
 core::Result<BackupResult> backup_sqlite(const std::string& path, const std::string& to,
                                          const BackupOptions& options) {
+  if (same_file(path, to)) {
+    return Error::invalid_input(to, "is the database itself; give the backup another name");
+  }
   if (!options.force && name_taken(to)) return exists_error(to);
   std::error_code ignored;
   if (!fs::exists(path, ignored)) {
@@ -373,6 +382,9 @@ core::Result<RestoreResult> restore_sqlite(const std::string& path, const std::s
                                            const RestoreOptions& options) {
   std::error_code ignored;
   if (!fs::is_regular_file(from, ignored)) return Error::not_found(from, "no such file");
+  if (same_file(path, from)) {
+    return Error::invalid_input(from, "is the database itself; name a backup file");
+  }
   Database backup;
   if (auto ok = backup.open(from, SQLITE_OPEN_READONLY); !ok) return ok.error();
   auto backup_version = check_sqlite_backup(backup, from);

@@ -326,6 +326,23 @@ TEST_F(SqliteBackup, RefusesOtherUrls) {
   }
 }
 
+TEST_F(SqliteBackup, RefusesToCopyADatabaseOntoItself) {
+  make_source();
+  ASSERT_FALSE(HasFatalFailure());
+  BackupOptions force;
+  force.force = true;
+  auto backup = backup_database(url("source.sqlite"), path("source.sqlite"), force);
+  ASSERT_FALSE(backup);
+  EXPECT_EQ(backup.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(backup.error().where(), path("source.sqlite"));
+  RestoreOptions force_restore;
+  force_restore.force = true;
+  auto restore = restore_database(url("source.sqlite"), path("source.sqlite"), force_restore);
+  ASSERT_FALSE(restore);
+  EXPECT_EQ(restore.error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(sqlite_rows(path("source.sqlite")).at("users").size(), 2U);
+}
+
 TEST_F(SqliteBackup, RefusesToRestoreOverADatabaseWithDataUnlessForced) {
   make_source();
   ASSERT_FALSE(HasFatalFailure());
