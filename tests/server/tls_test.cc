@@ -108,7 +108,8 @@ std::optional<ParsedResponse> parse_response(const std::string& bytes) {
 // How a TLS client came out of one exchange.
 struct TlsExchange {
   bool handshake_ok = false;
-  std::optional<ParsedResponse> response;
+  std::string bytes;                       // Everything the server sent after the handshake.
+  std::optional<ParsedResponse> response;  // The first response in `bytes`.
 };
 
 // Connects over TLS, trusting only `ca_file` and checking that the
@@ -134,14 +135,13 @@ TlsExchange https_exchange(std::uint16_t port, const std::filesystem::path& ca_f
   if (fd >= 0 && SSL_set_fd(ssl, fd) == 1 && SSL_connect(ssl) == 1) {
     exchange.handshake_ok = true;
     if (SSL_write(ssl, request.data(), static_cast<int>(request.size())) > 0) {
-      std::string bytes;
       char buffer[4096];
       int got = 0;
       while ((got = SSL_read(ssl, buffer, sizeof buffer)) > 0) {
-        bytes.append(buffer, static_cast<std::size_t>(got));
+        exchange.bytes.append(buffer, static_cast<std::size_t>(got));
       }
       if (SSL_get_error(ssl, got) == SSL_ERROR_ZERO_RETURN) SSL_shutdown(ssl);
-      exchange.response = parse_response(bytes);
+      exchange.response = parse_response(exchange.bytes);
     }
   }
   ERR_clear_error();
@@ -296,6 +296,19 @@ TEST_F(TlsServer, SignUpOverTlsSetsASecureSessionCookie) {
   EXPECT_EQ(cookie.rfind("hipcoach_session=", 0), 0U) << cookie;
   EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
   EXPECT_NE(cookie.find("; HttpOnly"), std::string::npos) << cookie;
+}
+
+TEST_F(TlsServer, AnswersPipelinedRequestsOnOneKeepAliveConnection) {
+  const std::string keep_alive = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  const auto exchange =
+      https_exchange(port_, cert_, keep_alive + keep_alive + get_request("/healthz"));
+  ASSERT_TRUE(exchange.handshake_ok);
+  std::size_t answers = 0;
+  for (auto at = exchange.bytes.find("HTTP/1.1 200 OK"); at != std::string::npos;
+       at = exchange.bytes.find("HTTP/1.1 200 OK", at + 1)) {
+    ++answers;
+  }
+  EXPECT_EQ(answers, 3U) << exchange.bytes;
 }
 
 TEST_F(TlsServer, ClosesAPlainHttpClientWithoutAnAnswerThenKeepsServingTls) {
