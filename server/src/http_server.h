@@ -32,8 +32,9 @@ struct ServeTuning {
 
 // Listens on options.host:options.port with options.threads threads and
 // answers every request with `router` until SIGINT, SIGTERM or
-// control->request_stop(). Prints the listening line to `out` and a failure
-// to bind to `err`. Returns 0 after a clean shutdown, 1 when it cannot
+// control->request_stop(); over TLS when options.tls_cert is set. Prints the
+// listening line to `out` and a failure to bind, or what is wrong with the
+// TLS files, to `err`. Returns 0 after a clean shutdown, 1 when it cannot
 // listen. `control` may be null. `router` must outlive the call.
 int serve(const Router& router, const ServerOptions& options, const ServeTuning& tuning,
           std::ostream& out, std::ostream& err, ServerControl* control);
