@@ -239,7 +239,11 @@ std::optional<std::multiset<std::string>> list_notes(std::uint16_t port, std::st
   }
 }
 
-std::string integrity_check(const std::filesystem::path& database) {
+namespace {
+
+// Every row's first column of the pragma `sql` on `database` opened
+// read-only, one a line, or what went wrong.
+std::string read_pragma(const std::filesystem::path& database, const char* sql) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     std::string why = std::string("cannot open: ") + sqlite3_errmsg(db);
@@ -249,7 +253,7 @@ std::string integrity_check(const std::filesystem::path& database) {
   sqlite3_busy_timeout(db, 5000);
   std::string result;
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &statement, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) != SQLITE_OK) {
     result = std::string("cannot prepare: ") + sqlite3_errmsg(db);
   } else {
     int rc;
@@ -262,6 +266,16 @@ std::string integrity_check(const std::filesystem::path& database) {
   sqlite3_finalize(statement);
   sqlite3_close(db);
   return result;
+}
+
+}  // namespace
+
+std::string integrity_check(const std::filesystem::path& database) {
+  return read_pragma(database, "PRAGMA integrity_check");
+}
+
+std::string journal_mode(const std::filesystem::path& database) {
+  return read_pragma(database, "PRAGMA journal_mode");
 }
 
 std::filesystem::path make_temporary_directory(std::string_view prefix) {

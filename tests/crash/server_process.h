@@ -105,6 +105,10 @@ std::optional<std::multiset<std::string>> list_notes(std::uint16_t port, std::st
 // what SQLite reports.
 std::string integrity_check(const std::filesystem::path& database);
 
+// The database file's journal mode (PRAGMA journal_mode, read-only): "wal"
+// for a file the server has opened.
+std::string journal_mode(const std::filesystem::path& database);
+
 // A new empty directory under the test's temporary directory.
 std::filesystem::path make_temporary_directory(std::string_view prefix);
 

@@ -73,6 +73,9 @@ TEST(CrashSafety, EveryAcknowledgedDiaryEntrySurvivesSigkillAndTheDatabasePasses
   ASSERT_TRUE(server) << why;
   const auto token = sign_up(server->port(), "crash@example.org", why);
   ASSERT_TRUE(token) << why << server->output_tail();
+  // The server writes through a write-ahead log (and synchronous=FULL, which
+  // only its own connection can see).
+  EXPECT_EQ(journal_mode(options.database), "wal");
 
   Load load;
   const auto began = std::chrono::steady_clock::now();
