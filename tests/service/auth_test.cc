@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "../storage/test_store.h"
+#include "hipcoach/service/accounts.h"
 #include "hipcoach/storage/memory_store.h"
 
 namespace hipcoach::service {
@@ -342,6 +344,28 @@ TEST_F(SignInLimiterTest, StoresAHashOfEachKeyNeverTheEmailOrAddress) {
   EXPECT_FALSE(store_.find_sign_in_failures(SignInKeyKind::kClient, "192.0.2.1"));
   EXPECT_TRUE(store_.find_sign_in_failures(SignInKeyKind::kAccount, token_hash("a@example.com")));
   EXPECT_TRUE(store_.find_sign_in_failures(SignInKeyKind::kClient, token_hash("192.0.2.1")));
+}
+
+TEST_F(SignInLimiterTest, FailsClosedWhenTheStoreCannotAnswer) {
+  storage::testing::FailingStore failing(store_, 1);
+  const SignInLimiter limiter(failing);
+  auto checked = limiter.check("a@example.com", "192.0.2.1", kStart);
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error().code(), core::ErrorCode::kUnavailable);
+}
+
+TEST_F(SignInLimiterTest, ASignInIsNotTriedWhenTheLimitCannotBeChecked) {
+  AccountOptions options;
+  options.hash = kFast;
+  Accounts accounts(store_, options);
+  ASSERT_TRUE(accounts.sign_up("a@example.com", "correct horse battery", kStart));
+  storage::testing::FailingStore failing(store_, 1);
+  Accounts failing_accounts(failing, options);
+  auto signed_in =
+      failing_accounts.sign_in("a@example.com", "correct horse battery", "192.0.2.1", kStart);
+  ASSERT_FALSE(signed_in);
+  EXPECT_EQ(signed_in.error().code(), core::ErrorCode::kUnavailable);
+  EXPECT_EQ(failing.calls(), 1);
 }
 
 }  // namespace
