@@ -7,8 +7,9 @@
 //     prlimit: SQLite sees EFBIG (SQLITE_IOERR_WRITE) or a short write.
 // Either way the caller gets 507 with a problem document that names no file,
 // SQL or health data, the server keeps answering reads, every acknowledged
-// entry is there, nothing refused is, writes work again once there is
-// space, and the file passes its integrity check.
+// entry is there, nothing refused is, a server killed while the storage is
+// full starts again on it, writes work again once there is space, and the
+// file passes its integrity check.
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <sys/mount.h>
@@ -171,10 +172,29 @@ class DiskFull : public ::testing::Test {
     }
     ASSERT_TRUE(server_->running()) << server_->output_tail();
 
+    // Killed while full, it starts again on the full storage, reads, and
+    // refuses a write as before.
+    server_->kill_hard();
+    server_ = ServerProcess::start(options, why);
+    ASSERT_TRUE(server_) << "restarting on a full storage: " << why;
+    expect_exactly_acknowledged(server_->port(), *token, fill, "restarted while full");
+    {
+      TestClient client(server_->port());
+      const std::string note = big_note(kWriters, 0);
+      const auto response = call(client, "POST", "/api/v1/diary", *token, diary_body(note));
+      ASSERT_TRUE(response);
+      EXPECT_EQ(response->status, 507) << response->body;
+      if (response->status == 201) {
+        fill.acknowledged.insert(note);
+      } else {
+        fill.refused.insert(note);
+      }
+    }
+
     // Space again: writes work at once, on the same server.
     free_space();
     {
-      TestClient client(port);
+      TestClient client(server_->port());
       for (int i = 0; i < 5; ++i) {
         const std::string note = "after freeing space " + std::to_string(i);
         const auto response = call(client, "POST", "/api/v1/diary", *token, diary_body(note));
@@ -183,7 +203,7 @@ class DiskFull : public ::testing::Test {
         fill.acknowledged.insert(note);
       }
     }
-    expect_exactly_acknowledged(port, *token, fill, "after freeing space");
+    expect_exactly_acknowledged(server_->port(), *token, fill, "after freeing space");
     EXPECT_EQ(integrity_check(database_), "ok") << "beside the running server";
     EXPECT_EQ(server_->stop(), 0) << server_->output_tail();
     EXPECT_EQ(integrity_check(database_), "ok") << "after the server stopped";
