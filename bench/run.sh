@@ -21,8 +21,8 @@
 #   - 1,000 concurrent keep-alive connections (`wrk -t$MANY_THREADS -c1000`)
 #     against hello_server, the peer's diary GET and HipCoach's: requests/s,
 #     p99, wrk's socket errors (connect, read, write, timeout: an answer that
-#     took over wrk's 2 s) and the most connections the server held (its ESTABLISHED
-#     sockets in /proc/net/tcp, sampled every 0.5 s), and a newcomer's wait:
+#     took over wrk's 2 s), the connections the server accepted (its socket
+#     descriptors), how soon, and how long its accept queue grew, and a newcomer's wait:
 #     the longest a fresh connection (a curl every 0.25 s) waited for an answer;
 #   - slow clients: bench/slow_clients.py holds $SLOW_CLIENTS connections
 #     that send a request one byte a second while wrk -c64 reads the diary;
@@ -238,34 +238,81 @@ print(f"{rps:.0f} {p99_ms:.3f} {connect} {read} {write} {timeout} "
 PY
 }
 
-# Samples how many connections the server listening on port $1 holds (its
-# ESTABLISHED sockets in /proc/net/tcp) every 0.5 s until conn_stop, which
-# sets CONN_MAX to the largest sample. Works for any server, whatever it logs.
+# Samples, every 0.25 s until conn_stop, the connections to the server
+# listening on port $1 (process $SERVER_PID): the kernel's ESTABLISHED sockets
+# of that port (/proc/net/tcp, those still in the accept queue included), the
+# accept queue's length (the LISTEN row's rx_queue) and the sockets the
+# server has accepted (its socket descriptors, less those it had at the
+# start). conn_stop sets CONN_MAX (the most ESTABLISHED), ACCEPTED_MAX,
+# QUEUE_MAX and ALL_ACCEPTED_S: the seconds from conn_start until it had
+# accepted $2 connections, or "-" when it never did.
 conn_start() {
-  local port_hex
-  port_hex=$(printf ':%04X' "$1")
-  : > "$WORK/conns.txt"
-  (
-    while :; do
-      awk -v port="$port_hex" '$4 == "01" && substr($2, length($2) - 4) == port { n++ }
-        END { print n + 0 }' /proc/net/tcp >> "$WORK/conns.txt" 2>/dev/null || true
-      sleep 0.5
-    done
-  ) &
+  local sockets_before
+  : > "$WORK/conns.json"
+  # Counted here, before returning: the sampler starts too late to see the
+  # server before the clients that follow connect.
+  sockets_before=$(find "/proc/$SERVER_PID/fd" -lname 'socket:*' 2>/dev/null | wc -l)
+  python3 - "$1" "$SERVER_PID" "${2:-0}" "$WORK/conns.json" "$sockets_before" "$(now_ns)" <<'PY' &
+import json, os, signal, sys, time
+port, pid, target, out = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+base, began_ns = int(sys.argv[5]), int(sys.argv[6])
+suffix = f":{port:04X}"
+def sockets():
+    try:
+        return sum(1 for fd in os.listdir(f"/proc/{pid}/fd")
+                   if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:"))
+    except OSError:
+        return 0
+stop = False
+def on_term(*_):
+    global stop
+    stop = True
+signal.signal(signal.SIGTERM, on_term)
+established = queue = accepted = 0
+all_accepted = None
+while not stop:
+    now_established = 0
+    with open("/proc/net/tcp") as table:
+        next(table)
+        for line in table:
+            fields = line.split()
+            if not fields[1].endswith(suffix):
+                continue
+            if fields[3] == "01":
+                now_established += 1
+            elif fields[3] == "0A":
+                queue = max(queue, int(fields[4].split(":")[1], 16))
+    established = max(established, now_established)
+    now_accepted = sockets() - base
+    accepted = max(accepted, now_accepted)
+    if all_accepted is None and target and now_accepted >= target:
+        all_accepted = (time.time_ns() - began_ns) / 1e9
+    time.sleep(0.25)
+json.dump({"established": established, "queue": queue, "accepted": accepted,
+           "all_accepted_s": "-" if all_accepted is None else f"{all_accepted:.1f}"},
+          open(out, "w"))
+PY
   CONN_PID=$!
 }
 conn_stop() {
   kill -TERM "$CONN_PID" 2>/dev/null || true
   wait "$CONN_PID" 2>/dev/null || true
   CONN_PID=""
-  CONN_MAX=$(sort -n "$WORK/conns.txt" | tail -1)
+  read -r CONN_MAX ACCEPTED_MAX QUEUE_MAX ALL_ACCEPTED_S < <(python3 -c '
+import json, sys
+try:
+    c = json.load(open(sys.argv[1]))
+except ValueError:  # Stopped before its first sample.
+    c = {"established": 0, "accepted": 0, "queue": 0, "all_accepted_s": "-"}
+print(c["established"], c["accepted"], c["queue"], c["all_accepted_s"])' "$WORK/conns.json")
 }
 
 # A newcomer's wait: from 0.1 s on, a fresh connection asks URL $1 (any
 # status counts as an answer) every 0.25 s, one at a time, until probe_stop,
 # which sets PROBE_MAX_MS to the longest time to the answer's first byte (a
 # probe still waiting at the stop counts with its wait so far) and
-# PROBE_MEDIAN_MS to the median (the wait once a burst of connects is taken).
+# PROBE_MEDIAN_MS to the median (the wait once a burst of connects is taken;
+# the wait so far when no probe was answered).
 # The loop runs in a process group of its own (setsid), so that probe_stop
 # ends the curl in flight too.
 probe_start() {
@@ -294,7 +341,7 @@ probe_stop() {
       printf "%.1f", max
     }' "$WORK/probes.txt")
   PROBE_MEDIAN_MS=$(awk '$1 == "answer" { printf "%.1f\n", $2 * 1000 }' "$WORK/probes.txt" |
-    sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }')
+    sort -n | awk -v none="$PROBE_MAX_MS" '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : none }')
 }
 
 # The 1,000-connection run: wrk with MANY_CONNECTIONS against URL $2 (extra
@@ -305,7 +352,7 @@ probe_stop() {
 many_connections() {
   local prefix=$1 url=$2 port=$3 probe_url=$4 result
   shift 4
-  conn_start "$port"
+  conn_start "$port" "$MANY_CONNECTIONS"
   probe_start "$probe_url"
   result=$(wrk_stats "$MANY_CONNECTIONS" "$MANY_THREADS" "$url" "$@")
   probe_stop
@@ -317,6 +364,9 @@ many_connections() {
   diary_put "${prefix}_error_total" $((CONNECT + READ + WRITE + TIMEOUT + NON2XX))
   diary_put "${prefix}_non2xx" "$NON2XX"
   diary_put "${prefix}_held" "$CONN_MAX"
+  diary_put "${prefix}_accepted" "$ACCEPTED_MAX"
+  diary_put "${prefix}_queue" "$QUEUE_MAX"
+  diary_put "${prefix}_all_accepted_s" "$ALL_ACCEPTED_S"
   diary_put "${prefix}_newcomer_ms" "$PROBE_MAX_MS"
   diary_put "${prefix}_newcomer_median_ms" "$PROBE_MEDIAN_MS"
 }
@@ -477,6 +527,7 @@ PY
   SLOW_ARGS=(--port "$PORT" --clients "$SLOW_CLIENTS" --exit-when-all-closed --duration 45)
   # The quick run does not wait for the server to cut them (30 s).
   [[ "$BENCH_QUICK" == 1 ]] && SLOW_ARGS=(--port "$PORT" --clients "$SLOW_CLIENTS" --duration 600)
+  conn_start "$PORT"
   python3 bench/slow_clients.py "${SLOW_ARGS[@]}" > "$WORK/slow.txt" 2>&1 &
   SLOW_PID=$!
   until grep -q '^slow_clients: .* connected' "$WORK/slow.txt" 2>/dev/null; do
@@ -485,14 +536,13 @@ PY
     sleep 0.05
   done
   sleep 2  # Every slow client is now in the middle of its request.
-  conn_start "$PORT"
   probe_start "http://127.0.0.1:$PORT/healthz"
   RESULT=$(BENCH_TOKEN=$TOKEN run_wrk "http://127.0.0.1:$PORT" -s bench/diary_get.lua)
   probe_stop
   conn_stop
   diary_put slow_newcomer_ms "$PROBE_MAX_MS"
   read -r RPS P99 <<< "$RESULT"; diary_put slow_during_rps "$RPS"; diary_put slow_during_p99 "$P99"
-  diary_put slow_held "$CONN_MAX"
+  diary_put slow_accepted "$ACCEPTED_MAX"
   if [[ "$BENCH_QUICK" == 1 ]]; then
     kill -TERM "$SLOW_PID"
   else
@@ -585,19 +635,22 @@ def ms(value):
     return f"{value:.1f} ms" if value < 10 else f"{value:,.0f} ms"
 def many_rows(prefix, name, to_peer, target=None):
     """The two rows of one server's 1,000-connection run."""
-    rps, errors, held = d[f"{prefix}_rps"], int(d[f"{prefix}_error_total"]), int(d[f"{prefix}_held"])
-    non2xx = int(d[f"{prefix}_non2xx"])
+    rps, errors = d[f"{prefix}_rps"], int(d[f"{prefix}_error_total"])
+    accepted, non2xx = int(d[f"{prefix}_accepted"]), int(d[f"{prefix}_non2xx"])
+    when = d[f"{prefix}_all_accepted_s"]
+    when = "not all within the run" if when == "-" else f"all after {when:.1f} s"
     value = (f"p99 {d[f'{prefix}_p99']:.1f} ms; errors {d[f'{prefix}_errors']}"
-             + (f", {non2xx} non-2xx" if non2xx else "") + f"; held {held:,}; "
+             + (f", {non2xx} non-2xx" if non2xx else "")
+             + f"; accepted {accepted:,} ({when}; accept queue up to {int(d[f'{prefix}_queue']):,}); "
              f"newcomer waited <= {ms(d[f'{prefix}_newcomer_ms'])}, median "
              f"{ms(d[f'{prefix}_newcomer_median_ms'])}")
     return [
         (f"{name}, {many:,} connections: rps", f"{rps:,.0f}", "-", ratio(rps, hello),
          ratio(rps, d["many_peer_rps"]) if to_peer else "-", None),
         (f"{name}, {many:,} connections: p99; socket errors (connect/read/write/timeout); "
-         "connections held; a newcomer's longest wait", value, target or "-", "-",
+         "connections accepted; a newcomer's wait", value, target or "-", "-",
          ratio(d[f"{prefix}_p99"], d["many_peer_p99"]) if to_peer else "-",
-         None if target is None else errors == 0 and held >= many),
+         None if target is None else errors == 0 and accepted >= many),
     ]
 rows = [
     ("hello_server resident memory under load (VmRSS max / VmHWM)",
@@ -642,10 +695,10 @@ rows += many_rows("many_hello", "hello_server", False)
 rows += many_rows("many_peer", "peer GET diary", True)
 if have_hip:
     rows += many_rows("many_hip", "HipCoach GET diary", True,
-                      target=f"no errors, {many:,} held")
+                      target=f"no errors, {many:,} accepted")
     slow = json.loads(open(slow_path).read().strip().splitlines()[-1])
     before, during = d["slow_before_p99"], d["slow_during_p99"]
-    held = int(d["slow_held"])
+    accepted = int(d["slow_accepted"])  # The slow clients, wrk's 64 and maybe the newcomer.
     rows += [
         ("HipCoach GET diary p99, 64 connections, just before the slow clients",
          f"{before:.2f} ms", "< 20 ms", "-", "-", before < 20),
@@ -655,11 +708,11 @@ if have_hip:
         ("HipCoach GET diary rps with the slow clients",
          f"{d['slow_during_rps']:,.0f} ({d['slow_during_rps'] / d['slow_before_rps']:.2f}x "
          "without)", "-", ratio(d["slow_during_rps"], hello), "-", None),
-        ("slow clients connected; connections the server held meanwhile; a newcomer's "
-         "longest wait", f"{slow['connected']} of {slow_clients}; held {held:,}; newcomer "
+        ("slow clients connected; connections the server accepted meanwhile; a newcomer's "
+         "longest wait", f"{slow['connected']} of {slow_clients}; accepted {accepted:,}; newcomer "
          f"waited <= {ms(d['slow_newcomer_ms'])}",
-         f"all, held >= {slow_clients + 64}", "-", "-",
-         slow["connected"] == slow_clients and held >= slow_clients + 64),
+         f"all, accepted >= {slow_clients + 64}", "-", "-",
+         slow["connected"] == slow_clients and accepted >= slow_clients + 64),
     ]
     if quick:
         cut = "not waited for (BENCH_QUICK=1)"
@@ -687,8 +740,10 @@ lines += [
     "the GET and POST runs; VmHWM, the process's peak, also counts seeding and sign-up.",
     f"{many:,} connections: `wrk -t{many_threads} -c{many} -d{duration} --latency`, keep-alive; "
     "wrk's socket errors as connect/read/write/timeout (a timeout: an answer that took over "
-    "wrk's 2 s, left out of its percentiles); held: the most ESTABLISHED sockets of the "
-    "server's port in /proc/net/tcp, sampled every 0.5 s, the newcomer's included; a newcomer: a fresh connection (curl) every 0.25 s from 0.1 s on, asking "
+    "wrk's 2 s, left out of its percentiles); accepted: the most sockets the server had "
+    "accepted (its socket descriptors, sampled every 0.25 s; the newcomer's may count), when it "
+    "had accepted all, and the longest its accept queue grew (the LISTEN row's rx_queue in "
+    "/proc/net/tcp); a newcomer: a fresh connection (curl) every 0.25 s from 0.1 s on, asking "
     "/healthz (HipCoach), / (hello) or the diary without a token (the peer's 401): its longest "
     "and its median time to the first byte. wrk opens its connections at once and sends on "
     "each as soon as it is connected, so the longest wait and wrk's timeouts measure how fast "
