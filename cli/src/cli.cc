@@ -180,6 +180,12 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
   serve->add_flag("--secure-cookies", secure_cookies,
                   "Behind a reverse proxy that terminates TLS: mark the session cookie Secure "
                   "and send Strict-Transport-Security (implied by --tls-cert)");
+  std::vector<std::string> trusted_proxies;
+  serve
+      ->add_option("--trusted-proxy", trusted_proxies,
+                   "The IP address of a reverse proxy in front of the server (repeatable): its "
+                   "X-Forwarded-For names the client, for the sign-in limit")
+      ->type_name("ADDRESS");
   DatabaseOptions serve_database;
   add_database_options(serve, serve_database, false);
 
@@ -554,6 +560,11 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
       options.tls_key = tls_key;
     }
     options.secure_cookie = secure_cookies;
+    if (auto checked = server::check_trusted_proxies(trusted_proxies); !checked) {
+      return command("hipcoach serve")
+          .fail(kExitUsage, checked.error().where(), checked.error().message());
+    }
+    options.trusted_proxies = std::move(trusted_proxies);
     auto db_url = database_url(serve_database.db, environment);
     if (!db_url) {
       const bool usage = db_url.error().code() == core::ErrorCode::kInvalidInput;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "hipcoach/core/error.h"
+#include "hipcoach/server/server.h"
 
 namespace hipcoach::server {
 namespace {
@@ -80,6 +81,12 @@ std::string TrustedProxies::client(std::string_view peer, std::string_view x_for
     if (!contains(client)) return client;
   }
   return client;
+}
+
+core::Result<void> check_trusted_proxies(const std::vector<std::string>& addresses) {
+  auto parsed = TrustedProxies::parse(addresses, "--trusted-proxy");
+  if (!parsed) return parsed.error();
+  return {};
 }
 
 }  // namespace hipcoach::server

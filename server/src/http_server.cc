@@ -41,6 +41,7 @@
 
 #include "access_log.h"
 #include "beast_request.h"
+#include "client_address.h"
 #include "metrics.h"
 #include "problem.h"
 #include "security_headers.h"
@@ -112,6 +113,8 @@ struct ServerState {
   std::optional<asio::ssl::context> tls;
   // Send Strict-Transport-Security: over TLS, or behind a TLS proxy.
   bool hsts = false;
+  // Proxies whose X-Forwarded-For names the client (--trusted-proxy).
+  TrustedProxies trusted_proxies;
   std::atomic<bool> stopping{false};
   // Request ids are "PREFIX-N": N counts from 1 in this server.
   std::string request_id_prefix = random_request_id_prefix();
@@ -240,7 +243,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     if (ec) return close();  // A reset or another socket error.
 
-    Request view = request_view(parser_->get(), client_);
+    // Behind a trusted proxy, the client is the address it forwarded.
+    if (!state_->trusted_proxies.empty()) {
+      forwarded_client_ =
+          state_->trusted_proxies.client(client_, parser_->get()["X-Forwarded-For"]);
+    }
+    Request view =
+        request_view(parser_->get(), state_->trusted_proxies.empty() ? client_ : forwarded_client_);
     view.request_id = request_id_;
     const Lane lane = state_->router.lane(view);
     asio::thread_pool* pool = lane == Lane::kHashing    ? state_->hashing_pool
@@ -408,7 +417,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Stream stream_;
   std::shared_ptr<ServerState> state_;
   std::uint64_t id_ = 0;
-  std::string client_;  // The peer's address, for the sign-in limiter.
+  std::string client_;            // The peer's address, for the sign-in limiter.
+  std::string forwarded_client_;  // The client behind a trusted proxy, per request.
   Phase phase_ = Phase::kReading;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -422,6 +432,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 };
 
 // Accepts connections and gives each its own strand.
+// Connections taken at once after each accept: see Listener::on_accept.
+constexpr int kAcceptBurst = 256;
+
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(asio::io_context& io, tcp::acceptor&& acceptor, std::shared_ptr<ServerState> state)
@@ -430,7 +443,13 @@ class Listener : public std::enable_shared_from_this<Listener> {
         retry_timer_(acceptor_.get_executor()),
         state_(std::move(state)) {}
 
-  void start() { do_accept(); }
+  void start() {
+    // The burst in on_accept must never block the strand.
+    beast::error_code ec;
+    acceptor_.non_blocking(true, ec);
+    if (ec) log_error("accept", ec.message());
+    do_accept();
+  }
 
   void stop() {
     asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
@@ -456,6 +475,26 @@ class Listener : public std::enable_shared_from_this<Listener> {
       });
       return;
     }
+    start_session(std::move(socket));
+    // A burst of connections (a thousand clients at once) would otherwise be
+    // taken one per turn of the event loop, behind every busy connection's
+    // work, while the waiting clients' requests go unanswered: take every
+    // connection already waiting (up to kAcceptBurst) before waiting again.
+    for (int i = 0; i < kAcceptBurst && acceptor_.is_open(); ++i) {
+      beast::error_code burst_ec;
+      tcp::socket next = acceptor_.accept(asio::make_strand(io_), burst_ec);
+      if (burst_ec) {
+        if (burst_ec != asio::error::would_block && burst_ec != asio::error::try_again) {
+          log_error("accept", burst_ec.message());
+        }
+        break;
+      }
+      start_session(std::move(next));
+    }
+    do_accept();
+  }
+
+  void start_session(tcp::socket&& socket) {
     try {
       if (state_->tls) {
         std::make_shared<Session<TlsStream>>(std::move(socket), state_)->start();
@@ -465,7 +504,6 @@ class Listener : public std::enable_shared_from_this<Listener> {
     } catch (const std::exception& e) {
       log_error("accept", e.what());
     }
-    do_accept();
   }
 
   asio::io_context& io_;
@@ -551,6 +589,12 @@ int serve(const Router& router, const ServerOptions& options, const ServeTuning&
     tls.emplace(context->release());  // The asio context owns it from here.
   }
   const std::string scheme = tls ? "https" : "http";
+  auto trusted_proxies = TrustedProxies::parse(options.trusted_proxies, "--trusted-proxy");
+  if (!trusted_proxies) {
+    err << "hipcoach serve: not starting: " << trusted_proxies.error().to_string() << "\n";
+    if (control) control->set_failed();
+    return 1;
+  }
 
   std::string reason;
   std::optional<tcp::acceptor> acceptor;
@@ -568,6 +612,7 @@ int serve(const Router& router, const ServerOptions& options, const ServeTuning&
   asio::thread_pool hashing_pool(static_cast<std::size_t>(std::max(1, options.hashing_threads)));
   auto state = std::make_shared<ServerState>(router, tuning);
   state->hsts = tls.has_value() || options.secure_cookie;
+  state->trusted_proxies = std::move(*trusted_proxies);
   state->tls = std::move(tls);
   state->database_pool = &database_pool;
   state->hashing_pool = &hashing_pool;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "hipcoach/core/result.h"
 
@@ -38,7 +39,18 @@ struct ServerOptions {
   // session cookie Secure and send Strict-Transport-Security, as with TLS,
   // over plain HTTP to the proxy. Default false. Implied by tls_cert.
   bool secure_cookie = false;
+  // The IP addresses of reverse proxies in front of this server. A request
+  // from one of them is taken to come from the address the proxy appended
+  // to X-Forwarded-For (the rightmost one no trusted proxy vouches for), so
+  // that the sign-in limiter counts each client, not the proxy, and the
+  // loopback-only /metrics stays closed to clients behind a local proxy.
+  // Default none: X-Forwarded-For is ignored.
+  std::vector<std::string> trusted_proxies;
 };
+
+// Checks that each of `addresses` (ServerOptions::trusted_proxies) is an IP
+// address; else kInvalidInput with where "--trusted-proxy" naming it.
+core::Result<void> check_trusted_proxies(const std::vector<std::string>& addresses);
 
 // Checks, before serving, that `cert` holds a PEM certificate and `key` the
 // unencrypted PEM private key that belongs to it. On failure kInvalidInput
