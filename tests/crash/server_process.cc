@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -65,7 +66,11 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerStart& options, 
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);
-  const rlimit limit{options.file_size_limit.value_or(RLIM_INFINITY), RLIM_INFINITY};
+  // The hard limit stays as it is (unlimited, usually), so that the soft one
+  // can be raised again without privileges.
+  rlimit limit{};
+  ::getrlimit(RLIMIT_FSIZE, &limit);
+  if (options.file_size_limit) limit.rlim_cur = std::min(*options.file_size_limit, limit.rlim_max);
 
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
@@ -169,8 +174,10 @@ bool ServerProcess::running() {
 }
 
 bool ServerProcess::raise_file_size_limit() {
-  const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
-  return ::prlimit(pid_, RLIMIT_FSIZE, &unlimited, nullptr) == 0;
+  rlimit limit{};
+  if (::prlimit(pid_, RLIMIT_FSIZE, nullptr, &limit) != 0) return false;
+  limit.rlim_cur = limit.rlim_max;
+  return ::prlimit(pid_, RLIMIT_FSIZE, &limit, nullptr) == 0;
 }
 
 std::string ServerProcess::output_tail() const {

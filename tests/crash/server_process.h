@@ -35,9 +35,9 @@ constexpr bool kSanitized =
 struct ServerStart {
   // The SQLite database file (--db sqlite:PATH).
   std::filesystem::path database;
-  // The server's RLIMIT_FSIZE soft limit in bytes (the hard limit stays
-  // unlimited, so that raise_file_size_limit can lift it); SIGXFSZ is
-  // ignored, so writes past it fail with EFBIG.
+  // The server's RLIMIT_FSIZE soft limit in bytes (the hard limit stays as
+  // it is, so that raise_file_size_limit can lift it); SIGXFSZ is ignored,
+  // so writes past it fail with EFBIG.
   std::optional<rlim_t> file_size_limit;
 };
 
@@ -63,7 +63,8 @@ class ServerProcess {
   int stop();
   // True while the process has not exited.
   bool running();
-  // Lifts RLIMIT_FSIZE for the running process (prlimit): "frees space".
+  // Raises the running process's RLIMIT_FSIZE to its hard limit (prlimit):
+  // "frees space".
   bool raise_file_size_limit();
   // What the server wrote last (stdout and stderr together).
   std::string output_tail() const;
