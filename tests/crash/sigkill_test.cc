@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
@@ -67,6 +68,12 @@ TEST(CrashSafety, EveryAcknowledgedDiaryEntrySurvivesSigkillAndTheDatabasePasses
 
   const auto directory = make_temporary_directory("hipcoach-crash-");
   ASSERT_FALSE(directory.empty());
+  // Removed however the test ends, after the server (declared below) is gone.
+  const std::unique_ptr<const std::filesystem::path, void (*)(const std::filesystem::path*)>
+      remove_directory(&directory, [](const std::filesystem::path* path) {
+        std::error_code ignored;
+        std::filesystem::remove_all(*path, ignored);
+      });
   const ServerStart options{.database = directory / "db.sqlite", .file_size_limit = std::nullopt};
   std::string why;
   auto server = ServerProcess::start(options, why);
@@ -131,7 +138,6 @@ TEST(CrashSafety, EveryAcknowledgedDiaryEntrySurvivesSigkillAndTheDatabasePasses
             << " ms\n";
   // Writers must have been acknowledged at all for the test to mean anything.
   EXPECT_GT(load.acknowledged.size(), 0U);
-  std::filesystem::remove_all(directory);
 }
 
 }  // namespace
