@@ -1,8 +1,5 @@
 #include "audit_command.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -15,6 +12,7 @@
 
 #include "hipcoach/core/timestamp.h"
 #include "hipcoach/service/records.h"
+#include "hipcoach/storage/pending_file.h"
 
 namespace hipcoach::cli {
 
@@ -73,89 +71,6 @@ core::Result<std::int64_t> write_rows(storage::Store& store, std::optional<sys_s
   return written;
 }
 
-std::string system_error(std::string_view what, const std::string& path) {
-  return std::string(what) + " " + path + ": " + std::strerror(errno);
-}
-
-// The export file while it is written: a temporary file beside FILE, mode
-// 0600, that takes FILE's name in commit() and is removed if it never does.
-// Not thread-safe.
-class PendingFile {
- public:
-  explicit PendingFile(std::string target) : target_(std::move(target)) {}
-  PendingFile(const PendingFile&) = delete;
-  PendingFile& operator=(const PendingFile&) = delete;
-  ~PendingFile() {
-    if (file_ != nullptr) std::fclose(file_);
-    if (!temporary_.empty()) ::unlink(temporary_.c_str());
-  }
-
-  // Creates the temporary file. kUnavailable (where "--to") when it cannot.
-  core::Result<void> open() {
-    std::string name = target_ + ".partial-XXXXXX";
-    // mkstemp creates the file with mode 0600 (less the umask); fchmod makes
-    // it exactly 0600: the log names patients and staff.
-    const int descriptor = ::mkstemp(name.data());
-    if (descriptor < 0) return Error::unavailable("--to", system_error("cannot create", name));
-    temporary_ = name;
-    if (::fchmod(descriptor, S_IRUSR | S_IWUSR) != 0) {
-      const Error error = Error::unavailable("--to", system_error("cannot set the mode of", name));
-      ::close(descriptor);
-      return error;
-    }
-    file_ = ::fdopen(descriptor, "w");
-    if (file_ == nullptr) {
-      const Error error = Error::unavailable("--to", system_error("cannot write", name));
-      ::close(descriptor);
-      return error;
-    }
-    return {};
-  }
-
-  core::Result<void> write(std::string_view line) {
-    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
-      return Error::unavailable("--to", system_error("cannot write", temporary_));
-    }
-    return {};
-  }
-
-  // Flushes the file to the disk and names it FILE; when `replace` is false,
-  // only if no file has that name (kConflict, where "--to", otherwise).
-  // kUnavailable (where "--to") when it cannot be written or named.
-  core::Result<void> commit(bool replace) {
-    if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0) {
-      return Error::unavailable("--to", system_error("cannot write", temporary_));
-    }
-    const int closed = std::fclose(file_);
-    file_ = nullptr;
-    if (closed != 0) return Error::unavailable("--to", system_error("cannot write", temporary_));
-    if (replace) {
-      if (::rename(temporary_.c_str(), target_.c_str()) != 0) {
-        return Error::unavailable("--to", system_error("cannot replace", target_));
-      }
-    } else {
-      // link() fails when the name is taken, where rename() would replace
-      // a file made since the check at the start.
-      if (::link(temporary_.c_str(), target_.c_str()) != 0) {
-        if (errno == EEXIST) return exists_error();
-        return Error::unavailable("--to", system_error("cannot create", target_));
-      }
-      ::unlink(temporary_.c_str());
-    }
-    temporary_.clear();
-    return {};
-  }
-
-  Error exists_error() const {
-    return Error::conflict("--to", target_ + " exists; give --force to replace it");
-  }
-
- private:
-  std::string target_;
-  std::string temporary_;  // Empty when there is none to remove.
-  std::FILE* file_ = nullptr;
-};
-
 // kExitInvalidData with the message of an error about the output, or of
 // the store.
 int output_or_store_failure(const Command& command, const Error& error) {
@@ -174,9 +89,9 @@ int run_audit_export(const Command& command, const AuditExportOptions& options) 
     if (!parsed) return command.fail(kExitUsage, "--since", parsed.error().message());
     since = parsed->utc;
   }
-  std::optional<PendingFile> file;
+  std::optional<storage::PendingFile> file;
   if (!options.to.empty()) {
-    file.emplace(options.to);
+    file.emplace(options.to, "--to");
     std::error_code ignored;
     if (!options.force &&
         fs::symlink_status(options.to, ignored).type() != fs::file_type::not_found) {
@@ -205,7 +120,7 @@ int run_audit_export(const Command& command, const AuditExportOptions& options) 
     return {};
   };
   if (file) {
-    if (auto opened = file->open(); !opened)
+    if (auto opened = file->create(); !opened)
       return output_or_store_failure(command, opened.error());
     sink = [&](std::string_view line) { return file->write(line); };
   }

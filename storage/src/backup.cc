@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "hipcoach/storage/open_store.h"
+#include "hipcoach/storage/pending_file.h"
 #include "migrations/migrations.h"
 
 extern char** environ;
@@ -77,82 +78,6 @@ bool same_file(const std::string& a, const std::string& b) {
   std::error_code ignored;
   return fs::equivalent(a, b, ignored);
 }
-
-// Flushes the directory that holds `path`, so that a rename in it survives
-// a crash. Best effort: some file systems refuse to sync a directory.
-void sync_directory_of(const std::string& path) {
-  fs::path directory = fs::path(path).parent_path();
-  if (directory.empty()) directory = ".";
-  const int descriptor = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (descriptor < 0) return;
-  (void)::fsync(descriptor);
-  ::close(descriptor);
-}
-
-// The backup file while it is written: an empty file beside the target,
-// mode 0600, that takes the target's name in commit() and is removed (with
-// any SQLite journal of it) if it never does. Not thread-safe.
-class PendingFile {
- public:
-  explicit PendingFile(std::string target) : target_(std::move(target)) {}
-  PendingFile(const PendingFile&) = delete;
-  PendingFile& operator=(const PendingFile&) = delete;
-  ~PendingFile() {
-    if (temporary_.empty()) return;
-    ::unlink(temporary_.c_str());
-    for (const char* suffix : {"-journal", "-wal", "-shm"}) {
-      ::unlink((temporary_ + suffix).c_str());
-    }
-  }
-
-  // Creates the empty temporary file. kUnavailable (where: the target).
-  core::Result<void> create() {
-    std::string name = target_ + ".partial-XXXXXX";
-    const int descriptor = ::mkstemp(name.data());
-    if (descriptor < 0) return Error::unavailable(target_, system_error("cannot create", name));
-    temporary_ = name;
-    // mkstemp's mode is 0600 less the umask; the backup is health data.
-    const bool private_mode = ::fchmod(descriptor, S_IRUSR | S_IWUSR) == 0;
-    const Error error = Error::unavailable(target_, system_error("cannot set the mode of", name));
-    ::close(descriptor);
-    if (!private_mode) return error;
-    return {};
-  }
-
-  const std::string& path() const { return temporary_; }
-
-  // Flushes the file to the disk and gives it the target's name; when
-  // `replace` is false, only if no file has that name (kConflict
-  // otherwise). kUnavailable (where: the target) when it cannot.
-  core::Result<void> commit(bool replace) {
-    const int descriptor = ::open(temporary_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (descriptor < 0) return Error::unavailable(target_, system_error("cannot open", temporary_));
-    const bool synced = ::fsync(descriptor) == 0;
-    const Error error = Error::unavailable(target_, system_error("cannot write", temporary_));
-    ::close(descriptor);
-    if (!synced) return error;
-    if (replace) {
-      if (::rename(temporary_.c_str(), target_.c_str()) != 0) {
-        return Error::unavailable(target_, system_error("cannot replace", target_));
-      }
-    } else {
-      // link() fails when the name is taken, where rename() would replace
-      // a file made since the check at the start.
-      if (::link(temporary_.c_str(), target_.c_str()) != 0) {
-        if (errno == EEXIST) return exists_error(target_);
-        return Error::unavailable(target_, system_error("cannot create", target_));
-      }
-      ::unlink(temporary_.c_str());
-    }
-    temporary_.clear();
-    sync_directory_of(target_);
-    return {};
-  }
-
- private:
-  std::string target_;
-  std::string temporary_;  // Empty when there is none to remove.
-};
 
 std::uintmax_t file_size(const std::string& path) {
   std::error_code ignored;
@@ -289,7 +214,7 @@ core::Result<BackupResult> backup_sqlite(const std::string& path, const std::str
   // The first read of the file: one that is not a database fails here.
   if (auto ok = source.column("SELECT count(*) FROM sqlite_master"); !ok) return ok.error();
 
-  PendingFile file(to);
+  PendingFile file(to, to, {"-journal", "-wal", "-shm"});
   if (auto ok = file.create(); !ok) return ok.error();
   Database copy;
   if (auto ok = copy.open(file.path(), SQLITE_OPEN_READWRITE); !ok) return ok.error();
@@ -753,7 +678,7 @@ core::Result<BackupResult> backup_postgres(const std::string& url, const std::st
     if (!read) return read.error();
     version = *read;
   }
-  PendingFile file(to);
+  PendingFile file(to, to, {"-journal", "-wal", "-shm"});
   if (auto ok = file.create(); !ok) return ok.error();
   auto run = run_program(
       *pg_dump,

@@ -25,6 +25,7 @@
 #include "http_server.h"
 #include "test_certificate.h"
 #include "test_client.h"
+#include "test_store.h"
 
 namespace hipcoach::server {
 namespace {
@@ -38,24 +39,7 @@ using testing::write_text_file;
 const std::filesystem::path kFixture = HIPCOACH_SERVER_TESTDATA_DIR;
 constexpr std::string_view kHsts = "max-age=31536000";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "hipcoach-tls-XXXXXX");
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using storage::testing::TempDir;
 
 // A connected TCP socket to 127.0.0.1:port whose reads and writes give up
 // after 10 s (a safety net, never asserted on); -1 when it cannot connect.
