@@ -23,6 +23,7 @@
 
 #include "hipcoach/server/server.h"
 #include "http_server.h"
+#include "running_server.h"
 #include "test_certificate.h"
 #include "test_client.h"
 #include "test_store.h"
@@ -33,6 +34,7 @@ namespace {
 using testing::http_get;
 using testing::make_test_certificate;
 using testing::ParsedResponse;
+using testing::RunningServer;
 using testing::TestClient;
 using testing::write_text_file;
 
@@ -168,52 +170,6 @@ std::optional<std::string> plain_exchange(std::uint16_t port, std::string_view b
   }
 }
 
-ServerOptions fixture_options() {
-  ServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  options.data_dir = kFixture;
-  options.web_dir = kFixture / "web";
-  options.threads = 2;
-  options.db_url = "memory:";
-  return options;
-}
-
-// A server on its own thread, stopped when the test ends.
-class RunningServer {
- public:
-  explicit RunningServer(const ServerOptions& options) {
-    ServeTuning tuning;
-    // Short, so that the silent-client test ends quickly; nothing asserts on it.
-    tuning.read_timeout = std::chrono::milliseconds(300);
-    tuning.shutdown_grace = std::chrono::milliseconds(3000);
-    thread_ = std::thread([this, options, tuning] {
-      exit_code_ = run_server(options, tuning, out_, err_, &control_);
-    });
-    port_ = control_.wait_for_port();
-  }
-  ~RunningServer() { stop(); }
-
-  int stop() {
-    if (thread_.joinable()) {
-      control_.request_stop();
-      thread_.join();
-    }
-    return exit_code_;
-  }
-  std::optional<std::uint16_t> port() const { return port_; }
-  std::string out() const { return out_.str(); }
-  std::string err() const { return err_.str(); }
-
- private:
-  ServerControl control_;
-  std::ostringstream out_;
-  std::ostringstream err_;
-  std::thread thread_;
-  int exit_code_ = -1;
-  std::optional<std::uint16_t> port_;
-};
-
 class TlsServer : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -222,7 +178,7 @@ class TlsServer : public ::testing::Test {
     key_ = dir_.path() / "key.pem";
     write_text_file(cert_, certificate.cert_pem);
     write_text_file(key_, certificate.key_pem);
-    ServerOptions options = fixture_options();
+    ServerOptions options = testing::running_server_options();
     options.tls_cert = cert_;
     options.tls_key = key_;
     server_.emplace(options);
@@ -332,7 +288,7 @@ TEST_F(TlsServer, RequestIdsCarryTheServersPrefixAndCountUp) {
 }
 
 TEST(PlainServer, SendsNoHstsAndNoSecureCookie) {
-  RunningServer server(fixture_options());
+  RunningServer server(testing::running_server_options());
   ASSERT_TRUE(server.port().has_value()) << server.err();
   EXPECT_EQ(server.out(),
             "HipCoach listening on http://127.0.0.1:" + std::to_string(*server.port()) + "/\n");
@@ -350,7 +306,7 @@ TEST(PlainServer, SendsNoHstsAndNoSecureCookie) {
 }
 
 TEST(PlainServer, BehindATlsProxySendsHstsAndSecureCookies) {
-  ServerOptions options = fixture_options();
+  ServerOptions options = testing::running_server_options();
   options.secure_cookie = true;
   RunningServer server(options);
   ASSERT_TRUE(server.port().has_value()) << server.err();
@@ -367,8 +323,8 @@ TEST(PlainServer, BehindATlsProxySendsHstsAndSecureCookies) {
 }
 
 TEST(PlainServer, TwoServersNumberRequestsWithDifferentPrefixes) {
-  RunningServer one(fixture_options());
-  RunningServer two(fixture_options());
+  RunningServer one(testing::running_server_options());
+  RunningServer two(testing::running_server_options());
   ASSERT_TRUE(one.port().has_value()) << one.err();
   ASSERT_TRUE(two.port().has_value()) << two.err();
   const auto a = http_get(*one.port(), "/healthz");
@@ -465,7 +421,7 @@ TEST_F(TlsFiles, RefusesTheKeyOfAnotherCertificate) {
 }
 
 TEST_F(TlsFiles, RunServerRefusesOneWithoutTheOther) {
-  ServerOptions options = fixture_options();
+  ServerOptions options = testing::running_server_options();
   options.tls_cert = cert_;
   std::ostringstream out;
   std::ostringstream err;
@@ -477,7 +433,7 @@ TEST_F(TlsFiles, RunServerRefusesOneWithoutTheOther) {
 TEST_F(TlsFiles, RunServerRefusesAMismatchedKeyBeforeListening) {
   const auto other = dir_.path() / "other.pem";
   write_text_file(other, testing::make_other_key_pem());
-  ServerOptions options = fixture_options();
+  ServerOptions options = testing::running_server_options();
   options.tls_cert = cert_;
   options.tls_key = other;
   std::ostringstream out;

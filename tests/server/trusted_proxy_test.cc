@@ -2,46 +2,35 @@
 // counted by the address the proxy forwards, not as the proxy.
 #include <gtest/gtest.h>
 
-#include <sstream>
+#include <optional>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "hipcoach/server/server.h"
-#include "http_server.h"
-#include "server_control.h"
+#include "running_server.h"
 #include "test_client.h"
 
 namespace hipcoach::server {
 namespace {
 
 using testing::http_get;
+using testing::RunningServer;
 using testing::TestClient;
-
-const std::filesystem::path kFixture = HIPCOACH_SERVER_TESTDATA_DIR;
 
 class TrustedProxy : public ::testing::Test {
  protected:
   void start(std::vector<std::string> trusted) {
-    ServerOptions options;
-    options.port = 0;
-    options.data_dir = kFixture;
-    options.web_dir = kFixture / "web";
-    options.threads = 2;
-    options.db_url = "memory:";
+    ServerOptions options = testing::running_server_options();
     options.trusted_proxies = std::move(trusted);
-    thread_ = std::thread([this, options] {
-      exit_code_ = run_server(options, ServeTuning{}, out_, err_, &control_);
-    });
-    const auto port = control_.wait_for_port();
-    ASSERT_TRUE(port.has_value()) << err_.str();
-    port_ = *port;
+    server_.emplace(options);
+    ASSERT_TRUE(server_->port().has_value()) << server_->err();
+    port_ = *server_->port();
   }
 
   void TearDown() override {
-    if (!thread_.joinable()) return;
-    control_.request_stop();
-    thread_.join();
-    EXPECT_EQ(exit_code_, 0) << err_.str();
+    if (server_) {
+      EXPECT_EQ(server_->stop(), 0) << server_->err();
+    }
   }
 
   // POST /api/v1/sessions with a wrong password, from `forwarded_for`.
@@ -57,11 +46,7 @@ class TrustedProxy : public ::testing::Test {
     return response ? response->status : 0;
   }
 
-  ServerControl control_;
-  std::ostringstream out_;
-  std::ostringstream err_;
-  std::thread thread_;
-  int exit_code_ = -1;
+  std::optional<RunningServer> server_;
   std::uint16_t port_ = 0;
 };
 
