@@ -26,21 +26,56 @@ std::string trim(const std::string& text) {
   return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
+// Fills `response`'s status and headers from a response head (without its
+// final blank line). False when the status line has no status.
+bool parse_head(std::string_view head, ParsedResponse& response) {
+  std::size_t line_end = head.find("\r\n");
+  const std::string_view status_line = head.substr(0, line_end);
+  const auto space = status_line.find(' ');
+  if (space == std::string_view::npos) return false;
+  response.status = std::atoi(std::string(status_line.substr(space + 1)).c_str());
+  while (line_end != std::string_view::npos) {
+    const std::size_t start = line_end + 2;
+    line_end = head.find("\r\n", start);
+    const std::string line(head.substr(
+        start, line_end == std::string_view::npos ? std::string_view::npos : line_end - start));
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    response.headers[lowercase(line.substr(0, colon))] = trim(line.substr(colon + 1));
+  }
+  return true;
+}
+
 }  // namespace
 
-TestClient::TestClient(std::uint16_t port) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd_ < 0) return;
+int connect_loopback(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
   timeval timeout{};
   timeout.tv_sec = 10;
-  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) close();
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
 }
+
+std::optional<ParsedResponse> parse_closed_response(std::string_view bytes) {
+  const auto head_end = bytes.find("\r\n\r\n");
+  if (head_end == std::string_view::npos || !bytes.starts_with("HTTP/1.1 ")) return std::nullopt;
+  ParsedResponse response;
+  if (!parse_head(bytes.substr(0, head_end), response)) return std::nullopt;
+  response.body = std::string(bytes.substr(head_end + 4));
+  return response;
+}
+
+TestClient::TestClient(std::uint16_t port) : fd_(connect_loopback(port)) {}
 
 TestClient::~TestClient() { close(); }
 
@@ -80,20 +115,7 @@ std::optional<ParsedResponse> TestClient::read_response(bool expect_body) {
   buffer_.erase(0, header_end + 4);
 
   ParsedResponse response;
-  std::size_t line_end = head.find("\r\n");
-  const std::string status_line = head.substr(0, line_end);
-  const auto space = status_line.find(' ');
-  if (space == std::string::npos) return std::nullopt;
-  response.status = std::atoi(status_line.c_str() + space + 1);
-  while (line_end != std::string::npos) {
-    const std::size_t start = line_end + 2;
-    line_end = head.find("\r\n", start);
-    const std::string line =
-        head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    response.headers[lowercase(line.substr(0, colon))] = trim(line.substr(colon + 1));
-  }
+  if (!parse_head(head, response)) return std::nullopt;
   if (expect_body && response.status != 304 && response.status != 204) {
     const std::size_t length = static_cast<std::size_t>(
         std::strtoull(response.header("content-length").c_str(), nullptr, 10));

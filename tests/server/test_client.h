@@ -51,6 +51,14 @@ class TestClient {
   std::string buffer_;
 };
 
+// A TCP socket connected to 127.0.0.1:port whose reads and writes give up
+// after 10 s (a safety net, never asserted on); -1 when it cannot connect.
+int connect_loopback(std::uint16_t port);
+
+// Parses a whole response read until the server closed the connection:
+// everything after the head is the body. nullopt without a complete head.
+std::optional<ParsedResponse> parse_closed_response(std::string_view bytes);
+
 // One GET with "Connection: close"; nullopt when no response came.
 std::optional<ParsedResponse> http_get(std::uint16_t port, std::string_view target,
                                        std::string_view extra_headers = "");

@@ -2,14 +2,11 @@
 // a throwaway certificate made at test time, and a small blocking client on
 // OpenSSL and POSIX sockets that checks the certificate as a browser would.
 // Also: the checks of the TLS files, and what a plain server sends instead.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -43,54 +40,6 @@ constexpr std::string_view kHsts = "max-age=31536000";
 
 using storage::testing::TempDir;
 
-// A connected TCP socket to 127.0.0.1:port whose reads and writes give up
-// after 10 s (a safety net, never asserted on); -1 when it cannot connect.
-int connect_to(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  timeval timeout{};
-  timeout.tv_sec = 10;
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-std::string lowercase(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
-// Parses a whole response read until the server closed the connection.
-std::optional<ParsedResponse> parse_response(const std::string& bytes) {
-  const auto head_end = bytes.find("\r\n\r\n");
-  if (head_end == std::string::npos || bytes.rfind("HTTP/1.1 ", 0) != 0) return std::nullopt;
-  ParsedResponse response;
-  response.status = std::stoi(bytes.substr(9, 3));
-  std::istringstream head(bytes.substr(0, head_end));
-  std::string line;
-  std::getline(head, line);  // The status line.
-  while (std::getline(head, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    const auto value_start = line.find_first_not_of(' ', colon + 1);
-    response.headers[lowercase(line.substr(0, colon))] =
-        value_start == std::string::npos ? "" : line.substr(value_start);
-  }
-  response.body = bytes.substr(head_end + 4);
-  return response;
-}
-
 // How a TLS client came out of one exchange.
 struct TlsExchange {
   bool handshake_ok = false;
@@ -117,7 +66,7 @@ TlsExchange https_exchange(std::uint16_t port, const std::filesystem::path& ca_f
   }
   SSL* ssl = SSL_new(context);
   X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), "127.0.0.1");
-  const int fd = connect_to(port);
+  const int fd = testing::connect_loopback(port);
   if (fd >= 0 && SSL_set_fd(ssl, fd) == 1 && SSL_connect(ssl) == 1) {
     exchange.handshake_ok = true;
     if (SSL_write(ssl, request.data(), static_cast<int>(request.size())) > 0) {
@@ -127,7 +76,7 @@ TlsExchange https_exchange(std::uint16_t port, const std::filesystem::path& ca_f
         exchange.bytes.append(buffer, static_cast<std::size_t>(got));
       }
       if (SSL_get_error(ssl, got) == SSL_ERROR_ZERO_RETURN) SSL_shutdown(ssl);
-      exchange.response = parse_response(exchange.bytes);
+      exchange.response = testing::parse_closed_response(exchange.bytes);
     }
   }
   ERR_clear_error();
@@ -152,7 +101,7 @@ std::string sign_up_request(std::string_view email) {
 // Sends plain bytes and reads until the server closes. Returns what came,
 // or nullopt when the server did not close before the safety timeout.
 std::optional<std::string> plain_exchange(std::uint16_t port, std::string_view bytes) {
-  const int fd = connect_to(port);
+  const int fd = testing::connect_loopback(port);
   if (fd < 0) return std::nullopt;
   (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   std::string received;
@@ -297,7 +246,7 @@ TEST(PlainServer, SendsNoHstsAndNoSecureCookie) {
   EXPECT_EQ(health->header("strict-transport-security"), "");
   const auto received = plain_exchange(*server.port(), sign_up_request("pat@example.org"));
   ASSERT_TRUE(received.has_value());
-  const auto signed_up = parse_response(*received);
+  const auto signed_up = testing::parse_closed_response(*received);
   ASSERT_TRUE(signed_up.has_value()) << *received;
   ASSERT_EQ(signed_up->status, 201) << signed_up->body;
   EXPECT_EQ(signed_up->header("set-cookie").find("Secure"), std::string::npos);
@@ -315,7 +264,7 @@ TEST(PlainServer, BehindATlsProxySendsHstsAndSecureCookies) {
   EXPECT_EQ(health->header("strict-transport-security"), kHsts);
   const auto received = plain_exchange(*server.port(), sign_up_request("pat@example.org"));
   ASSERT_TRUE(received.has_value());
-  const auto signed_up = parse_response(*received);
+  const auto signed_up = testing::parse_closed_response(*received);
   ASSERT_TRUE(signed_up.has_value()) << *received;
   ASSERT_EQ(signed_up->status, 201) << signed_up->body;
   EXPECT_NE(signed_up->header("set-cookie").find("; Secure"), std::string::npos);
