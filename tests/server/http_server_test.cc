@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "running_server.h"
 #include "test_client.h"
 
 namespace hipcoach::server {
@@ -24,13 +25,10 @@ using testing::TestClient;
 
 const std::filesystem::path kFixture = HIPCOACH_SERVER_TESTDATA_DIR;
 
+// The shared socket-test options, without a database.
 ServerOptions fixture_options() {
-  ServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  options.data_dir = kFixture;
-  options.web_dir = kFixture / "web";
-  options.threads = 2;
+  ServerOptions options = testing::running_server_options();
+  options.db_url.clear();
   return options;
 }
 
