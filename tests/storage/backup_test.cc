@@ -96,6 +96,18 @@ void fill(Store& store) {
 // --- SQLite -----------------------------------------------------------------
 
 // Runs `sql` on the SQLite file at `path`, as another program would.
+// A store restored from a fill()ed one works, and goes on after the ids it
+// holds: the next diary entry of fill()'s first user gets id 12.
+void expect_restored_store_goes_on(const std::string& url) {
+  auto store = open_store(url);
+  ASSERT_TRUE(store) << store.error().to_string();
+  auto user = (*store)->find_user_by_email("ana@example.org");
+  ASSERT_TRUE(user) << user.error().to_string();
+  auto id = (*store)->add_diary_entry(make_entry(user->id, 2, 1'800'000'000));
+  ASSERT_TRUE(id) << id.error().to_string();
+  EXPECT_EQ(*id, 12);
+}
+
 void sqlite_run(const std::filesystem::path& path, const std::string& sql) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -225,14 +237,7 @@ TEST_F(SqliteBackup, RestoresEveryRowOfEveryTableIntoAnEmptyDatabase) {
   EXPECT_EQ(counts["diary_entries"], 10);
   EXPECT_EQ(counts["users"], 2);
 
-  // The restored store works, and goes on after the ids it holds.
-  auto store = open_store(url("restored.sqlite"));
-  ASSERT_TRUE(store) << store.error().to_string();
-  auto user = (*store)->find_user_by_email("ana@example.org");
-  ASSERT_TRUE(user) << user.error().to_string();
-  auto id = (*store)->add_diary_entry(make_entry(user->id, 2, 1'800'000'000));
-  ASSERT_TRUE(id) << id.error().to_string();
-  EXPECT_EQ(*id, 12);
+  expect_restored_store_goes_on(url("restored.sqlite"));
 }
 
 TEST_F(SqliteBackup, CopiesAConsistentSnapshotWhileAWriterKeepsWriting) {
@@ -562,14 +567,7 @@ TEST_F(PostgresBackup, RestoresEveryRowOfEveryTableIntoAnEmptyDatabase) {
   ASSERT_TRUE(forced) << forced.error().to_string();
   EXPECT_EQ(rows("_target"), source);
 
-  // The restored store works and goes on after the ids it holds.
-  auto store = open_store(url("_target"));
-  ASSERT_TRUE(store) << store.error().to_string();
-  auto user = (*store)->find_user_by_email("ana@example.org");
-  ASSERT_TRUE(user) << user.error().to_string();
-  auto id = (*store)->add_diary_entry(make_entry(user->id, 2, 1'800'000'000));
-  ASSERT_TRUE(id) << id.error().to_string();
-  EXPECT_EQ(*id, 12);
+  expect_restored_store_goes_on(url("_target"));
 }
 
 TEST_F(PostgresBackup, RefusesGarbageANewerSchemaAndAnExistingFile) {
