@@ -244,12 +244,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (ec) return close();  // A reset or another socket error.
 
     // Behind a trusted proxy, the client is the address it forwarded.
-    if (!state_->trusted_proxies.empty()) {
+    const bool behind_proxy = !state_->trusted_proxies.empty();
+    if (behind_proxy) {
       forwarded_client_ =
           state_->trusted_proxies.client(client_, parser_->get()["X-Forwarded-For"]);
     }
-    Request view =
-        request_view(parser_->get(), state_->trusted_proxies.empty() ? client_ : forwarded_client_);
+    Request view = request_view(parser_->get(), behind_proxy ? forwarded_client_ : client_);
     view.request_id = request_id_;
     const Lane lane = state_->router.lane(view);
     asio::thread_pool* pool = lane == Lane::kHashing    ? state_->hashing_pool
@@ -431,10 +431,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::size_t drained_ = 0;
 };
 
-// Accepts connections and gives each its own strand.
 // Connections taken at once after each accept: see Listener::on_accept.
 constexpr int kAcceptBurst = 256;
 
+// Accepts connections and gives each its own strand.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(asio::io_context& io, tcp::acceptor&& acceptor, std::shared_ptr<ServerState> state)
