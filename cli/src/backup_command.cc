@@ -49,26 +49,12 @@ int backup_failure(const Command& command, const Error& error, std::string_view 
   return command.fail(kExitInvalidData, error.where(), error.message());
 }
 
-// The URL of --db (or its default); on failure prints why and sets
-// `exit_code`.
-std::optional<std::string> url_of(const Command& command, const DatabaseOptions& database,
-                                  int& exit_code) {
-  auto url = database_url(database.db, command.environment);
-  if (!url) {
-    const bool usage = url.error().code() == core::ErrorCode::kInvalidInput;
-    exit_code =
-        command.fail(usage ? kExitUsage : kExitInvalidData, "--db", without_option(url.error()));
-    return std::nullopt;
-  }
-  return *url;
-}
-
 }  // namespace
 
 int run_backup(const Command& command, const BackupCommandOptions& options) {
   if (options.to.empty()) return command.fail(kExitUsage, "--to", "give the backup file's name");
   int exit_code = kExitOk;
-  const std::optional<std::string> url = url_of(command, options.database, exit_code);
+  const std::optional<std::string> url = resolve_database_url(command, options.database, exit_code);
   if (!url) return exit_code;
   storage::BackupOptions backup_options;
   backup_options.force = options.force;
@@ -85,7 +71,7 @@ int run_restore(const Command& command, const RestoreCommandOptions& options) {
     return command.fail(kExitUsage, "--from", "give the backup file's name");
   }
   int exit_code = kExitOk;
-  const std::optional<std::string> url = url_of(command, options.database, exit_code);
+  const std::optional<std::string> url = resolve_database_url(command, options.database, exit_code);
   if (!url) return exit_code;
   storage::RestoreOptions restore_options;
   restore_options.force = options.force;

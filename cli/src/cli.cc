@@ -565,12 +565,9 @@ int run(std::span<const std::string> args, std::istream& in, std::ostream& out, 
           .fail(kExitUsage, checked.error().where(), checked.error().message());
     }
     options.trusted_proxies = std::move(trusted_proxies);
-    auto db_url = database_url(serve_database.db, environment);
-    if (!db_url) {
-      const bool usage = db_url.error().code() == core::ErrorCode::kInvalidInput;
-      return command("hipcoach serve")
-          .fail(usage ? kExitUsage : kExitInvalidData, "--db", without_option(db_url.error()));
-    }
+    int exit_code = kExitOk;
+    auto db_url = resolve_database_url(command("hipcoach serve"), serve_database, exit_code);
+    if (!db_url) return exit_code;
     options.db_url = std::move(*db_url);
     return server::run_server(options, out, err) == 0 ? kExitOk : kExitInvalidData;
   }

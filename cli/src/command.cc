@@ -75,15 +75,22 @@ core::Result<std::string> database_url(const std::string& option, const Environm
   return "sqlite:" + (directory / "hipcoach.sqlite").string();
 }
 
-std::unique_ptr<storage::Store> open_database(const Command& command,
-                                              const DatabaseOptions& options, int& exit_code) {
+std::optional<std::string> resolve_database_url(const Command& command,
+                                                const DatabaseOptions& options, int& exit_code) {
   auto url = database_url(options.db, command.environment);
   if (!url) {
     const bool usage = url.error().code() == core::ErrorCode::kInvalidInput;
     exit_code =
         command.fail(usage ? kExitUsage : kExitInvalidData, "--db", without_option(url.error()));
-    return nullptr;
+    return std::nullopt;
   }
+  return std::move(*url);
+}
+
+std::unique_ptr<storage::Store> open_database(const Command& command,
+                                              const DatabaseOptions& options, int& exit_code) {
+  const std::optional<std::string> url = resolve_database_url(command, options, exit_code);
+  if (!url) return nullptr;
   auto store = storage::open_store(*url);
   if (!store) {
     const core::Error& error = store.error();

@@ -48,6 +48,12 @@ core::Result<std::string> database_url(const std::string& option, const Environm
 // repeats "--db" (or open_store's "url").
 std::string without_option(const core::Error& error);
 
+// The database URL of `options` (database_url of --db). On failure prints
+// why, naming --db, sets `exit_code` (kExitUsage when none can be worked out,
+// kExitInvalidData when its directory cannot be made) and returns nullopt.
+std::optional<std::string> resolve_database_url(const Command& command,
+                                                const DatabaseOptions& options, int& exit_code);
+
 // Opens the database of `options`. On failure prints why, naming --db, and
 // sets `exit_code` (kExitUsage for a malformed URL, kExitInvalidData when
 // the database cannot be used) and returns nullptr.
