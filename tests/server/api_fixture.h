@@ -20,6 +20,7 @@
 #include "hipcoach/storage/data_files.h"
 #include "hipcoach/storage/memory_store.h"
 #include "router.h"
+#include "test_store.h"
 
 namespace hipcoach::server::testing {
 
@@ -104,6 +105,27 @@ class ApiFixture : public ::testing::Test {
   }
   Reply del(std::string target, std::string token) {
     return call({.method = "DELETE", .target = std::move(target), .token = std::move(token)});
+  }
+
+  // GETs `target` with `token` through an Api of its own over a FailingStore
+  // on the fixture's store whose call number `failing_call` fails (-1: none),
+  // and sets `*calls` to the store calls the request made. Read only the
+  // answer's status and body: its headers may point into that Api.
+  Response get_with_failing_store(int failing_call, const std::string& target,
+                                  const std::string& token, int* calls) {
+    storage::testing::FailingStore failing(store_, failing_call);
+    service::AccountOptions account_options;
+    account_options.hash = service::PasswordHashOptions::minimum();
+    service::Accounts accounts(failing, account_options);
+    ApiOptions options;
+    options.now = [this] { return now_; };
+    const Api api(shipped_protocol(), failing, accounts, options);
+    const std::string authorization = "Bearer " + token;
+    Response response = api.handle(
+        Request{.method = "GET", .target = target, .host = kHost, .authorization = authorization},
+        target, "");
+    *calls = failing.calls();
+    return response;
   }
 
   // Signs up with kPassword and returns the token.

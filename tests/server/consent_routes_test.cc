@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "../storage/test_store.h"
 #include "api_fixture.h"
+#include "test_store.h"
 
 namespace hipcoach::server {
 namespace {
@@ -412,22 +412,7 @@ TEST_F(ConsentRoutes, NoDataLeavesWhenTheAuditRowCannotBeWritten) {
   // The read through a store that fails its call number `failing_call`;
   // each try starts afresh, so the calls are numbered the same every time.
   const auto read_through = [&](int failing_call, int* calls) {
-    storage::testing::FailingStore failing(store_, failing_call);
-    service::AccountOptions account_options;
-    account_options.hash = service::PasswordHashOptions::minimum();
-    service::Accounts accounts(failing, account_options);
-    ApiOptions options;
-    options.now = [this] { return now_; };
-    const Api api(testing::shipped_protocol(), failing, accounts, options);
-    const std::string target = fmt_path(id, "diary");
-    const std::string authorization = "Bearer " + doc;
-    Response response = api.handle(Request{.method = "GET",
-                                           .target = target,
-                                           .host = testing::kHost,
-                                           .authorization = authorization},
-                                   target, "");
-    *calls = failing.calls();
-    return response;
+    return get_with_failing_store(failing_call, fmt_path(id, "diary"), doc, calls);
   };
   int calls = 0;
   ASSERT_EQ(read_through(-1, &calls).status, 200);
@@ -445,22 +430,7 @@ TEST_F(ConsentRoutes, NoListLeavesWhenAPatientsAuditRowCannotBeWritten) {
   granted({"triage"}, sign_up("ben@example.org"));
   const std::string doc = staff("doc@clinic.example", storage::Role::kClinician);
   const auto list_through = [&](int failing_call, int* calls) {
-    storage::testing::FailingStore failing(store_, failing_call);
-    service::AccountOptions account_options;
-    account_options.hash = service::PasswordHashOptions::minimum();
-    service::Accounts accounts(failing, account_options);
-    ApiOptions options;
-    options.now = [this] { return now_; };
-    const Api api(testing::shipped_protocol(), failing, accounts, options);
-    const std::string target = "/api/v1/patients";
-    const std::string authorization = "Bearer " + doc;
-    Response response = api.handle(Request{.method = "GET",
-                                           .target = target,
-                                           .host = testing::kHost,
-                                           .authorization = authorization},
-                                   target, "");
-    *calls = failing.calls();
-    return response;
+    return get_with_failing_store(failing_call, "/api/v1/patients", doc, calls);
   };
   int calls = 0;
   ASSERT_EQ(list_through(-1, &calls).status, 200);

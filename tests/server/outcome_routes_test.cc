@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "../storage/test_store.h"
 #include "api_fixture.h"
 #include "hipcoach/core/timestamp.h"
 #include "hipcoach/service/auth.h"
+#include "test_store.h"
 
 namespace hipcoach::server {
 namespace {
@@ -262,22 +262,7 @@ TEST_F(OutcomeRoutes, NoAnswerLeavesWhenAnAuditRowCannotBeWritten) {
   const std::string doc = staff("doc@clinic.example");
   // The read through a store that fails its call number `failing_call`.
   const auto read_through = [&](int failing_call, int* calls) {
-    storage::testing::FailingStore failing(store_, failing_call);
-    service::AccountOptions account_options;
-    account_options.hash = service::PasswordHashOptions::minimum();
-    service::Accounts accounts(failing, account_options);
-    ApiOptions options;
-    options.now = [this] { return now_; };
-    const Api api(testing::shipped_protocol(), failing, accounts, options);
-    const std::string target(kTarget);
-    const std::string authorization = "Bearer " + doc;
-    Response response = api.handle(Request{.method = "GET",
-                                           .target = target,
-                                           .host = testing::kHost,
-                                           .authorization = authorization},
-                                   target, "");
-    *calls = failing.calls();
-    return response;
+    return get_with_failing_store(failing_call, std::string(kTarget), doc, calls);
   };
   int calls = 0;
   ASSERT_EQ(read_through(-1, &calls).status, 200);
