@@ -24,8 +24,13 @@ using core::Error;
 using std::chrono::sys_seconds;
 
 constexpr std::string_view kUnreachable = "the database is unreachable";
-// Serializes migrations between programs opening one database.
-constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7270617368696)";
+// Serializes migrations between programs opening one schema (the store's
+// tables live in the connection's current schema): a lock per schema, so that
+// stores in other schemas of the database (the tests' own, another clinic's)
+// neither wait for each other's migrations nor time out on them.
+constexpr const char* kMigrationLock =
+    "SELECT pg_advisory_xact_lock("
+    "hashtextextended('hipcoach migrations ' || COALESCE(current_schema(), ''), 0))";
 
 std::string row(std::string_view table, std::int64_t id) {
   return std::string(table) + "/" + std::to_string(id);
